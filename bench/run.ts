@@ -1,0 +1,54 @@
+/**
+ * Runs every benchmark (`bench/*.bench.ts`, compiled to dist/bench/*.bench.js),
+ * each in its own process so one cannot warm up another. A benchmark prints
+ * its human-readable report on stdout and writes its figures as JSON to the
+ * path in BENCH_RESULT; this runner gathers them in bench/results/.
+ *
+ *   npm run bench               all benchmarks
+ *   npm run bench -- cf-parse   only those whose name contains "cf-parse"
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const resultsDir = join(root, 'bench', 'results');
+const filters = process.argv.slice(2);
+
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.js'))
+  .map((f) => f.slice(0, -'.bench.js'.length))
+  .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
+  .sort();
+
+if (benches.length === 0) {
+  console.error(`no benchmark matches ${filters.join(' ')}`);
+  process.exit(2);
+}
+
+mkdirSync(resultsDir, { recursive: true });
+let failed = 0;
+for (const name of benches) {
+  const out = join(resultsDir, `${name}.json`);
+  const tmp = `${out}.tmp`;
+  console.log(`\n== ${name}`);
+  const r = spawnSync(process.execPath, [join(here, `${name}.bench.js`)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_RESULT: tmp },
+  });
+  if (r.status !== 0) {
+    failed++;
+    console.error(`${name}: exited ${r.status ?? r.signal}`);
+    continue;
+  }
+  try {
+    const figures = JSON.parse(readFileSync(tmp, 'utf8'));
+    writeFileSync(tmp, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...figures }, null, 2) + '\n');
+    renameSync(tmp, out);
+  } catch {
+    // A benchmark that writes no figures still reported on stdout.
+  }
+}
+process.exit(failed ? 1 : 0);
