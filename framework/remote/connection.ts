@@ -19,7 +19,7 @@ import { createConnection, type Socket } from 'node:net';
 import type { AnyAuthMethod, AuthHandlerMiddleware, BaseAgent, Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { SshError } from '../errors.js';
 import { createAgent, loadIdentities, type LoadedIdentities } from './identities.js';
-import { appendKnownHost, checkHostKey, keyTypeOf, knownKeyTypes, loadKnownHosts, type HostKeyVerdict } from './known-hosts.js';
+import { appendKnownHost, checkHostKey, keyTypeOf, knownKeyTypes, loadKnownHosts, type HostKeyVerdict, type KnownHosts } from './known-hosts.js';
 import type { Logger } from './logger.js';
 import type { StrictHostKeyChecking } from './ssh-config.js';
 import { loadSsh2 } from './ssh2-lib.js';
@@ -187,7 +187,7 @@ export class SshConnection {
     const serverHostKey = [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])] as ServerHostKeyAlgorithm[];
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
-      this.verifyHostKey(key, knownHosts.entries)
+      this.verifyHostKey(key, knownHosts)
         .then(() => verify(true))
         .catch((e: unknown) => {
           hostKeyError = e instanceof SshError ? e : new SshError('VCSPVM_SSH_CONNECT', { host: target.alias, port: target.port, reason: reasonText(e) });
@@ -301,14 +301,14 @@ export class SshConnection {
     return list;
   }
 
-  private async verifyHostKey(key: Buffer, entries: Parameters<typeof checkHostKey>[0]): Promise<void> {
+  private async verifyHostKey(key: Buffer, knownHosts: KnownHosts): Promise<void> {
     const { target } = this;
     const log = this.settings.logger;
     const type = keyTypeOf(key) ?? 'unknown';
-    const files = [...target.userKnownHostsFiles, ...target.globalKnownHostsFiles];
-    const knownHostsText = files.join(' ') || '(no known_hosts file)';
+    const knownHostsText =
+      knownHosts.files.length > 0 ? knownHosts.files.join(', ') : `${target.userKnownHostsFiles[0] ?? 'known_hosts'} (no such file)`;
     const params = { host: target.alias, port: target.port, knownHosts: knownHostsText };
-    const verdict = checkHostKey(entries, target.hostKeyName, key);
+    const verdict = checkHostKey(knownHosts.entries, target.hostKeyName, key);
     const where = (v: HostKeyVerdict): Record<string, unknown> => ('entry' in v ? { file: v.entry.file, line: v.entry.line } : {});
     switch (verdict.status) {
       case 'known':
