@@ -64,6 +64,8 @@ export class TestSshServer {
   logins = 0;
   /** Authentication methods seen, in order (`password`, `publickey`, `none`…). */
   readonly authAttempts: string[] = [];
+  /** Public key blobs offered for publickey authentication, in order. */
+  readonly offeredKeys: Buffer[] = [];
   /** Exec command lines received, in order. */
   readonly commands: string[] = [];
   /** Session channels open now, and the most seen at once. */
@@ -146,22 +148,25 @@ export class TestSshServer {
     client.on('close', () => this.clients.delete(client));
     client.on('authentication', (ctx) => {
       this.authAttempts.push(ctx.method);
+      // As sshd does, every failure lists the methods that may still succeed.
+      const methods = ['publickey', 'password'];
       const user = this.opts.user ?? 'hscroot';
-      if (ctx.username !== user) return ctx.reject();
+      if (ctx.username !== user) return ctx.reject(methods);
       if (ctx.method === 'password') {
         const want = this.opts.password;
         if (want !== undefined && equal(Buffer.from(ctx.password), Buffer.from(want))) return ctx.accept();
-        return ctx.reject();
+        return ctx.reject(methods);
       }
       if (ctx.method === 'publickey') {
+        this.offeredKeys.push(ctx.key.data);
         const match = (this.opts.authorizedKeys ?? []).find((k) => k.blob.equals(ctx.key.data));
-        if (!match) return ctx.reject();
+        if (!match) return ctx.reject(methods);
         if (!ctx.signature) return ctx.accept(); // the "would you accept this key" query
         const pub = utils.parseKey(match.public) as ParsedKey;
         if (ctx.blob && pub.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
-        return ctx.reject();
+        return ctx.reject(methods);
       }
-      ctx.reject(['password', 'publickey']);
+      ctx.reject(methods);
     });
     client.on('ready', () => {
       this.logins++;
