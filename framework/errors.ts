@@ -62,6 +62,9 @@ export const ERROR_TABLE = {
 
   /* agents */
   VCSPVM_LPAR: { exitCode: 1, message: 'LPAR {lpar}: {detail}' },
+  VCSPVM_LPAR_PROFILE_FILE: { exitCode: 2, message: '{file}:{line}:{column}: {detail}' },
+  VCSPVM_LPAR_NO_PHYSICAL_SERVER: { exitCode: 2, message: 'system {system} has no PhysicalServer attribute: set it to its managed system name (lssyscfg -r sys -F name)' },
+  VCSPVM_LPAR_ROLLBACK: { exitCode: 1, message: 'LPAR {lpar}: {detail}; rolled back: {undone}' },
   VCSPVM_WPAR: { exitCode: 1, message: 'WPAR {wpar}: {detail}' },
 
   /* sim */
