@@ -44,7 +44,6 @@ export const ERROR_TABLE = {
   VCSPVM_AGENT_MODULE: { exitCode: 2, message: 'cannot load the agent of {type}: {detail}' },
   VCSPVM_AGENT_LOG: { exitCode: 2, message: 'cannot write the agent log: {detail}' },
   VCSPVM_AGENT_CONFIG: { exitCode: 2, message: 'resource {resource} in {file}: {detail}' },
-  VCSPVM_AGENT_CHECK: { exitCode: 1, message: 'conformance check of {type} {resource}: {failed} of {total} steps failed' },
 
   /* framework/remote: SSH */
   VCSPVM_SSH_CONNECT: { exitCode: 1, message: 'cannot connect to {host}:{port}: {reason}' },
