@@ -102,7 +102,7 @@ const groupDependency: Rule = {
   name: 'group-dependency',
   severity: 'error',
   description:
-    'a group dependency names another existing group with category online|offline, location local|global|remote, rigidity soft|firm|hard; offline is local only',
+    'a group dependency names another existing group, with category online or offline, location local, global or remote, rigidity soft, firm or hard; offline is local only',
   check(ctx, report) {
     const groups = new Set(ctx.config.groups.map((g) => g.name));
     for (const g of ctx.config.groups) {
