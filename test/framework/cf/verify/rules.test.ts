@@ -49,3 +49,16 @@ describe('rule fixtures', () => {
     });
   }
 });
+
+describe('README rule table', () => {
+  it('has one line per rule with its code, name and severity', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const missing = RULES.filter((r) => !readme.includes(`| \`${r.code}\` | \`${r.name}\` | ${r.severity} |`)).map((r) => r.code);
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every rule a unique code and name', () => {
+    expect(new Set(RULES.map((r) => r.code)).size).toBe(RULES.length);
+    expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
+  });
+});
