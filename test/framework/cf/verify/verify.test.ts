@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import ajvDraft04 from 'ajv-draft-04';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyCommand } from '../../../../framework/cf/verify/cli.js';
 import { formatText } from '../../../../framework/cf/verify/format/text.js';
@@ -20,6 +20,8 @@ import { verifyPath } from '../../../../framework/cf/verify/verify.js';
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const behaviour = (name: string) => join(fixtures, 'behaviour', name);
 const require = createRequire(import.meta.url);
+// The official schema is JSON Schema draft-04: ajv-draft-04 is Ajv for that draft (CommonJS: the class is .default).
+const Ajv04 = ajvDraft04.default;
 
 async function run(args: string[], stdin?: string) {
   let out = '';
@@ -77,7 +79,7 @@ describe('verify', () => {
     const text = readFileSync(behaviour('warning-only.cf'), 'utf8');
     const { code, out } = await run(['-'], text);
     expect(code).toBe(0);
-    expect(out).toMatch(/^-:18:5: warning VCF505 /m);
+    expect(out).toMatch(/^-:19:5: warning VCF505 /m);
   });
 
   it('treats a group cut out of a main.cf as a fragment that includes types.cf', () => {
@@ -93,7 +95,7 @@ describe('--rule and suppression', () => {
     expect((await run([file])).code).toBe(0);
     const asError = await run([file, '--rule', 'VCF505=error']);
     expect(asError.code).toBe(1);
-    expect(asError.out).toMatch(/:18:5: error VCF505 /);
+    expect(asError.out).toMatch(/:19:5: error VCF505 /);
     const off = await run([file, '--rule', 'lpar-viosname=off']);
     expect(off.out).toBe('');
     expect(off.code).toBe(0);
@@ -137,13 +139,15 @@ describe('output', () => {
 
   it('sarif: valid against the SARIF 2.1.0 schema, with rules and located results', async () => {
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const ajv = new Ajv04({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     for (const file of [behaviour('many.cf'), behaviour('syntax-and-more.cf'), join(fixtures, 'nested', 'conf')]) {
       const { out } = await run([file, '--format', 'sarif']);
       const log = JSON.parse(out);
       expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     }
+    // The validator does reject a malformed log.
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] })).toBe(false);
     const log = toSarif(verifyPath(behaviour('many.cf')), fixtures);
     const run0 = log.runs[0]!;
     expect(run0.tool.driver.rules!.map((r) => r.id)).toEqual(RULES.map((r) => r.code));
