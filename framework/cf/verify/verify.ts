@@ -12,7 +12,7 @@ import { loadConfig, type LoadResult } from '../load.js';
 import type { SourcePos } from '../model.js';
 import { VerifyContext } from './context.js';
 import { compareFindings, type Finding, type Rule, type RuleSetting, type Severity } from './finding.js';
-import { LOAD_ERROR_RULES } from './rules/input.js';
+import { ruleOfLoadError } from './rules/input.js';
 import { findRule, RULES } from './rules/index.js';
 import { isSuppressed, parseSuppressions, type Suppressions } from './suppress.js';
 
@@ -95,10 +95,16 @@ export function verifyLoaded(
   };
 
   for (const e of load.errors) {
-    const rule = findRule(LOAD_ERROR_RULES[e.code] ?? 'VCF001')!;
+    const rule = findRule(ruleOfLoadError(e.code, e.detail))!;
     emit(rule, { file: e.file, line: e.line, column: e.column }, e.detail);
   }
-  for (const rule of RULES) rule.check(ctx, (pos, message) => emit(rule, pos, message));
+  // What the loader reported on a line, a rule does not report again there.
+  const byLoader = new Set(raw.map((f) => `${f.file}\0${f.line}\0${f.code}`));
+  for (const rule of RULES)
+    rule.check(ctx, (pos, message) => {
+      const p = pos ?? ctx.rootPos;
+      if (!byLoader.has(`${p.file}\0${p.line}\0${rule.code}`)) emit(rule, p, message);
+    });
 
   const files = filesOf(load);
   const suppressions = new Map<string, Suppressions>();

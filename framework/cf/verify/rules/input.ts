@@ -6,12 +6,21 @@
  */
 import type { Rule } from '../finding.js';
 
-/** Loader error code → rule code. */
-export const LOAD_ERROR_RULES: Record<string, string> = {
-  VCSPVM_CF_SYNTAX: 'VCF001',
-  VCSPVM_CF_INCLUDE: 'VCF002',
-  VCSPVM_CF_VALUE: 'VCF003',
-};
+/**
+ * The rule a loader error belongs to. The parser reports integers outside 32
+ * bits itself (int-range); any other value it cannot read is a value-kind
+ * problem.
+ */
+export function ruleOfLoadError(code: string, detail: string): string {
+  switch (code) {
+    case 'VCSPVM_CF_INCLUDE':
+      return 'VCF002';
+    case 'VCSPVM_CF_VALUE':
+      return /32-bit/.test(detail) ? 'VCF104' : 'VCF103';
+    default:
+      return 'VCF001';
+  }
+}
 
 const reportedByLoader = (): void => {};
 
@@ -28,13 +37,6 @@ export const rules: Rule[] = [
     name: 'missing-include',
     severity: 'error',
     description: 'every include resolves (relative to the including file, else to the types.cf files shipped in types-cf/)',
-    check: reportedByLoader,
-  },
-  {
-    code: 'VCF003',
-    name: 'bad-value',
-    severity: 'error',
-    description: 'values can be read as the type definition says (the loader could not type them)',
     check: reportedByLoader,
   },
   {
