@@ -4,6 +4,7 @@
  * attributes are overridden only where VCS allows, ArgList names attributes.
  */
 import type { AttributeAssignment, Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
+import { builtinAttribute, type BuiltinScope } from '../../builtins.js';
 import { BUILTIN, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
@@ -149,6 +150,11 @@ function* owners(ctx: VerifyContext): Generator<Owner> {
     yield { what: `cluster ${c.name}`, attributes: c.attributes, lookup: (n) => BUILTIN.cluster.get(n) };
   for (const s of ctx.config.systems)
     yield { what: `system ${s.name}`, attributes: s.attributes, lookup: (n) => BUILTIN.system.get(n) };
+  for (const b of ctx.config.blocks) {
+    const scope = b.keyword.toLowerCase();
+    if (scope === 'remotecluster' || scope === 'heartbeat' || scope === 'site')
+      yield { what: `${scope} ${b.name}`, attributes: b.attributes, lookup: (n) => builtinAttribute(scope as BuiltinScope, n) };
+  }
   for (const g of ctx.config.groups) {
     yield { what: `group ${g.name}`, attributes: g.attributes, lookup: (n) => BUILTIN.group.get(n) };
     for (const r of g.resources) {
