@@ -4,69 +4,55 @@
  * Exit 0 when no error is found (warnings allowed), 1 when errors are found,
  * 2 for a usage error or input that cannot be read. Never a stack trace.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { isVcsPowervmError, UsageError } from '../../errors.js';
+import { onePath, parseCommandArgs, type CliIo, type Command } from '../cli/common.js';
 import type { RuleSetting } from './finding.js';
 import { verifyPath, type VerifyResult } from './verify.js';
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Reads standard input (PATH `-`). */
-  readStdin?: () => string;
-}
+export const VERIFY_HELP = `Usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...
 
-export const VERIFY_USAGE =
-  'usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...\n' +
-  '  PATH is a main.cf, a configuration directory holding main.cf, or - for standard input.\n' +
-  '  Suppress a finding with a comment on the line above it: // vcscf-disable-next-line CODE[,CODE]\n';
+Checks a configuration as hacf -verify does, plus the PowerVM, WPAR and
+disaster-recovery rules of the Virtualization Guide for AIX. PATH is a main.cf,
+a configuration directory holding main.cf, or - for standard input.
+
+  --types FILE          load FILE's type definitions first (repeatable)
+  --format FORMAT       text (FILE:LINE:COL: error|warning CODE message), json or sarif
+  --rule CODE=LEVEL     set a rule (code or name) to off, warning or error (repeatable)
+
+Silence the findings of one line with a comment on the line above it:
+  // vcscf-disable-next-line CODE[,CODE]
+
+Exit: 0 no error (warnings allowed), 1 errors found, 2 usage error or unreadable input.
+The rules are listed in the README ("Verifier rules").
+`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 function parseRuleOption(spec: string): [string, RuleSetting] {
   const m = /^([^=]+)=(off|warning|error)$/.exec(spec.trim());
-  if (!m) throw new UsageError(`--rule ${spec}: expected CODE=off|warning|error`);
+  if (!m) throw new UsageError(`vcscf verify: --rule ${spec}: expected CODE=off|warning|error`);
   return [m[1]!, m[2] as RuleSetting];
 }
 
-const defaultIo: CommandIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  readStdin: () => readFileSync(0, 'utf8'),
-};
-
-export async function verifyCommand(argv: string[], io: CommandIo = defaultIo): Promise<number> {
+async function run(args: string[], io: CliIo): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          types: { type: 'string', multiple: true },
-          format: { type: 'string' },
-          rule: { type: 'string', multiple: true },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('verify', args, {
+      types: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      rule: { type: 'string', multiple: true },
+    });
     if (values.help) {
-      io.stdout(VERIFY_USAGE);
+      io.stdout(VERIFY_HELP);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one PATH expected, got ${positionals.length}` : 'PATH is missing');
+    const path = onePath('verify', positionals);
     const format = (values.format ?? 'text') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format ${format}: expected text, json or sarif`);
-    const rules = Object.fromEntries((values.rule ?? []).map(parseRuleOption));
-    const path = positionals[0]!;
-    const stdin = path === '-' ? (io.readStdin ?? defaultIo.readStdin!)() : undefined;
+    if (!FORMATS.includes(format)) throw new UsageError(`vcscf verify: --format ${format}: expected text, json or sarif`);
+    const rules = Object.fromEntries(((values.rule as string[] | undefined) ?? []).map(parseRuleOption));
+    const stdin = path === '-' ? io.readStdin() : undefined;
 
-    const result = verifyPath(path, { types: values.types ?? [], rules, stdin });
+    const result = verifyPath(path, { types: (values.types as string[] | undefined) ?? [], rules, stdin });
     io.stdout(await render(result, format));
     if (format === 'text' && result.findings.length > 0) {
       const { formatSummary } = await import('./format/text.js');
@@ -74,12 +60,9 @@ export async function verifyCommand(argv: string[], io: CommandIo = defaultIo): 
     }
     return result.errors > 0 ? 1 : 0;
   } catch (e) {
-    if (isVcsPowervmError(e)) {
-      io.stderr(`vcscf verify: ${e.message}\n`);
-      if (e.code === 'VCSPVM_USAGE') io.stderr(VERIFY_USAGE);
-      return e.exitCode === 0 ? 2 : e.exitCode;
-    }
-    io.stderr(`vcscf verify: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (!isVcsPowervmError(e)) throw e; // the dispatcher reports it as an internal error
+    io.stderr(e.code === 'VCSPVM_USAGE' ? `${e.message}\n` : `vcscf verify: ${e.message}\n`);
+    // What is thrown to here (usage, an unknown rule, unreadable input) means no verification ran.
     return 2;
   }
 }
@@ -95,3 +78,5 @@ async function render(result: VerifyResult, format: Format): Promise<string> {
       return (await import('./format/text.js')).formatText(result);
   }
 }
+
+export const command: Command = { help: VERIFY_HELP, run };

@@ -4,6 +4,7 @@
  * types-cf fallback, --rule, suppression, output formats (SARIF validated
  * against the official 2.1.0 schema) and exit codes.
  */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ajvDraft04 from 'ajv-draft-04';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyCommand } from '../../../../framework/cf/verify/cli.js';
+import { main } from '../../../../framework/cf/cli.js';
 import { formatText } from '../../../../framework/cf/verify/format/text.js';
 import { toSarif } from '../../../../framework/cf/verify/format/sarif.js';
 import { RULES } from '../../../../framework/cf/verify/rules/index.js';
@@ -26,7 +27,7 @@ const Ajv04 = ajvDraft04.default;
 async function run(args: string[], stdin?: string) {
   let out = '';
   let err = '';
-  const code = await verifyCommand(args, {
+  const code = await main(['verify', ...args], {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
     readStdin: () => stdin ?? '',
@@ -176,5 +177,23 @@ describe('exit codes', () => {
     const missing = await run([join(scratch, 'no-such-dir')]);
     expect(missing.code).toBe(2);
     expect(missing.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('bin/vcscf verify (a real process)', () => {
+  const bin = fileURLToPath(new URL('../../../../bin/vcscf', import.meta.url));
+  const vcscf = (...args: string[]) => spawnSync(process.execPath, [bin, 'verify', ...args], { encoding: 'utf8' });
+
+  it('prints findings and exits 1 on errors, 0 when clean, 2 on unreadable input', () => {
+    const bad = vcscf(behaviour('many.cf'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/many\.cf:20:9: error VCF504 /);
+    expect(bad.stderr).toMatch(/\d+ errors?, \d+ warnings?/);
+    const clean = vcscf(join(fixtures, 'nested', 'conf'));
+    expect([clean.status, clean.stdout, clean.stderr]).toEqual([0, '', '']);
+    const missing = vcscf(join(scratch, 'absent.cf'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });
