@@ -83,6 +83,18 @@ describe('verify', () => {
     expect(out).toMatch(/^-:19:5: warning VCF505 /m);
   });
 
+  it('loads --types files before the configuration', async () => {
+    const main = join(scratch, 'uses-gadget.cf');
+    writeFileSync(
+      main,
+      'include "types.cf"\n\ncluster c1 (\n    )\n\nsystem sysA (\n    )\n\ngroup G (\n    SystemList = { sysA = 0 }\n    )\n\n    Gadget g1 (\n        Path = "/x"\n        )\n',
+    );
+    expect((await run([main])).out).toMatch(/:13:5: error VCF101 /);
+    const gadget = join(fixtures, 'nested', 'conf', 'types', 'GadgetTypes.cf');
+    const r = await run([main, '--types', gadget]);
+    expect([r.code, r.out]).toEqual([0, '']);
+  });
+
   it('treats a group cut out of a main.cf as a fragment that includes types.cf', () => {
     const frag = join(scratch, 'fragment.cf');
     writeFileSync(frag, 'group G (\n    SystemList = { n1 = 0, n2 = 1 }\n    )\n\n    NIC nic1 (\n        Device = en0\n        )\n');
