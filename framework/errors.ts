@@ -32,6 +32,9 @@ export const ERROR_TABLE = {
   VCSPVM_CF_VALUE: { exitCode: 1, message: '{file}:{line}:{column}: {detail}' },
   VCSPVM_CF_NOT_CANONICAL: { exitCode: 1, message: '{file} is not in canonical form' },
 
+  /* framework/cf/verify: vcscf verify */
+  VCSPVM_CF_VERIFY_RULE: { exitCode: 2, message: 'no verifier rule {rule} (codes and names are in the README rule table)' },
+
   /* framework/agent: entry points as VCS calls them */
   VCSPVM_AGENT_UNKNOWN_TYPE: { exitCode: 2, message: 'unknown resource type {type}' },
   VCSPVM_AGENT_UNKNOWN_ENTRY_POINT: { exitCode: 2, message: 'type {type} has no entry point {entryPoint}' },
