@@ -225,7 +225,7 @@ export class Interpreter {
     const command = COMMANDS[name];
     if (!command) return this.err(`${name}: command not found`, 127);
     if (args.includes('--help')) return { stdout: command.usage + '\n', status: 0 };
-    return guarded(() => command.run({ world: this.world, user: this.user, hmcName: this.hmcName, args, stdin }));
+    return guarded(name, () => command.run({ world: this.world, user: this.user, hmcName: this.hmcName, args, stdin }));
   }
 
   private err(text: string, status: number): CommandResult {

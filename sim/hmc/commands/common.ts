@@ -184,12 +184,16 @@ export function records(ctx: CommandContext, opts: Options): AttrField[][] {
   }
 }
 
-/** Runs `fn`; an HmcError becomes the HMC's output and exit status 1. */
-export async function guarded(fn: () => CommandResult | Promise<CommandResult>): Promise<CommandResult> {
+/**
+ * Runs `fn`; an HmcError becomes the HMC's output and exit status 1. Any
+ * other error is a simulator bug: the session reports it and carries on.
+ */
+export async function guarded(name: string, fn: () => CommandResult | Promise<CommandResult>): Promise<CommandResult> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof HmcError) return { stdout: e.lines.join('\n') + '\n', status: e.status };
-    throw e;
+    process.emitWarning(`hmcsim: ${name} failed: ${(e as Error).stack ?? String(e)}`);
+    return { stdout: '', stderr: `${name}: internal error: ${(e as Error).message}\n`, status: 1 };
   }
 }
