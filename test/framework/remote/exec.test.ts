@@ -248,3 +248,33 @@ describe('close', () => {
     await closeAllConnections();
   });
 });
+
+describe('process lifetime', () => {
+  it('an idle connection does not keep a short-lived process alive', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const s = await f.server();
+    const script = fileURLToPath(new URL('./fixtures/run-without-close.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, HOME: f.home.home, PORT: String(s.port), SSH_AUTH_SOCK: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(-1);
+      }, 10_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out)).toEqual({ a: 0, b: 0, port: s.port });
+    expect(s.logins).toBe(1);
+  });
+});
