@@ -150,7 +150,6 @@ export class SshConnection {
 
   /** Connects unless already connected; concurrent callers share one attempt. */
   async ensureConnected(timeouts: ConnectTimeouts, signal?: AbortSignal): Promise<void> {
-    if (this.closed) this.closed = false;
     if (this.up && this.suspect) {
       const alive = await this.probe(Math.min(timeouts.readyTimeoutMs, Math.max(1000, this.settings.keepaliveIntervalMs)));
       if (alive) this.suspect = false;
@@ -258,6 +257,7 @@ export class SshConnection {
     this.client = client;
     this.socket = socket;
     this.up = true;
+    this.closed = false;
     this.suspect = false;
     this.lostReason = '';
     this.logins++;
