@@ -20,8 +20,7 @@
  *   faults nor fails over on unknown, and failing over a partition that may
  *   still run would start it twice.
  */
-/** What a monitor entry point returns (framework/agent/exitcodes.ts MonitorResult). */
-export type MonitorResult = 'online' | 'offline' | 'unknown' | 'intentional-offline' | { state: 'online'; confidence: number };
+import type { MonitorResult } from '../../framework/agent/exitcodes.js';
 
 export interface StateRow {
   /** What monitor reports when the partition is on this system in this state. */

@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const ROOT = resolve(__dirname, '../../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const BIN = join(ROOT, 'sim', 'aix', 'bin');
 const BLOCK = join(ROOT, 'agents', 'lpar', 'dlpar', 'vcs_blockmigrate.sh');
 
