@@ -7,7 +7,8 @@ import { ARGLIST_VALUE_LIMIT, argListType, decodeArgList, encodeArgList } from '
 const base = fc.constantFrom<TypeAttributeDef['base']>('str', 'int', 'boolean');
 const dimension = fc.constantFrom<TypeAttributeDef['dimension']>('scalar', 'vector', 'keylist', 'association');
 const text = fc.string({ maxLength: 12 });
-const scalarOf = (b: TypeAttributeDef['base']) => (b === 'str' ? text : b === 'boolean' ? fc.constantFrom(0, 1) : fc.integer({ min: -2147483648, max: 2147483647 }));
+const scalarOf = (b: TypeAttributeDef['base']): fc.Arbitrary<string | number> =>
+  b === 'str' ? text : b === 'boolean' ? fc.constantFrom(0, 1) : fc.integer({ min: -2147483648, max: 2147483647 });
 
 const attribute = fc
   .tuple(base, dimension)
