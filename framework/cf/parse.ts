@@ -129,9 +129,8 @@ class Parser {
 
   private take(): Token {
     const t = this.peek();
-    this.head++;
-    if (this.head > 32) {
-      this.buf = this.buf.slice(this.head);
+    if (++this.head === this.buf.length) {
+      this.buf.length = 0;
       this.head = 0;
     }
     this.last = t;
@@ -195,13 +194,15 @@ class Parser {
   /** Skips at least one token, then up to the next line that starts with a word (or a `)` when inBlock). */
   private recover(inBlock: boolean): void {
     if (this.peek().kind !== Tok.EOF) this.take();
-    for (;;) {
-      const t = this.peek();
+    // Tokens already looked at are skipped one by one; the rest without tokenizing.
+    while (this.head < this.buf.length) {
+      const t = this.buf[this.head]!;
       if (t.kind === Tok.EOF) return;
       if (inBlock && t.kind === Tok.RParen) return;
       if ((t.kind === Tok.Word || t.kind === Tok.String) && t.nlBefore) return;
       this.take();
     }
+    this.lx.skipToRestart(inBlock);
   }
 
   // ---- comments -----------------------------------------------------------
@@ -538,14 +539,15 @@ class Parser {
    */
   private skipValueRest(): void {
     let depth = 1;
-    for (;;) {
-      const t = this.peek();
+    while (this.head < this.buf.length) {
+      const t = this.buf[this.head]!;
       if (t.kind === Tok.EOF || t.kind === Tok.RParen) return;
-      if (t.kind === Tok.Word && t.nlBefore) return;
+      if ((t.kind === Tok.Word || t.kind === Tok.String) && t.nlBefore) return;
       this.take();
       if (t.kind === Tok.LBrace) depth++;
       else if (t.kind === Tok.RBrace && --depth === 0) return;
     }
+    this.lx.skipToRestart(true, depth);
   }
 
   // ---- groups -------------------------------------------------------------
