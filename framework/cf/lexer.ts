@@ -102,9 +102,6 @@ const PUNCT_KIND: Record<number, TokKind> = {
   64: Tok.At,
 };
 
-/** hacf's dependency-tree block: header seen, now inside its lines. */
-const enumTree = { Off: 0, Header: 1, Body: 2 } as const;
-
 export class Lexer {
   readonly comments: Comment[] = [];
   private pos = 0;
@@ -112,7 +109,8 @@ export class Lexer {
   private lineStart = 0;
   /** A token was already produced on the current line. */
   private tokenOnLine = false;
-  private tree: number = enumTree.Off;
+  /** Inside hacf's dependency-tree comment block (its header was seen). */
+  private inTree = false;
   private treeLine = 0;
   private treeDepth = 0;
 
@@ -267,7 +265,7 @@ export class Lexer {
     this.pos = i;
   }
 
-  /** 1-based line and column of an offset on the current line or an earlier token's stored position. */
+  /** A token starting on the current line (1-based line and column). */
   private make(kind: TokKind, text: string, start: number, end: number, nlBefore: boolean): Token {
     return { kind, text, start, end, line: this.line, column: start - this.lineStart + 1, nlBefore };
   }
@@ -339,7 +337,7 @@ export class Lexer {
       nl = src.indexOf('\n', nl + 1);
     }
     this.pos = end;
-    this.tree = enumTree.Off;
+    this.inTree = false;
     this.comments.push({ text: src.slice(start, end).replace(/\r\n/g, '\n'), start, end, line, column, ownLine });
   }
 
@@ -351,21 +349,21 @@ export class Lexer {
   private dropTreeLine(c: Comment): boolean {
     const body = c.text.slice(2).trim();
     if (c.ownLine && /^resource dependency tree$/i.test(body)) {
-      this.tree = enumTree.Header;
+      this.inTree = true;
       this.treeLine = c.line;
       this.treeDepth = 0;
       return true;
     }
-    if (this.tree === enumTree.Off) return false;
+    if (!this.inTree) return false;
     if (!c.ownLine || c.line !== this.treeLine + 1) {
-      this.tree = enumTree.Off;
+      this.inTree = false;
       return false;
     }
     this.treeLine = c.line;
     if (body === '{') this.treeDepth++;
     else if (body === '}') {
       this.treeDepth--;
-      if (this.treeDepth <= 0) this.tree = enumTree.Off;
+      if (this.treeDepth <= 0) this.inTree = false;
     }
     return true;
   }
