@@ -28,7 +28,11 @@ describe('vcsagent argument forms', () => {
   });
 
   it('knows which entry points take no resource', () => {
-    expect(parseEntryPointArgs(['T', 'shutdown'])).toMatchObject({ subject: undefined, args: [] });
+    const shutdown = parseEntryPointArgs(['T', 'shutdown']);
+    expect(shutdown.subject).toBeUndefined();
+    expect(shutdown.args).toEqual([]);
+    // shutdown gets nothing: a stray argument is not taken for a resource name.
+    expect(parseEntryPointArgs(['T', 'shutdown', 'x']).args).toEqual(['x']);
     expect(parseEntryPointArgs(['T', 'imf_init', 'T'])).toMatchObject({ subject: 'T' });
   });
 
