@@ -67,6 +67,8 @@ function parseArgs(argv: string[]): CheckArgs {
   return a;
 }
 
+const KILL_GRACE_MS = 1000;
+
 interface EpRun {
   code: number | null;
   seconds: number;
@@ -120,8 +122,9 @@ class Checker {
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      // The entry point enforces its own limit; this only stops one that does not.
-      const guard = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), (timeout + 5) * 1000) : undefined;
+      // VCS kills an entry point at its timeout (a resource-level override reaches the process only
+      // through AEPTimeout); the second of grace lets one that knows its limit exit with its own code.
+      const guard = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), timeout * 1000 + KILL_GRACE_MS) : undefined;
       child.on('close', (code) => {
         if (guard) clearTimeout(guard);
         resolveRun({ code, seconds: (Date.now() - started) / 1000, timeout, stdout, stderr });
@@ -164,12 +167,17 @@ function exitText(run: EpRun): string {
   return `exit ${run.code}${why ? `: ${why}` : ''}`;
 }
 
-/** Static checks: the type definition, the configuration's view of it, the resource's values. */
-async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEntry, info: AgentTypeInfo, r: ResolvedResource, typesFile: string | undefined, opts: MainOptions): Promise<void> {
+/**
+ * Static checks: the type definition, the configuration's view of it, the
+ * resource's values. Returns false when the values themselves are rejected:
+ * every entry point would then fail the same way, so running them proves nothing.
+ */
+async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEntry, info: AgentTypeInfo, r: ResolvedResource, typesFile: string | undefined, opts: MainOptions): Promise<boolean> {
   const step = 'type definition validates';
   const { typeDefinition } = await import('../cf/values.js');
   const { RESOURCE_ATTRIBUTES, TYPE_STATIC_ATTRIBUTES } = await import('../cf/builtins.js');
   const problems: string[] = [];
+  let valuesOk = true;
   const known = new Set([...info.attributes.map((a) => a.name), ...RESOURCE_ATTRIBUTES.map((a) => a.name), ...TYPE_STATIC_ATTRIBUTES.map((a) => a.name)]);
   for (const name of info.argList) if (!known.has(name)) problems.push(`ArgList names ${name}, which the type does not define`);
   if (info.argList.length === 0) problems.push('the type has no ArgList: entry points would get no attribute values');
@@ -192,14 +200,15 @@ async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEnt
   try {
     const args = await argvFor(r, info, { name: 'monitor' }, c.statics);
     const decoded = decodeArgList(argListType(info), args, { resource: r.resource.name });
-    const attrs: Attributes = {};
-    for (const [k, v] of decoded.values) if (k !== 'AEPTimeout') attrs[k] = valueToAttr(v);
+    const attrs: Attributes = Object.fromEntries([...decoded.values].filter(([k]) => k !== 'AEPTimeout').map(([k, v]) => [k, valueToAttr(v)]));
     assertValid(compileValidator(typeSchema(info.attributes, agent.attributeSchemas)), attrs, r.resource.name, secretAttributeNames(info, agent.secrets ?? []));
   } catch (e) {
     problems.push(isVcsPowervmError(e) ? e.message : String(e));
+    valuesOk = false;
   }
   if (problems.length) c.fail(step, problems.join('; '));
   else c.pass(step);
+  return valuesOk;
 }
 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
@@ -241,7 +250,11 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const c = new Checker(out, opts, a, r, info, statics);
   const has = (ep: string) => implementedEntryPoints(agent).includes(ep);
 
-  await checkDefinition(c, agent, entry, info, r, a.typesFile, opts);
+  if (!(await checkDefinition(c, agent, entry, info, r, a.typesFile, opts))) {
+    out(`stop  the resource's values are rejected, so every entry point would fail the same way\n`);
+    out(`FAILED: ${c.passed} passed, ${c.failed} failed\n`);
+    return 1;
+  }
 
   if (has('open')) {
     const run = await c.run({ name: 'open' });
@@ -283,7 +296,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     }
     const run = await c.run({ name: 'online' });
     if (run.code === null) {
-      c.fail(label, 'online was killed');
+      c.fail(label, `online did not finish within OnlineTimeout (${run.timeout} s) and was killed`);
       return;
     }
     const m = await c.monitorUntil('online', run.code, 'OnlineWaitLimit');
@@ -297,7 +310,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     }
     const run = await c.run({ name: 'offline' });
     if (run.code === null) {
-      c.fail(label, 'offline was killed');
+      c.fail(label, `offline did not finish within OfflineTimeout (${run.timeout} s) and was killed`);
       return;
     }
     const m = await c.monitorUntil('offline', run.code, 'OfflineWaitLimit');
