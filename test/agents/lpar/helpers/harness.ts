@@ -159,8 +159,8 @@ export class Bench {
    * `vcsagent LPAR EP RESOURCE [LEADING...] --config main.cf --system SYSTEM [--target T] [-- ACTION ARGS]`
    * (leading: the clean reason, ...).
    */
-  agent(entryPoint: string, system: string, leading: string[] = [], o: { resource?: string; env?: Record<string, string>; target?: string; actionArgs?: string[] } = {}): Promise<AgentRun> {
-    const args = [VCSAGENT, 'LPAR', entryPoint, o.resource ?? 'aixnode5556mp2', ...leading, '--config', this.mainCfPath, '--system', system];
+  agent(entryPoint: string, system: string, leading: string[] = [], o: { resource?: string; env?: Record<string, string>; target?: string; actionArgs?: string[]; config?: string } = {}): Promise<AgentRun> {
+    const args = [VCSAGENT, 'LPAR', entryPoint, o.resource ?? 'aixnode5556mp2', ...leading, '--config', o.config ?? this.mainCfPath, '--system', system];
     if (o.target !== undefined) args.push('--target', o.target);
     if (o.actionArgs !== undefined) args.push('--', ...o.actionArgs);
     return this.run(process.execPath, args, o.env ?? {});
@@ -216,6 +216,14 @@ export class Bench {
       if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Writes a file under the bench directory (another main.cf, a ProfileFile...) and returns its path. */
+  file(name: string, text: string): string {
+    const p = join(this.dir, name);
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, text);
+    return p;
   }
 
   /** LPAR_A.log so far. */
