@@ -3,14 +3,10 @@
  * the HMC CLI over SSH (Virtualization Guide for AIX, "Virtual machine
  * (logical partition) availability" and "High availability and live
  * migration"). The entry points are thin; each module says what it sends.
+ * Each entry point is its own short-lived process, so it imports only the
+ * module it runs.
  */
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
-import { blockMigration, unblockMigration } from './block-migration.js';
-import { profileExport } from './export.js';
-import { migrate } from './migrate.js';
-import { monitor } from './monitor.js';
-import { clean, offline } from './offline.js';
-import { online } from './online.js';
 import { forgetPhysicalServer, lparOf, physicalServerOf, type Lpar, type LparAttributes } from './resource.js';
 
 async function withLpar<T>(ctx: ResourceContext<LparAttributes>, fn: (l: Lpar) => Promise<T>): Promise<T> {
@@ -33,22 +29,24 @@ export default defineAgent<LparAttributes>({
       } catch (e) {
         ctx.log.error('%s', e instanceof Error ? e.message : String(e));
       }
+      const { blockMigration } = await import('./block-migration.js');
       await blockMigration(ctx);
     },
 
     async shutdown(ctx) {
+      const { unblockMigration } = await import('./block-migration.js');
       await unblockMigration(ctx);
       forgetPhysicalServer(ctx, ctx.system);
     },
 
-    monitor: (ctx) => withLpar(ctx, monitor),
-    online: (ctx) => withLpar(ctx, online),
-    offline: (ctx) => withLpar(ctx, offline),
-    clean: (ctx) => withLpar(ctx, (l) => clean(l, ctx.cleanReason)),
-    migrate: (ctx) => withLpar(ctx, (l) => migrate(l, ctx.targetHost)),
+    monitor: (ctx) => withLpar(ctx, async (l) => (await import('./monitor.js')).monitor(l)),
+    online: (ctx) => withLpar(ctx, async (l) => (await import('./online.js')).online(l)),
+    offline: (ctx) => withLpar(ctx, async (l) => (await import('./offline.js')).offline(l)),
+    clean: (ctx) => withLpar(ctx, async (l) => (await import('./offline.js')).clean(l, ctx.cleanReason)),
+    migrate: (ctx) => withLpar(ctx, async (l) => (await import('./migrate.js')).migrate(l, ctx.targetHost)),
 
     action: {
-      'profile-export': (ctx) => withLpar(ctx, (l) => profileExport(l, ctx.args)),
+      'profile-export': (ctx) => withLpar(ctx, async (l) => (await import('./export.js')).profileExport(l, ctx.args)),
     },
   },
 });
