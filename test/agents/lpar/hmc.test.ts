@@ -199,6 +199,22 @@ LPAR h ( LPARName = victim
     expect((await bench.commandCounts()).commands).toEqual({});
   });
 
+  it('a system without PhysicalServer gets a clear error, not a guess', async () => {
+    const cfg = bench.file('nops.cf', `include "types.cf"
+cluster c ( )
+system aixnode55mp1 ( )
+group g ( SystemList = { aixnode55mp1 = 0 } )
+LPAR h ( LPARName = victim
+    MCName = { hmc6 } )
+`);
+    await bench.ctl('stats', '--reset');
+    expect((await bench.agent('monitor', A, [], { resource: 'h', config: cfg })).code).toBe(99);
+    expect((await bench.agent('online', A, [], { resource: 'h', config: cfg })).code).toBe(0);
+    expect(bench.log()).toMatch(/system aixnode55mp1 has no PhysicalServer attribute: set it to its managed system name \(lssyscfg -r sys -F name\)/);
+    expect((await bench.commandCounts()).commands).toEqual({});
+    expect((await states()).victim).toBe('Not Activated');
+  });
+
   it('a name with spaces is quoted and reaches the HMC whole', async () => {
     const cfg = bench.file('spaced.cf', WORLD.replace(SEED_MAINCF, SEED_MAINCF));
     expect((await bench.agent('online', A, [], { resource: 'spaced_res', config: cfg })).code).toBe(0);
