@@ -95,7 +95,9 @@ export class HmcSession {
    * fails mid-command; state changes are never sent twice.
    */
   async run(argv: Argv, opts: { idempotent?: boolean; timeoutMs?: number } = {}): Promise<HmcResult> {
-    const timeoutMs = Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, this.remaining()));
+    // A query that hangs on one HMC must leave time to ask the next one.
+    const share = opts.idempotent && this.remote.endpoints.length > 1 ? this.remaining() / 2 : this.remaining();
+    const timeoutMs = Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, share));
     this.commands++;
     const r: RunResult = await this.remote.run(argv, { idempotent: opts.idempotent ?? false, timeoutMs, ...(this.signal ? { signal: this.signal } : {}) });
     const hmc = r.endpoint.host;
