@@ -83,6 +83,19 @@ describe('redundant HMCs', () => {
     await bench.ctl('hmc-up', 'hmc6');
   }, 40_000);
 
+  it('an HMC that stops answering mid-session: the query goes to the second one, within MonitorTimeout', async () => {
+    await bench.ctl('hmc-slow', 'hmc6', '120000');
+    try {
+      const r = await bench.agent('monitor', A);
+      expect(r.code).toBe(110);
+      // Half of MonitorTimeout (60 s) waits for the first HMC, the rest serves the second.
+      expect(r.ms).toBeLessThan(45_000);
+      expect(bench.log()).toMatch(/monitor:ssh: command failed on this endpoint; trying the next one \(endpoint=hscroot@hmc6/);
+    } finally {
+      await bench.ctl('hmc-up', 'hmc6');
+    }
+  }, 60_000);
+
   it('no HMC reachable: monitor reports unknown (99), never offline', async () => {
     await bench.ctl('hmc-down', 'hmc6');
     await bench.ctl('hmc-down', 'hmc7');
