@@ -53,7 +53,8 @@ export function createLpar(world: World, sys: ManagedSystem, fields: AttrField[]
     const isLparKey = MKSYSCFG_LPAR_KEYS.has(f.name);
     const isProfKey = isProfileAttr(f.name);
     if (!isLparKey && !isProfKey) fail(msg.invalidAttr(f.name));
-    if (isProfKey) applyFields(profValues, [f], isList);
+    // redundant_err_path_reporting in a -r lpar record is the partition's (the profile keeps its own, as the seed's lpar05 shows).
+    if (isProfKey && !(isLparKey && f.name === 'redundant_err_path_reporting')) applyFields(profValues, [f], isList);
     if (isLparKey && !['name', 'lpar_id', 'lpar_env', 'profile_name'].includes(f.name)) applyFields(lparValues, [f], () => false);
   }
   const profile = buildProfile(profileName!, profValues, env, true);
