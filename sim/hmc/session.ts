@@ -97,6 +97,13 @@ export class ShellSession {
     if (!this.closed && text) this.channel.write(this.interactive ? onlcr(text) : text);
   }
 
+  /** Without a pty, standard error is its own stream; on a pty it shares the terminal. */
+  private writeErr(text: string): void {
+    if (this.closed || !text) return;
+    if (this.interactive) this.write(text);
+    else this.channel.stderr.write(text);
+  }
+
   private receive(text: string): void {
     // Bound what a client can make us buffer: the rest of an overlong line is dropped.
     if (this.pending.length + text.length > 2 * MAX_SCRIPT) text = text.slice(0, Math.max(0, 2 * MAX_SCRIPT - this.pending.length));
@@ -114,7 +121,8 @@ export class ShellSession {
         this.busy = true;
         void this.sh.run(text).then((r) => {
           this.busy = false;
-          this.write(r.stdout + r.stderr);
+          this.write(r.stdout);
+          this.writeErr(r.stderr);
           this.finish(r.status, '');
         });
         return;
@@ -173,7 +181,7 @@ export class ShellSession {
     if (this.overflow) {
       this.overflow = false;
       this.continued = '';
-      this.write(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
+      this.writeErr(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
       if (this.interactive) this.write(this.prompt);
       return;
     }
@@ -193,7 +201,7 @@ export class ShellSession {
         this.busy = false;
         this.status = r.status;
         this.write(r.stdout);
-        this.write(r.stderr);
+        this.writeErr(r.stderr);
         if (r.exit !== undefined) {
           this.finish(r.exit, this.interactive ? 'logout\n' : '');
           return;

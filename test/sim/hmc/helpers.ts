@@ -4,6 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ssh2 from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
 import { Interpreter } from '../../../sim/hmc/interpreter.js';
 import type { World } from '../../../sim/hmc/world.js';
 import { loadWorldFile } from '../../../sim/hmc/worldfile.js';
@@ -99,11 +101,44 @@ export function sshPassword(port: number, command: string, opts: { password?: st
   const dir = tmp('askpass-');
   const askpass = join(dir, 'askpass.sh');
   spawnSync('sh', ['-c', `printf '#!/bin/sh\\necho "%s"\\n' "$PW" > ${askpass} && chmod 700 ${askpass}`], { env: { ...process.env, PW: opts.password ?? 'abc123' } });
-  const r = spawnSync('/usr/bin/ssh', [...SSH_NOCHECK, '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', ...(opts.extra ?? []), '-p', String(port), `${opts.user ?? 'hscroot'}@127.0.0.1`, command], {
+  const checks = (opts.extra ?? []).some((o) => o.startsWith('StrictHostKeyChecking')) ? ['-o', 'LogLevel=ERROR'] : SSH_NOCHECK;
+  const r = spawnSync('/usr/bin/ssh', [...checks, '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', ...(opts.extra ?? []), '-p', String(port), `${opts.user ?? 'hscroot'}@127.0.0.1`, ...(command ? [command] : [])], {
     encoding: 'utf8',
     env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
     input: opts.input ?? '',
     timeout: 20_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+
+/** An ssh2 client logged in to an endpoint (password by default). */
+export function sshClient(port: number, cfg: Partial<ConnectConfig> = {}, setup?: (c: InstanceType<typeof ssh2.Client>) => void): Promise<InstanceType<typeof ssh2.Client>> {
+  return new Promise((resolveC, reject) => {
+    const c = new ssh2.Client();
+    setup?.(c);
+    c.once('ready', () => resolveC(c));
+    c.once('error', reject);
+    c.connect({ host: '127.0.0.1', port, username: 'hscroot', password: 'abc123', readyTimeout: 10_000, ...cfg });
+  });
+}
+
+export function execOn(c: InstanceType<typeof ssh2.Client>, command: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolveE, reject) => {
+    c.exec(command, (err, stream) => {
+      if (err) return reject(err);
+      let stdout = '';
+      let stderr = '';
+      let code: number | null = null;
+      stream.on('data', (d: Buffer) => (stdout += d));
+      stream.stderr.on('data', (d: Buffer) => (stderr += d));
+      stream.on('exit', (c2: number | null) => (code = c2));
+      stream.on('close', () => resolveE({ stdout, stderr, code }));
+    });
+  });
+}
+
+/** OpenSSH with a pty (`ssh -tt`) fed `input`: the interactive HMC session as a terminal sees it. */
+export function sshInteractive(port: number, input: string, opts: { password?: string } = {}) {
+  return sshPassword(port, '', { ...opts, extra: ['-tt'], input }) ;
 }
