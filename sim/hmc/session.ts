@@ -133,6 +133,17 @@ export class ShellSession {
 
   private consume(): void {
     while (!this.busy && !this.closed && this.pending.length) {
+      // Plain text up to the next control character is taken (and echoed) in one piece.
+      const plain = /^[^\u0000-\u0008\u000a-\u001f\u007f]+/.exec(this.pending);
+      if (plain) {
+        const room = Math.max(0, MAX_SCRIPT - this.line.length - this.continued.length);
+        const text = plain[0].slice(0, room);
+        if (text.length < plain[0].length) this.overflow = true;
+        this.line += text;
+        if (this.interactive && text) this.channel.write(text);
+        this.pending = this.pending.slice(plain[0].length);
+        continue;
+      }
       const c = this.pending[0]!;
       // Escape sequences (arrow keys and the like) are ignored: no history or cursor motion here.
       if (c === '\u001b') {
@@ -164,14 +175,8 @@ export class ShellSession {
       } else if (c === '\u0015') {
         if (this.interactive) this.channel.write('\b \b'.repeat(this.line.length));
         this.line = '';
-      } else if (c < ' ' && c !== '\t') {
-        // other control characters do nothing
-      } else if (this.line.length + this.continued.length >= MAX_SCRIPT) {
-        this.overflow = true;
-      } else {
-        this.line += c;
-        if (this.interactive) this.channel.write(c);
       }
+      // other control characters do nothing
     }
   }
 

@@ -118,7 +118,7 @@ export function sshClient(port: number, cfg: Partial<ConnectConfig> = {}, setup?
     const c = new ssh2.Client();
     setup?.(c);
     c.once('ready', () => resolveC(c));
-    c.once('error', reject);
+    c.on('error', reject);
     c.connect({ host: '127.0.0.1', port, username: 'hscroot', password: 'abc123', readyTimeout: 10_000, ...cfg });
   });
 }
