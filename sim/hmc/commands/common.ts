@@ -87,10 +87,17 @@ export function parseOptions(args: string[], spec: Record<string, OptKind>): Opt
   return new Options(values);
 }
 
-/** One object of a listing: its default attributes in order, and extra ones `-F` may ask for. */
-export interface Row {
-  pairs: Array<[string, AttrValue]>;
-  extra?: Record<string, AttrValue>;
+/**
+ * One object of a listing: its default attributes in order and extra ones
+ * `-F` may ask for, either computed up front (`pairs`) or on demand (`names`
+ * and `value`, for the big listings: `-F name,state` computes two fields).
+ */
+export type Row =
+  | { pairs: Array<[string, AttrValue]>; extra?: Record<string, AttrValue> }
+  | { names: readonly string[]; value: (name: string) => AttrValue };
+
+function rowPairs(row: Row): Array<[string, AttrValue]> {
+  return 'pairs' in row ? row.pairs : row.names.map((n) => [n, row.value(n)]);
 }
 
 /**
@@ -116,12 +123,13 @@ export function listing(rows: Row[], opts: Options, known: ReadonlySet<string>):
   if (rows.length === 0) return ok(`${NO_RESULTS}\n`);
   if (opts.has('-F')) {
     // -F without names: every value of the default listing, comma-separated.
-    return ok(rows.map((r) => formatFields(r.pairs.map(([, v]) => v), ',')).join('\n') + '\n');
+    return ok(rows.map((r) => formatFields(rowPairs(r).map(([, v]) => v), ',')).join('\n') + '\n');
   }
-  return ok(rows.map((r) => formatRecord(r.pairs)).join('\n') + '\n');
+  return ok(rows.map((r) => formatRecord(rowPairs(r))).join('\n') + '\n');
 }
 
 function lookup(row: Row, name: string): AttrValue {
+  if (!('pairs' in row)) return row.value(name);
   for (const [n, v] of row.pairs) if (n === name) return v;
   return row.extra?.[name] ?? '';
 }

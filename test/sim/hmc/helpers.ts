@@ -57,7 +57,7 @@ export interface SimProcess {
 }
 
 /** Starts bin/hmcsim (built by `npm run build`) with `endpoints` ephemeral ports and a control socket. */
-export async function startSim(opts: { world?: string; maincf?: string; endpoints?: number; speed?: number; extra?: string[] } = {}): Promise<SimProcess> {
+export async function startSim(opts: { world?: string; maincf?: string; endpoints?: number; expectPorts?: number; speed?: number; extra?: string[] } = {}): Promise<SimProcess> {
   const dir = tmp();
   const control = join(dir, 'control.sock');
   const args = [opts.maincf ? '--from-maincf' : '--world', opts.maincf ?? opts.world ?? FIXTURE, '--control', control, '--speed', String(opts.speed ?? 10)];
@@ -68,7 +68,7 @@ export async function startSim(opts: { world?: string; maincf?: string; endpoint
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const ports = await new Promise<number[]>((resolveP, reject) => {
-    const want = opts.endpoints ?? 2;
+    const want = opts.expectPorts ?? opts.endpoints ?? 2;
     proc.stdout!.on('data', (d) => {
       out += d;
       const found = [...out.matchAll(/^listening 127\.0\.0\.1:(\d+)$/gm)].map((m) => Number(m[1]));
