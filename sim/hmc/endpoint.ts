@@ -9,6 +9,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, Session } from 'ssh2';
 import { runExec, ShellSession, type SessionInfo } from './session.js';
+import { serveSftp } from './sftp.js';
 import type { World } from './world.js';
 
 const { Server: SshServer, utils } = ssh2;
@@ -211,7 +212,7 @@ export class Endpoint {
     session.on('signal', (accept) => accept?.());
     session.on('auth-agent', (_accept, reject) => reject?.());
     session.on('x11', (_accept, reject) => reject?.());
-    session.on('sftp', (_accept, reject) => reject?.());
+    session.on('sftp', (accept) => serveSftp(accept(), this.world, user));
     session.on('subsystem', (_accept, reject) => reject?.());
     session.on('exec', (accept, _reject, req) => {
       const channel = accept();

@@ -104,9 +104,14 @@ export class World {
   }
 
   writeUserFile(user: string, path: string, content: string): void {
+    this.userFiles(user).set(homeRelative(user, path), content);
+  }
+
+  /** The user's home directory: file name → content (flat, as HMC users see it). */
+  userFiles(user: string): Map<string, string> {
     let home = this.files.get(user);
     if (!home) this.files.set(user, (home = new Map()));
-    home.set(homeRelative(user, path), content);
+    return home;
   }
 
   /* ---------------------------------------------------------------- lookup */
@@ -766,7 +771,7 @@ export function newPartition(init: { name: string; id: number; env: Partition['e
   };
 }
 
-function homeRelative(user: string, path: string): string {
+export function homeRelative(user: string, path: string): string {
   let p = path;
   for (const prefix of [`/home/${user}/`, '~/', './']) if (p.startsWith(prefix)) p = p.slice(prefix.length);
   return p;

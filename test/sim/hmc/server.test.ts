@@ -109,6 +109,34 @@ describe('hmcsim over OpenSSH', () => {
   });
 });
 
+describe('files on the HMC', () => {
+  const scp = (port: number, from: string, to: string) => {
+    const dir = tmp('askpass-');
+    const askpass = join(dir, 'askpass.sh');
+    writeFileSync(askpass, '#!/bin/sh\necho abc123\n', { mode: 0o700 });
+    return spawnSync('/usr/bin/scp', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-P', String(port), from, to], {
+      encoding: 'utf8',
+      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      timeout: 20_000,
+    });
+  };
+
+  it('takes files copied with scp into the home directory, where mksyscfg -f reads them', () => {
+    const dir = tmp();
+    const cfg = join(dir, 'lpars.cfg');
+    writeFileSync(cfg, 'name=scp1,lpar_env=aixlinux,profile_name=p1,all_resources=1\nname=scp2,lpar_env=aixlinux,profile_name=p2,all_resources=1\n');
+    const port = sim.ports[0]!;
+    expect(scp(port, cfg, 'hscroot@127.0.0.1:').status).toBe(0);
+    expect(sshPassword(port, 'mksyscfg -r lpar -m sys2 -f lpars.cfg').status).toBe(0);
+    expect(sshPassword(port, 'lssyscfg -r lpar -m sys2 -F name | grep scp').stdout).toBe('scp1\nscp2\n');
+    expect(scp(port, 'hscroot@127.0.0.1:lpars.cfg', join(dir, 'back.cfg')).status).toBe(0);
+    expect(readFileSync(join(dir, 'back.cfg'), 'utf8')).toBe(readFileSync(cfg, 'utf8'));
+    const outside = scp(port, cfg, 'hscroot@127.0.0.1:/etc/lpars.cfg');
+    expect(outside.status).not.toBe(0);
+    expect(outside.stderr).toMatch(/Permission denied/);
+  });
+});
+
 describe('host key', () => {
   it('is created once in --host-key FILE (0600) and pins: StrictHostKeyChecking=yes accepts it, refuses another', async () => {
     const dir = tmp();
