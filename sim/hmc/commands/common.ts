@@ -112,13 +112,13 @@ export function listing(rows: Row[], opts: Options, known: ReadonlySet<string>):
     if (!spec) fail(msg.invalidAttr(f));
     for (const n of spec.names) if (!known.has(n)) fail(msg.invalidAttr(n));
     if (rows.length === 0) return ok(`${NO_RESULTS}\n`);
-    const lines: string[] = [];
-    if (opts.has('--header')) lines.push(spec.names.join(spec.delimiter));
+    let out = opts.has('--header') ? spec.names.join(spec.delimiter) + '\n' : '';
+    const values: AttrValue[] = new Array(spec.names.length);
     for (const row of rows) {
-      const values = spec.names.map((n) => lookup(row, n));
-      lines.push(formatFields(values, spec.delimiter));
+      for (let i = 0; i < spec.names.length; i++) values[i] = lookup(row, spec.names[i]!);
+      out += formatFields(values, spec.delimiter) + '\n';
     }
-    return ok(lines.join('\n') + '\n');
+    return ok(out);
   }
   if (rows.length === 0) return ok(`${NO_RESULTS}\n`);
   if (opts.has('-F')) {
