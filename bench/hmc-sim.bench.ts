@@ -177,6 +177,8 @@ async function main(): Promise<void> {
     const cpu1 = process.cpuUsage(cpu0);
     const srv1 = serverCpu(proc.pid!);
     console.log(`  cpu: bench client ${((cpu1.user + cpu1.system) / 1e6).toFixed(2)} s, hmcsim ${(srv1 - srv0).toFixed(2)} s`);
+    // One session alone: the latency without queueing behind the other 19.
+    const alone = await load(clients.slice(0, 1), lssCommand);
     const shells = await Promise.all(clients.map((c) => PtyShell.open(c)));
     const ptyLatencies: number[] = [];
     const tPty = process.hrtime.bigint();
@@ -220,6 +222,10 @@ async function main(): Promise<void> {
         p50Ms: +percentile(base.latencies, 50).toFixed(2),
         p99Ms: +percentile(base.latencies, 99).toFixed(2),
       },
+      lssyscfgOneSession: {
+        p50Ms: +percentile(alone.latencies, 50).toFixed(2),
+        p99Ms: +percentile(alone.latencies, 99).toFixed(2),
+      },
       lssyscfgInteractiveShell: {
         commandsPerSecond: Math.round(total / ptySeconds),
         p50Ms: +percentile(ptyLatencies, 50).toFixed(2),
@@ -233,6 +239,7 @@ async function main(): Promise<void> {
     console.log(`hmc-sim: ${figures.world}, ${SESSIONS} sessions x ${COMMANDS} commands`);
     console.log(`  lssyscfg -r lpar -m SYS -F name,state: ${figures.lssyscfg.commandsPerSecond} commands/s, p50 ${figures.lssyscfg.p50Ms} ms, p99 ${figures.lssyscfg.p99Ms} ms (goal p50 <= 5 ms)`);
     console.log(`  baseline lshmc -V (same transport):  ${figures.baselineLshmc.commandsPerSecond} commands/s, p50 ${figures.baselineLshmc.p50Ms} ms, p99 ${figures.baselineLshmc.p99Ms} ms; ratio p50 ${figures.lssyscfgToBaselineP50}`);
+    console.log(`  same, one session alone:             p50 ${figures.lssyscfgOneSession.p50Ms} ms, p99 ${figures.lssyscfgOneSession.p99Ms} ms`);
     console.log(`  same, interactive pty shells:        ${figures.lssyscfgInteractiveShell.commandsPerSecond} commands/s, p50 ${figures.lssyscfgInteractiveShell.p50Ms} ms, p99 ${figures.lssyscfgInteractiveShell.p99Ms} ms`);
     console.log(`  load average ${figures.loadAverage.toFixed(2)} on ${figures.cpus} CPUs (client and simulator share them)`);
     console.log(`  a fresh login per command:            p50 ${figures.freshLoginPerCommand.p50Ms} ms, p99 ${figures.freshLoginPerCommand.p99Ms} ms`);
