@@ -293,7 +293,7 @@ export class World {
   }
 
   /** Fault: the partition crashes into Error (with a reference code) or straight to Not Activated. */
-  crash(sys: ManagedSystem, p: Partition, opts: CrashOptions = {}): void {
+  crash(p: Partition, opts: CrashOptions = {}): void {
     if (!ACTIVE_STATES.has(p.state) || p.migrationTarget) throw new Error(`${p.name} is ${p.state}, not active`);
     this.cancel(p.timer);
     p.timer = null;
@@ -307,7 +307,7 @@ export class World {
   }
 
   /** Fault: the OS stops responding; RMC drops after the RMC timeout. */
-  hang(sys: ManagedSystem, p: Partition): void {
+  hang(p: Partition): void {
     if (p.state !== 'Running' && p.state !== 'Shutting Down') throw new Error(`${p.name} is ${p.state}, not running`);
     p.hung = true;
     if (p.state === 'Shutting Down' && p.timer) {
@@ -318,14 +318,13 @@ export class World {
     this.after(this.timings.rmcLoss, () => {
       if (p.hung) p.rmcState = 'inactive';
     });
-    void sys;
   }
 
-  viosDown(sys: ManagedSystem, vios: Partition, state: 'Not Activated' | 'Error' = 'Not Activated'): void {
+  viosDown(vios: Partition, state: 'Not Activated' | 'Error' = 'Not Activated'): void {
     if (vios.env !== 'vioserver') throw new Error(`${vios.name} is not a Virtual I/O Server`);
     if (state === 'Error') {
       if (!ACTIVE_STATES.has(vios.state)) throw new Error(`${vios.name} is ${vios.state}, not active`);
-      this.crash(sys, vios, { state: 'Error' });
+      this.crash(vios, { state: 'Error' });
     } else if (vios.state !== 'Not Activated') {
       this.toNotActivated(vios);
     }
@@ -603,7 +602,7 @@ export class World {
   /** `migrlpar -o r`: a failed migration left the partition migrating; put it back. */
   recoverMigration(src: ManagedSystem, p: Partition): void {
     const m = p.migration;
-    if (!m || !m.failed) fail(msg.lpmNone(p.name));
+    if (!m || !m.failed || m.source !== src.name) fail(msg.lpmNone(p.name));
     p.migration = null;
     p.state = m.previousState;
   }

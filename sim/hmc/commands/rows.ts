@@ -65,7 +65,7 @@ export function profRow(p: Partition, prof: Profile): Row {
   return { pairs: profilePairs(prof, p.name, p.id, p.env) };
 }
 
-export function sysRow(world: World, sys: ManagedSystem): Row {
+export function sysRow(sys: ManagedSystem): Row {
   const service = sys.partitions.find((p) => p.env === 'vioserver');
   const values: Record<string, AttrValue> = {
     name: sys.name,
@@ -88,7 +88,6 @@ export function sysRow(world: World, sys: ManagedSystem): Row {
     installed_sys_proc_units: String(sys.procUnits),
     description: '',
   };
-  void world;
   return { pairs: SYS_ATTRS.map((k) => [k, values[k] ?? ''] as [string, AttrValue]), extra: { uuid: uuidOf(`${sys.typeModel}*${sys.serial}`) } };
 }
 

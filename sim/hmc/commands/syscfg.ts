@@ -147,13 +147,13 @@ export function changeLpar(world: World, sys: ManagedSystem, fields: AttrField[]
       p.attrs.set('desired_lpar_proc_compat_mode', f.value);
     } else {
       setLparAttr(p, f.name, f.value);
-      if (f.name === 'sync_curr_profile' && f.value === '1') saveCurrent(world, p, p.currProfile, true);
+      if (f.name === 'sync_curr_profile' && f.value === '1') saveCurrent(p, p.currProfile, true);
     }
   }
 }
 
 /** `mksyscfg -o save`: the current configuration written to a profile. */
-export function saveCurrent(world: World, p: Partition, profileName: string, force: boolean): void {
+export function saveCurrent(p: Partition, profileName: string, force: boolean): void {
   const existing = p.profiles.find((pr) => pr.name === profileName);
   if (existing && !force) fail(msg.profileExists(profileName, p.name));
   const base = existing ?? p.profiles.find((pr) => pr.name === p.currProfile) ?? p.profiles[0];
@@ -165,7 +165,6 @@ export function saveCurrent(world: World, p: Partition, profileName: string, for
   const prof = buildProfile(profileName, values, p.env, false);
   if (existing) existing.attrs = prof.attrs;
   else p.profiles.push(prof);
-  void world;
 }
 
 /** `chsyscfg -r lpar -o apply`: an inactive partition takes a profile as its current configuration. */

@@ -56,7 +56,7 @@ describe('partition state machine', () => {
   it('a hung OS accepts an OS shutdown it never performs, then loses RMC; --immed still works', async () => {
     world = fixtureWorld(100);
     const run = shell(world);
-    world.hang(world.findSystem('sys1')!, lpar(world, 'sys1', 'lpar05')!);
+    world.hang(lpar(world, 'sys1', 'lpar05')!);
     expect((await run('chsysstate -m sys1 -r lpar -o osshutdown -n lpar05')).status).toBe(0);
     await waitFor(() => lpar(world, 'sys1', 'lpar05')!.rmcState === 'inactive');
     expect(state(world, 'sys1', 'lpar05')).toBe('Running');
@@ -68,7 +68,7 @@ describe('partition state machine', () => {
   it('a crash shows Error with a reference code; shutdown --immed brings it to Not Activated (fence-agents #610)', async () => {
     world = fixtureWorld();
     const run = shell(world);
-    world.crash(world.findSystem('sys1')!, lpar(world, 'sys1', 'lpar05')!);
+    world.crash(lpar(world, 'sys1', 'lpar05')!);
     expect((await run("lssyscfg -r lpar -m sys1 --filter 'lpar_names=lpar05'")).stdout).toMatch(/,state=Error,/);
     const ref = await run('lsrefcode -r lpar -m sys1 --filter lpar_names=lpar05 -F lpar_name,refcode --header');
     expect(ref.stdout).toBe('lpar_name,refcode\nlpar05,B2001230 LP=00003\n');
@@ -80,7 +80,7 @@ describe('partition state machine', () => {
     world = fixtureWorld();
     const run = shell(world);
     const sys = world.findSystem('sys1')!;
-    world.viosDown(sys, lpar(world, 'sys1', 'aixnode55vio1')!);
+    world.viosDown(lpar(world, 'sys1', 'aixnode55vio1')!);
     expect((await run('lssyscfg -r lpar -m sys1 --filter lpar_names=aixnode55vio1 -F state')).stdout).toBe('Not Activated\n');
     const r = await run('viosvrcmd -m sys1 -p aixnode55vio1 -c "lsmap -all"');
     expect(r.status).toBe(1);
@@ -242,7 +242,7 @@ describe('DLPAR and VIOS mappings', () => {
 
   it('refuses DLPAR on a running partition without RMC', async () => {
     world = fixtureWorld(100);
-    world.hang(world.findSystem('sys1')!, lpar(world, 'sys1', 'lpar05')!);
+    world.hang(lpar(world, 'sys1', 'lpar05')!);
     await waitFor(() => lpar(world, 'sys1', 'lpar05')!.rmcState === 'inactive');
     const r = await shell(world)('chhwres -r virtualio --rsubtype eth -m sys1 -o a -p lpar05 -a port_vlan_id=123');
     expect(r.stdout).toMatch(/^HSCL294C /);
@@ -289,7 +289,7 @@ describe('live partition mobility', () => {
     const run = shell(world);
     expect(await run('migrlpar -o v -m sys1 -t sys2 -p lpar05')).toEqual({ stdout: '', stderr: '', status: 0 });
     await run('mksyscfg -r lpar -m sys2 -i "name=lpar05,lpar_env=aixlinux,profile_name=lpar05,all_resources=1"');
-    world.viosDown(world.findSystem('sys1')!, lpar(world, 'sys1', 'aixnode55vio2')!);
+    world.viosDown(lpar(world, 'sys1', 'aixnode55vio2')!);
     const r = await run('migrlpar -o v -m sys1 -t sys2 -p lpar05');
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split('\n').map((l) => l.slice(0, 8))).toEqual(['HSCLA230', 'HSCLA234']);

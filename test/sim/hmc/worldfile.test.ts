@@ -46,7 +46,7 @@ describe('world file', () => {
     const w = load(readFileSync(FIXTURE, 'utf8'));
     const run = shell(w);
     await run('chhwres -r virtualio --rsubtype eth -m sys1 -o a -p lpar05 -s 40 -a port_vlan_id=123');
-    w.crash(w.findSystem('sys1')!, w.findLpar(w.findSystem('sys1')!, 'lpar05')!);
+    w.crash(w.findLpar(w.findSystem('sys1')!, 'lpar05')!);
     await run('mksyscfg -r lpar -m sys2 -i "name=new1,lpar_env=aixlinux,profile_name=p1,all_resources=1"');
     const first = dumpWorld(w);
     const again = dumpWorld(load(JSON.stringify(first)));
