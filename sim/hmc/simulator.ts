@@ -196,7 +196,7 @@ export class Simulator {
           const sys = this.system(command, a);
           const p = this.lpar(command, sys, b);
           if (!c) throw new ControlError(command, 'a target managed system is required');
-          const done = this.world.startMigration(sys, p, c);
+          const done = this.world.lpm.start(sys, p, c);
           void done.then(() => undefined);
           return { lpar: p.name, source: sys.name, target: c, state: p.state };
         }

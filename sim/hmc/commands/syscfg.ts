@@ -9,7 +9,9 @@ import type { AttrField } from '../attrs.js';
 import { fail, msg } from '../hscl.js';
 import { LPAR_SETTABLE_DEFAULTS, MKSYSCFG_LPAR_KEYS, type AttrValue, type LparEnv, type ManagedSystem, type Partition, type Profile } from '../model.js';
 import { applyFields, buildProfile, ioFromProfile, isListAttr, isProfileAttr } from '../profiles.js';
-import { newPartition, syncViosDevices, type World } from '../world.js';
+import { newPartition } from '../partitions.js';
+import { syncViosDevices } from '../vios/devices.js';
+import type { World } from '../world.js';
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,46}$/;
 
