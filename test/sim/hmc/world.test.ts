@@ -15,7 +15,7 @@ async function down(run: ReturnType<typeof shell>, sys: string, name: string): P
 
 describe('partition state machine', () => {
   it('activates asynchronously: Starting, then Running, then RMC active', async () => {
-    world = fixtureWorld(100);
+    world = fixtureWorld(10);
     const run = shell(world);
     await down(run, 'sys1', 'lpar05');
     expect(await run('chsysstate -m sys1 -r lpar -o on -n lpar05 -f lpar05')).toEqual({ stdout: '', stderr: '', status: 0 });
@@ -37,7 +37,7 @@ describe('partition state machine', () => {
   });
 
   it('needs RMC for an OS shutdown, and finishes it in Not Activated', async () => {
-    world = fixtureWorld(100);
+    world = fixtureWorld(10);
     const run = shell(world);
     await down(run, 'sys1', 'lpar05');
     await run('chsysstate -m sys1 -r lpar -o on -n lpar05 -f lpar05');
@@ -54,7 +54,7 @@ describe('partition state machine', () => {
   });
 
   it('a hung OS accepts an OS shutdown it never performs, then loses RMC; --immed still works', async () => {
-    world = fixtureWorld(100);
+    world = fixtureWorld(10);
     const run = shell(world);
     world.hang(lpar(world, 'sys1', 'lpar05')!);
     expect((await run('chsysstate -m sys1 -r lpar -o osshutdown -n lpar05')).status).toBe(0);
