@@ -75,8 +75,9 @@ export class Endpoint {
     this.ssh = new SshServer({ hostKeys: [opts.hostKey], ident: 'OpenSSH_8.0' }, (client, info) => this.onClient(client, info.ip, info.port));
   }
 
+  /** `HOST:PORT`, with an IPv6 host in brackets as --listen takes it. */
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return this.host.includes(':') ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
   }
 
   listen(): Promise<void> {
