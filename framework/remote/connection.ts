@@ -295,8 +295,26 @@ export class SshConnection {
       list.push({ type: 'publickey', file: id.file, method: { type: 'publickey', username, key: id.key } });
     }
     if (agent) list.push({ type: 'agent', method: { type: 'agent', username, agent } });
-    if (this.target.password !== undefined) {
-      list.push({ type: 'password', method: { type: 'password', username, password: this.target.password } });
+    const password = this.target.password;
+    if (password !== undefined) {
+      list.push({ type: 'password', method: { type: 'password', username, password } });
+      // Servers that check passwords through PAM offer only keyboard-interactive: answer its
+      // hidden prompts with the password, as sshpass does; never echo it into a visible one.
+      let rounds = 0;
+      list.push({
+        type: 'keyboard-interactive',
+        method: {
+          type: 'keyboard-interactive',
+          username,
+          prompt: (_name, _instructions, _lang, prompts, finish) => {
+            const hidden = prompts.filter((p) => p.echo !== true);
+            // A second round with a hidden prompt is a new question (a rejected password):
+            // answering it again would only count as another failed attempt.
+            if (hidden.length > 0 && rounds++ > 0) return finish(prompts.map(() => ''));
+            finish(prompts.map((p) => (p.echo === true ? '' : password)));
+          },
+        },
+      });
     }
     return list;
   }

@@ -61,6 +61,29 @@ describe('ssh config and identities', () => {
     expect(f.log.text()).not.toContain('Pa55-w0rd!');
   });
 
+  it('answers a keyboard-interactive password prompt (PAM) with the given password', async () => {
+    const s = await f.server({ authorizedKeys: [], password: 'kbd-Secret', keyboardInteractiveOnly: true });
+    const r = await f.remote(f.endpoint(s), { password: 'kbd-Secret' }).run('true');
+    expect(r.code).toBe(0);
+    expect(s.authAttempts).toContain('keyboard-interactive');
+    expect(s.authAttempts).not.toContain('password');
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s), { password: 'wrong' }).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(f.log.text()).not.toContain('kbd-Secret');
+  });
+
+  it('works with a pino logger, and pino never sees the password', async () => {
+    const { default: pino } = await import('pino');
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (l: string) => lines.push(l) });
+    const s = await f.server({ authorizedKeys: [], password: 'pino-Secret' });
+    await f.remote(f.endpoint(s), { password: 'pino-Secret', logger }).run('true');
+    const out = lines.join('');
+    expect(out).toContain('"msg":"ssh: connected"');
+    expect(out).toContain(`"endpoint":"hscroot@127.0.0.1:${s.port}"`);
+    expect(out).not.toContain('pino-Secret');
+  });
+
   it('never logs key material', async () => {
     const s = await f.server();
     await f.remote(f.endpoint(s)).run('true');
