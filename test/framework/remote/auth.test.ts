@@ -27,6 +27,15 @@ describe('ssh config and identities', () => {
     expect(f.log.text()).toContain('hmc_key');
   });
 
+  it('stops on a bad ssh config line, naming file:line:column, before connecting', async () => {
+    const s = await f.server();
+    const sshConfig = f.home.write('.ssh/config', `Host *\n  ConnectTimeout soon\n`);
+    const e = await rejection<Error & { code: string }>(f.remote(f.endpoint(s), { sshConfigPath: sshConfig }).run('true'));
+    expect(e.code).toBe('VCSPVM_SSH_CONFIG');
+    expect(e.message).toBe(`${sshConfig}:2:18: bad time value "soon" for ConnectTimeout`);
+    expect(s.connections).toBe(0);
+  });
+
   it('uses the default identities when none is configured (id_ecdsa here)', async () => {
     const k = generateKey('ecdsa');
     rmSync(f.home.path('.ssh/id_ed25519'));
