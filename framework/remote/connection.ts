@@ -198,6 +198,7 @@ export class SshConnection {
     if (auth.length === 0) {
       log.warn({ endpoint: target.label, identityFiles: target.identityFiles }, 'ssh: no usable identity, no agent and no password: authentication will fail');
     }
+    let authExhausted = false;
     // ssh2 passes null before the server has listed its methods.
     const authHandler: AuthHandlerMiddleware = (methodsLeft: string[] | null, _partial, next): void => {
       while (auth.length > 0) {
@@ -210,6 +211,7 @@ export class SshConnection {
         }
       }
       // false ends authentication (ssh2 accepts it; the typings do not say so).
+      authExhausted = true;
       (next as (m: AnyAuthMethod | false) => void)(false);
     };
 
@@ -223,6 +225,11 @@ export class SshConnection {
       };
       client.on('error', (err: Error & { level?: string }) => {
         if (!settled) {
+          // ssh2 reports an unusable agent or key and goes on with the next method: not fatal.
+          if (err.level === 'agent' || (err.level === 'client-authentication' && !authExhausted)) {
+            log.warn({ endpoint: target.label, reason: err.message }, err.level === 'agent' ? 'ssh: SSH agent unusable; trying other methods' : 'ssh: authentication method failed; trying the next one');
+            return;
+          }
           fail(hostKeyError ?? this.mapConnectError(err, timeouts));
           return;
         }

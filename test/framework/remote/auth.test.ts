@@ -104,6 +104,21 @@ describe('ssh config and identities', () => {
 });
 
 describe('ssh-agent', () => {
+  it('goes on with the key files when SSH_AUTH_SOCK points at no agent', async () => {
+    const s = await f.server();
+    f.home.env.SSH_AUTH_SOCK = f.home.path('no-agent.sock');
+    // the agent comes after the key files: make the files fail first
+    const other = generateKey('ed25519');
+    rmSync(f.home.path('.ssh/id_ed25519'));
+    f.home.addKey('id_ed25519', other);
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s)).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(f.log.records.some((r) => r.level === 'warn' && /SSH agent unusable/.test(r.message))).toBe(true);
+    // with a password after the dead agent, login still succeeds
+    const s2 = await f.server({ authorizedKeys: [], password: 'pw-after-agent' });
+    expect((await f.remote(f.endpoint(s2), { password: 'pw-after-agent' }).run('true')).code).toBe(0);
+  });
+
   let agent: ChildProcess | undefined;
   afterEach(() => {
     agent?.kill();
