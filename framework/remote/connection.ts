@@ -411,20 +411,29 @@ export class SshConnection {
 
     for (;;) {
       await this.acquireSlot(deadline, req.signal, timeoutError, req.display);
+      // The slot is held until the server has closed the channel, not just until we gave up on it.
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.releaseSlot();
+      };
       try {
-        return await this.execOnChannel(req, deadline, started, timeoutError);
+        return await this.execOnChannel(req, deadline, started, timeoutError, release);
       } catch (e) {
         if (!(e instanceof ChannelRefused)) throw e;
-        // The server caps sessions per connection below our limit: keep to its cap and wait for a slot.
-        this.limit = Math.max(1, this.active - 1);
         this.settings.logger.debug({ endpoint: this.target.label, limit: this.limit }, 'ssh: server refused a channel; lowering the channel limit');
-      } finally {
-        this.releaseSlot();
       }
     }
   }
 
-  private execOnChannel(req: ExecRequest, deadline: number, started: number, timeoutError: () => SshError): Promise<ExecResult> {
+  private execOnChannel(
+    req: ExecRequest,
+    deadline: number,
+    started: number,
+    timeoutError: () => SshError,
+    release: () => void,
+  ): Promise<ExecResult> {
     const { alias: host, port } = this.target;
     const client = this.client;
     return new Promise<ExecResult>((resolve, reject) => {
@@ -466,12 +475,14 @@ export class SshConnection {
       };
       const timer = setTimeout(onTimeout, Math.max(0, deadline - Date.now()));
       if (req.signal?.aborted) {
+        release();
         finish(() => reject(new ExecFailure(this.abortedError(`command ${req.display}`, req.signal?.reason), false, false)));
         return;
       }
       req.signal?.addEventListener('abort', onAbort, { once: true });
 
       if (!client || !this.up) {
+        release();
         finish(() => reject(new ExecFailure(this.lostError('channel open'), false, true)));
         return;
       }
@@ -479,11 +490,15 @@ export class SshConnection {
         client.exec(req.command, (e, ch) => {
           if (e) {
             const reason = (e as Error & { reason?: number }).reason;
-            if (done) return;
-            if (typeof reason === 'number' && BUSY_REASONS.has(reason) && this.active > 1) {
+            if (typeof reason === 'number' && BUSY_REASONS.has(reason) && this.active > 1 && !done) {
+              // The server caps sessions per connection below our limit: keep to its cap.
+              this.limit = Math.max(1, this.active - 1);
+              release();
               finish(() => reject(new ChannelRefused()));
               return;
             }
+            release();
+            if (done) return;
             if (typeof reason === 'number' || reason === '') {
               finish(() => reject(new ExecFailure(new SshError('VCSPVM_SSH_CHANNEL', { host, port, reason: e.message }), false, false)));
             } else if (e.message === 'No response from server' || !this.up) {
@@ -496,6 +511,7 @@ export class SshConnection {
             return;
           }
           stream = ch;
+          ch.once('close', release);
           if (done) {
             ch.close();
             return;
@@ -539,6 +555,7 @@ export class SshConnection {
         });
       } catch {
         // ssh2 throws synchronously when the socket is already gone.
+        release();
         finish(() => reject(new ExecFailure(this.lostError('channel open'), false, true)));
       }
     });
