@@ -125,25 +125,46 @@ describe('ssh-agent', () => {
     agent = undefined;
   });
 
-  it('logs in with a key held by the agent at SSH_AUTH_SOCK (the file on disk is locked)', async () => {
-    const locked = generateKey('ed25519', 'phrase');
-    rmSync(f.home.path('.ssh/id_ed25519'));
-    f.home.addKey('id_ed25519', locked);
+  /** Starts a real ssh-agent holding `keyFile` (unlocked with `passphrase`); returns its socket. */
+  async function startAgent(keyFile: string, passphrase: string): Promise<string> {
     // ssh-add reads the passphrase from SSH_ASKPASS when there is no terminal
-    const askpass = f.home.write('askpass.sh', '#!/bin/sh\necho phrase\n', 0o700);
+    const askpass = f.home.write('askpass.sh', `#!/bin/sh\necho '${passphrase}'\n`, 0o700);
     const sock = f.home.path('agent.sock');
     agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     for (let i = 0; i < 100 && spawnSync('test', ['-S', sock]).status !== 0; i++) await sleep(20);
-    const add = spawnSync('ssh-add', [f.home.path('.ssh/id_ed25519')], {
+    const add = spawnSync('ssh-add', [keyFile], {
       env: { ...process.env, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
     });
     expect(add.status, add.stderr).toBe(0);
+    return sock;
+  }
+
+  it('logs in with a key held by the agent at SSH_AUTH_SOCK (the file on disk is locked)', async () => {
+    const locked = generateKey('ed25519', 'phrase');
+    rmSync(f.home.path('.ssh/id_ed25519'));
+    const file = f.home.addKey('id_ed25519', locked);
+    f.home.env.SSH_AUTH_SOCK = await startAgent(file, 'phrase');
     const s = await f.server({ authorizedKeys: [locked] });
-    f.home.env.SSH_AUTH_SOCK = sock;
     const r = await f.remote(f.endpoint(s)).run('true');
     expect(r.code).toBe(0);
     expect(s.logins).toBe(1);
+  });
+
+  it('with IdentitiesOnly, offers only the agent keys matching IdentityFile', async () => {
+    const inAgent = generateKey('ed25519', 'p');
+    const agentFile = f.home.addKey('agent_only', inAgent);
+    f.home.env.SSH_AUTH_SOCK = await startAgent(agentFile, 'p');
+    rmSync(f.home.path('.ssh/agent_only'));
+    rmSync(f.home.path('.ssh/agent_only.pub'));
+    const s = await f.server({ authorizedKeys: [inAgent] });
+    const only = f.home.write('.ssh/config', 'Host *\n  IdentityFile ~/.ssh/id_ed25519\n  IdentitiesOnly yes\n');
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s), { sshConfigPath: only }).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(s.offeredKeys.some((k) => k.equals(inAgent.blob))).toBe(false);
+    // without IdentitiesOnly the agent's key is offered and accepted
+    const any = f.home.write('.ssh/config2', 'Host *\n  IdentityFile ~/.ssh/id_ed25519\n');
+    expect((await f.remote(f.endpoint(s), { sshConfigPath: any }).run('true')).code).toBe(0);
   });
 });
