@@ -1,0 +1,75 @@
+/**
+ * Position-carrying errors for the configuration language: the ParseError of
+ * framework/errors.ts with a caret snippet, and the one-line-plus-snippet form
+ * the command-line tools print.
+ */
+import { ParseError } from '../errors.js';
+
+export type CfErrorCode = 'VCSPVM_CF_SYNTAX' | 'VCSPVM_CF_INCLUDE' | 'VCSPVM_CF_VALUE';
+
+/** Characters shown on each side of the column: a 50 MB single-line file must not become a 50 MB message. */
+const SNIPPET_REACH = 100;
+
+/**
+ * The source line around `offset` with a caret under it. Only a bounded window
+ * is scanned, so building a snippet costs the same on any input; control
+ * characters are shown as `?` so binary input cannot garble a terminal.
+ */
+export function caretSnippet(src: string, offset: number): string {
+  offset = Math.max(0, Math.min(offset, src.length));
+  let from = offset;
+  const lowest = Math.max(0, offset - SNIPPET_REACH);
+  while (from > lowest && src.charCodeAt(from - 1) !== 10) from--;
+  let to = offset;
+  const highest = Math.min(src.length, offset + SNIPPET_REACH);
+  while (to < highest && src.charCodeAt(to) !== 10) to++;
+  let line = src.slice(from, to);
+  if (line.endsWith('\r')) line = line.slice(0, -1);
+  let prefix = src.slice(from, offset);
+  const cut = from > 0 && src.charCodeAt(from - 1) !== 10;
+  if (cut) {
+    line = '...' + line;
+    prefix = '...' + prefix;
+  }
+  if (to < src.length && src.charCodeAt(to) !== 10 && src.charCodeAt(to) !== 13) line += '...';
+  const shown = printable(line);
+  // The caret line copies tabs from the source so it lines up under the column.
+  let pad = '';
+  for (const ch of printable(prefix)) pad += ch === '\t' ? '\t' : ' ';
+  return `${shown}\n${pad}^`;
+}
+
+function printable(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    out += (c < 32 && c !== 9) || c === 127 || (c >= 0x80 && c < 0xa0) || c === 0xfffd ? '?' : ch;
+  }
+  return out;
+}
+
+export function cfError(
+  code: CfErrorCode,
+  file: string,
+  src: string,
+  offset: number,
+  line: number,
+  column: number,
+  detail: string,
+  extra: Record<string, string> = {},
+): ParseError {
+  return new ParseError(code, file, line, column, detail, caretSnippet(src, offset), extra);
+}
+
+/** `FILE:LINE:COL: error CODE message` followed by the snippet, as printed on stderr. */
+export function formatDiagnostic(e: ParseError): string {
+  const head = `${e.file}:${e.line}:${e.column}: error ${e.code} ${e.detail}`;
+  return e.snippet ? `${head}\n${indent(e.snippet)}` : head;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

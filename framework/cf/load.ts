@@ -1,0 +1,200 @@
+/**
+ * Loading a configuration as hacf does: main.cf (or a configuration directory
+ * holding it, or standard input), its includes resolved relative to the
+ * including file, a missing include taken from the types we ship, then every
+ * value typed against the type definitions of all files.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ParseError, ReadError } from '../errors.js';
+import { cfError } from './diagnostics.js';
+import type { Config, IncludeDef, TypeDef } from './model.js';
+import { parseCf } from './parse.js';
+import type { CfDocument } from './syntax.js';
+import { typeConfig, typeTypes } from './typing.js';
+
+export interface LoadOptions {
+  /** Extra types files, loaded before the configuration's own. */
+  types?: string[];
+  /** Where a missing include is looked for (default: the repository's types-cf/). */
+  fallbackTypesDir?: string;
+  /** The text of standard input when `path` is `-` (default: read file descriptor 0). */
+  stdin?: string;
+}
+
+export interface LoadResult {
+  config: Config;
+  /** Every file read, by the path it was read from (`-` for standard input). */
+  docs: Map<string, CfDocument>;
+  errors: ParseError[];
+}
+
+/** Includes nested deeper than this are reported rather than followed. */
+const MAX_INCLUDE_DEPTH = 32;
+
+let cachedTypesDir: string | undefined;
+
+/**
+ * The repository's types-cf/, found from this module whether it runs compiled
+ * (dist/framework/cf/) or from sources (framework/cf/, under vitest or tsx).
+ */
+export function defaultTypesDir(): string {
+  if (cachedTypesDir) return cachedTypesDir;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return (cachedTypesDir = join(dir, 'types-cf'));
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return (cachedTypesDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'types-cf'));
+}
+
+/** The main.cf a PATH argument names: the file itself, or main.cf in a directory. */
+export function configFile(path: string): string {
+  if (path === '-') return path;
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new ReadError(path, reasonOf(e), { cause: e });
+  }
+  return st.isDirectory() ? join(path, 'main.cf') : path;
+}
+
+/** Reads a file as text; unreadable input is a ReadError (exit 2). */
+export function readText(path: string, stdin?: string): string {
+  if (path === '-') {
+    if (stdin !== undefined) return stdin;
+    try {
+      return readFileSync(0, 'utf8');
+    } catch (e) {
+      throw new ReadError('-', reasonOf(e), { cause: e });
+    }
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ReadError(path, reasonOf(e), { cause: e });
+  }
+}
+
+export function reasonOf(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'no such file or directory';
+  if (err?.code === 'EACCES') return 'permission denied';
+  if (err?.code === 'EISDIR') return 'is a directory';
+  return err?.message ?? String(e);
+}
+
+interface Loader {
+  docs: Map<string, CfDocument>;
+  errors: ParseError[];
+  merged: Config;
+  fallbackDir: string;
+}
+
+export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
+  const file = configFile(path);
+  const text = readText(file, opts.stdin);
+  const loader: Loader = {
+    docs: new Map(),
+    errors: [],
+    merged: { file, includes: [], clusters: [], systems: [], groups: [], blocks: [], types: [] },
+    fallbackDir: opts.fallbackTypesDir ?? defaultTypesDir(),
+  };
+  for (const t of opts.types ?? []) {
+    const abs = resolve(t);
+    const r = parseCf(readText(abs), t);
+    loader.docs.set(abs, r.doc);
+    loader.errors.push(...r.errors);
+    loader.merged.types.push(...r.config.types);
+  }
+  const r = parseCf(text, file);
+  const key = file === '-' ? '-' : resolve(file);
+  loader.docs.set(key, r.doc);
+  loader.errors.push(...r.errors);
+  const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
+  loader.merged.includes = resolveIncludes(loader, r.config.includes, baseDir, text, file, 1);
+  append(loader.merged, r.config);
+  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors };
+}
+
+/** A types.cf alone, its defaults typed. */
+export function loadTypes(path: string): { types: TypeDef[]; errors: ParseError[] } {
+  const r = parseCf(readText(path), path);
+  return { types: typeTypes(r.config.types), errors: r.errors };
+}
+
+function append(into: Config, from: Config): void {
+  into.clusters.push(...from.clusters);
+  into.systems.push(...from.systems);
+  into.groups.push(...from.groups);
+  into.blocks.push(...from.blocks);
+  into.types.push(...from.types);
+}
+
+/** Loads each include (its own includes first), returning the include list with `resolved` set. */
+function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string, src: string, file: string, depth: number): IncludeDef[] {
+  const out: IncludeDef[] = [];
+  for (const inc of includes) {
+    const resolved = findInclude(inc.path, baseDir, loader.fallbackDir);
+    if (!resolved) {
+      out.push({ ...inc });
+      loader.errors.push(includeError(src, file, inc, `include "${inc.path}" not found (looked in ${baseDir} and ${loader.fallbackDir})`));
+      continue;
+    }
+    out.push({ ...inc, resolved });
+    if (loader.docs.has(resolved)) continue; // already loaded (or being loaded: an include cycle)
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      loader.errors.push(includeError(src, file, inc, `includes nested deeper than ${MAX_INCLUDE_DEPTH} levels`));
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(resolved, 'utf8');
+    } catch (e) {
+      loader.errors.push(includeError(src, file, inc, `cannot read include "${inc.path}" (${resolved}): ${reasonOf(e)}`));
+      continue;
+    }
+    const r = parseCf(text, resolved);
+    loader.docs.set(resolved, r.doc);
+    loader.errors.push(...r.errors);
+    resolveIncludes(loader, r.config.includes, dirname(resolved), text, resolved, depth + 1);
+    append(loader.merged, r.config);
+  }
+  return out;
+}
+
+function findInclude(path: string, baseDir: string, fallbackDir: string): string | undefined {
+  const direct = isAbsolute(path) ? path : resolve(baseDir, path);
+  if (isFile(direct)) return direct;
+  const fallback = join(fallbackDir, basename(path));
+  return isFile(fallback) ? resolve(fallback) : undefined;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function includeError(src: string, file: string, inc: IncludeDef, detail: string): ParseError {
+  return cfError('VCSPVM_CF_INCLUDE', file, src, offsetOf(src, inc.pos.line, inc.pos.column), inc.pos.line, inc.pos.column, detail, {
+    include: inc.path,
+  });
+}
+
+/** Offset of a 1-based line and column. */
+export function offsetOf(src: string, line: number, column: number): number {
+  let off = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = src.indexOf('\n', off);
+    if (nl < 0) return src.length;
+    off = nl + 1;
+  }
+  return Math.min(src.length, off + column - 1);
+}
