@@ -6,7 +6,7 @@
  * WPAR depend on it, IMF is off where the WPAR is ignored (Enabled = 2), and
  * IMF Mode is 0..3 everywhere.
  */
-import type { AttributeAssignment, GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
+import type { GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
 import { assignmentFor, assignmentsOf, entriesOf, entryPos, intValue, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
@@ -182,11 +182,9 @@ const imfMode03: Rule = {
       const d = t.attributes.find((x) => x.name === 'IMF');
       if (d?.default) for (const p of imfProblems({ value: d.default })) report(d.pos ?? t.pos, `type ${t.name}: ${p.message}`);
     }
-    for (const g of ctx.config.groups)
-      for (const r of g.resources)
-        for (const a of assignmentsOf(r.attributes, 'IMF') as AttributeAssignment[])
-          for (const p of imfProblems(a))
-            report(entryPos(a, p.key), `${r.type} ${r.name} IMF${a.system ? '@' + a.system : ''}: ${p.message}`);
+    for (const { owner, a } of ctx.attributeFacts.staticOnResource)
+      if (a.name === 'IMF')
+        for (const p of imfProblems(a)) report(entryPos(a, p.key), `${owner.what} IMF${a.system ? '@' + a.system : ''}: ${p.message}`);
   },
 };
 
