@@ -3,12 +3,10 @@
  * object, values have the attribute's kind, integers fit in 32 bits, static
  * attributes are overridden only where VCS allows, ArgList names attributes.
  */
-import type { AttributeAssignment, Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
+import type { Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
 import { BUILTIN, type VerifyContext } from '../context.js';
+import { INT32_MAX, INT32_MIN } from '../../text.js';
 import type { Rule } from '../finding.js';
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /**
  * Static attributes that belong to the agent or the type as a whole: VCS has

@@ -3,7 +3,7 @@
  * cycles; `requires group G category location rigidity` names an existing
  * group with a combination VCS supports, and group links have no cycles.
  */
-import type { GroupDef, SourcePos } from '../../model.js';
+import type { GroupDef } from '../../model.js';
 import type { Rule } from '../finding.js';
 
 const resourceDependency: Rule = {
