@@ -12,8 +12,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+
 import { loadConfig, type LoadResult } from '../framework/cf/load.js';
 import { parseCf } from '../framework/cf/parse.js';
 import { typeConfig } from '../framework/cf/typing.js';
@@ -24,18 +23,12 @@ import { writeFigures } from './report.js';
 const ROUNDS = 15;
 const WARMUP = 3;
 
-// Every measure starts from the same heap: a full collection before each one,
-// so a measure does not pay for the garbage the previous one left.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
 function time<T>(fn: () => T): [number, T] {
-  gc();
   const t0 = process.hrtime.bigint();
   const v = fn();
   return [Number(process.hrtime.bigint() - t0) / 1e6, v];
@@ -67,11 +60,9 @@ try {
   const loadFileMs: number[] = [];
   const verifyFileMs: number[] = [];
   for (let i = 0; i < ROUNDS + WARMUP; i++) {
-    const [p] = time(parse);
+    const [p, model] = time(parse);
     const [v] = time(verify);
-    let model: LoadResult | undefined = parse();
-    const [r] = time(() => verifyLoaded(model!));
-    model = undefined;
+    const [r] = time(() => verifyLoaded(model));
     const [lf] = time(() => loadConfig(file));
     const [vf] = time(() => verifyPath(file));
     if (i >= WARMUP) {
