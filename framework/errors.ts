@@ -44,6 +44,9 @@ export const ERROR_TABLE = {
   VCSPVM_AGENT_TIMEOUT: { exitCode: 1, message: '{entryPoint} of {resource} timed out after {seconds} s' },
   VCSPVM_AGENT_COMMAND: { exitCode: 1, message: 'command {command} failed: {detail}' },
   VCSPVM_AGENT_FAILED: { exitCode: 1, message: '{entryPoint} of {resource} failed: {detail}' },
+  VCSPVM_AGENT_MODULE: { exitCode: 2, message: 'cannot load the agent of {type}: {detail}' },
+  VCSPVM_AGENT_LOG: { exitCode: 2, message: 'cannot write the agent log: {detail}' },
+  VCSPVM_AGENT_CONFIG: { exitCode: 2, message: 'resource {resource} in {file}: {detail}' },
 
   /* framework/remote: SSH */
   VCSPVM_SSH_CONNECT: { exitCode: 1, message: 'cannot connect to {host}:{port}: {reason}' },
@@ -53,6 +56,11 @@ export const ERROR_TABLE = {
   VCSPVM_SSH_TIMEOUT: { exitCode: 1, message: '{what} on {host}:{port} timed out after {ms} ms' },
   VCSPVM_SSH_NO_ENDPOINT: { exitCode: 1, message: 'no endpoint reachable: {detail}' },
   VCSPVM_UNSAFE_ARGUMENT: { exitCode: 2, message: 'refusing unsafe {what} {value}: {reason}' },
+  VCSPVM_SSH_CONFIG: { exitCode: 2, message: '{file}:{line}:{column}: {detail}' },
+  VCSPVM_SSH_HOSTKEY_REVOKED: { exitCode: 1, message: 'host key of {host}:{port} is marked @revoked in {knownHosts}; refusing to connect' },
+  VCSPVM_SSH_CHANNEL: { exitCode: 1, message: 'cannot run a command on {host}:{port}: {reason}' },
+  VCSPVM_SSH_CONNECTION_LOST: { exitCode: 1, message: 'connection to {host}:{port} lost during {what}: {reason}' },
+  VCSPVM_SSH_ABORTED: { exitCode: 1, message: '{what} aborted: {reason}' },
 
   /* HMC */
   VCSPVM_HMC_COMMAND: { exitCode: 1, message: 'HMC {hmc}: {command} exited {status}: {output}' },
