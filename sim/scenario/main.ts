@@ -13,6 +13,8 @@ import { loadConfig } from '../../framework/cf/load.js';
 import type { AttributeAssignment, Value } from '../../framework/cf/model.js';
 import { printCf, printValue } from '../../framework/cf/print.js';
 import { attributeValue, scalarOf } from '../../framework/cf/values.js';
+import { formatText } from '../../framework/cf/verify/format/text.js';
+import { verifyPath } from '../../framework/cf/verify/verify.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -70,5 +72,12 @@ const doc = r.docs.get(configPath)!;
 process.stdout.write(printCf(doc).replace(/^/gm, '    '));
 say('');
 say(r.errors.length === 0 ? 'The configuration loaded without errors.' : `The configuration loaded with ${r.errors.length} error(s), shown above.`);
-say('Not yet run: vcscf verify (issue 4), the agents and the simulated HMCs (issues 5-8).');
-process.exitCode = r.errors.length === 0 ? 0 : 1;
+say('');
+say('Verification (vcscf verify: hacf semantics plus the PowerVM, WPAR and DR rules):');
+const v = verifyPath(configPath);
+if (v.findings.length === 0) say('  no findings: every rule passes.');
+else process.stdout.write(formatText(v, root).trimEnd().replace(/^/gm, '  ') + '\n');
+say(`  ${v.errors} error(s), ${v.warnings} warning(s)`);
+say('');
+say('Not yet run: the agents and the simulated HMCs (issues 5-8).');
+process.exitCode = r.errors.length === 0 && v.errors === 0 ? 0 : 1;

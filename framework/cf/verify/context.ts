@@ -4,6 +4,8 @@
  * Rules stay small because the lookups live here.
  */
 import {
+  builtinAttribute,
+  type BuiltinScope,
   CLUSTER_ATTRIBUTES,
   GROUP_ATTRIBUTES,
   RESOURCE_ATTRIBUTES,
@@ -41,6 +43,53 @@ export const BUILTIN = {
   typeStatic: byName(TYPE_STATIC_ATTRIBUTES),
 };
 
+/** An object with attributes, and the way its attribute names resolve. */
+export class Owner {
+  constructor(
+    /** `cluster`, `system`, `group`, `remotecluster`, ... or the resource's type. */
+    readonly kind: string,
+    readonly name: string,
+    readonly attributes: AttributeAssignment[],
+    readonly lookup: (name: string) => TypeAttributeDef | undefined,
+    /** The group of a resource, or the group itself. */
+    readonly group?: GroupDef,
+    /** Set for a resource: its attributes are judged only when its type is defined. */
+    readonly resource?: ResourceDef,
+  ) {}
+
+  get what(): string {
+    return `${this.kind} ${this.name}`;
+  }
+}
+
+/** One attribute assignment with its owner and definition (undefined: unknown). */
+export interface AttrRef {
+  owner: Owner;
+  a: AttributeAssignment;
+  def: TypeAttributeDef | undefined;
+}
+
+/**
+ * Facts about every attribute assignment, gathered in one walk: a 10,000
+ * resource model is large, and walking it once per rule costs more than the
+ * rules themselves. Rules judge these facts; they do not walk again.
+ */
+export interface AttributeFacts {
+  owners: Owner[];
+  /** Assignments with no definition (resources of undefined types excluded). */
+  unknown: AttrRef[];
+  /** Defined assignments whose value needs a kind or range check (all but string scalars). */
+  checkable: AttrRef[];
+  /** Static attributes set on a resource. */
+  staticOnResource: AttrRef[];
+  /** Temp attributes given a value. */
+  temp: AttrRef[];
+  /** A second assignment of the same attribute (and system) in one object, with the first. */
+  duplicates: { ref: AttrRef; first: AttributeAssignment }[];
+  /** Per-system (`Attr@sys`) assignments. */
+  local: AttrRef[];
+}
+
 export class VerifyContext {
   /** First definition of each type (a later duplicate is a finding, not a replacement). */
   readonly types = new Map<string, TypeDef>();
@@ -50,6 +99,11 @@ export class VerifyContext {
   /** Remote clusters (`remotecluster` blocks) and the local one(s). */
   readonly clusters = new Set<string>();
   private readonly typeAttrs = new Map<string, Map<string, TypeAttributeDef>>();
+  /** Per group: its resources by type, and its SystemList (computed once: many rules ask). */
+  private readonly groupTypes = new Map<GroupDef, Map<string, ResourceDef[]>>();
+  private readonly systemLists = new Map<GroupDef, string[] | undefined>();
+  /** Groups holding resources of a type, with those resources. */
+  private readonly typeGroups = new Map<string, { group: GroupDef; resources: ResourceDef[] }[]>();
 
   constructor(readonly config: Config) {
     for (const t of config.types) {
@@ -61,12 +115,97 @@ export class VerifyContext {
     for (const c of config.clusters) this.clusters.add(c.name);
     for (const b of config.blocks) if (b.keyword.toLowerCase() === 'remotecluster') this.clusters.add(b.name);
     for (const group of config.groups) {
+      const byType = new Map<string, ResourceDef[]>();
       for (const resource of group.resources) {
         const refs = this.resources.get(resource.name);
         if (refs) refs.push({ resource, group });
         else this.resources.set(resource.name, [{ resource, group }]);
+        const same = byType.get(resource.type);
+        if (same) same.push(resource);
+        else byType.set(resource.type, [resource]);
+      }
+      this.groupTypes.set(group, byType);
+      for (const [type, resources] of byType) {
+        const list = this.typeGroups.get(type);
+        if (list) list.push({ group, resources });
+        else this.typeGroups.set(type, [{ group, resources }]);
+      }
+      const a = group.attributes.find((x) => x.name === 'SystemList' && x.system === undefined);
+      this.systemLists.set(group, a ? keysOf(a.value) : undefined);
+    }
+  }
+
+  /** Groups that hold resources of `typeName`, with those resources, in source order. */
+  groupsWithType(typeName: string): readonly { group: GroupDef; resources: ResourceDef[] }[] {
+    return this.typeGroups.get(typeName) ?? [];
+  }
+
+  private facts?: AttributeFacts;
+
+  /** The attribute facts, gathered on first use. */
+  get attributeFacts(): AttributeFacts {
+    return (this.facts ??= this.gatherFacts());
+  }
+
+  private gatherFacts(): AttributeFacts {
+    const f: AttributeFacts = { owners: [], unknown: [], checkable: [], staticOnResource: [], temp: [], duplicates: [], local: [] };
+    const add = (o: Owner) => {
+      f.owners.push(o);
+      const attrs = o.attributes;
+      const judged = !o.resource || this.types.has(o.resource.type);
+      for (let i = 0; i < attrs.length; i++) {
+        const a = attrs[i]!;
+        const def = o.lookup(a.name);
+        let dupOf: AttributeAssignment | undefined;
+        // Objects set a handful of attributes: a pairwise scan allocates nothing.
+        for (let j = 0; j < i; j++) {
+          const b = attrs[j]!;
+          if (b.name === a.name && b.system === a.system) {
+            dupOf = b;
+            break;
+          }
+        }
+        const local = a.system !== undefined;
+        const unknown = !def && judged;
+        const checkable =
+          def !== undefined && !(def.dimension === 'scalar' && a.value.kind === 'scalar' && (def.base === 'str' || def.base === 'i18nstr'));
+        const isStatic = def !== undefined && o.resource !== undefined && def.static;
+        const temp = def?.temp === true;
+        // A ref is allocated only for an assignment some rule looks at: most are plain string scalars.
+        if (!(local || dupOf || unknown || checkable || isStatic || temp)) continue;
+        const ref: AttrRef = { owner: o, a, def };
+        if (local) f.local.push(ref);
+        if (dupOf) f.duplicates.push({ ref, first: dupOf });
+        if (unknown) f.unknown.push(ref);
+        if (checkable) f.checkable.push(ref);
+        if (isStatic) f.staticOnResource.push(ref);
+        if (temp) f.temp.push(ref);
+      }
+    };
+    const cluster = (n: string) => BUILTIN.cluster.get(n);
+    const system = (n: string) => BUILTIN.system.get(n);
+    const group = (n: string) => BUILTIN.group.get(n);
+    for (const c of this.config.clusters) add(new Owner('cluster', c.name, c.attributes, cluster));
+    for (const s of this.config.systems) add(new Owner('system', s.name, s.attributes, system));
+    for (const b of this.config.blocks) {
+      const scope = b.keyword.toLowerCase();
+      if (scope === 'remotecluster' || scope === 'heartbeat' || scope === 'site')
+        add(new Owner(scope, b.name, b.attributes, (n) => builtinAttribute(scope as BuiltinScope, n)));
+    }
+    const byType = new Map<string, (n: string) => TypeAttributeDef | undefined>();
+    for (const g of this.config.groups) {
+      add(new Owner('group', g.name, g.attributes, group, g));
+      for (const r of g.resources) {
+        let lookup = byType.get(r.type);
+        if (!lookup) {
+          const type = r.type;
+          lookup = (n) => this.resourceAttribute(type, n);
+          byType.set(type, lookup);
+        }
+        add(new Owner(r.type, r.name, r.attributes, lookup, g, r));
       }
     }
+    return f;
   }
 
   /** The root file's first position: where a finding without a better place goes. */
@@ -99,6 +238,7 @@ export class VerifyContext {
 
   /** Systems of a group's SystemList in order, or undefined when it has none. */
   systemList(group: GroupDef): string[] | undefined {
+    if (this.systemLists.has(group)) return this.systemLists.get(group);
     const a = group.attributes.find((x) => x.name === 'SystemList' && x.system === undefined);
     return a ? keysOf(a.value) : undefined;
   }
@@ -116,7 +256,7 @@ export class VerifyContext {
 
   /** Resources of the group whose type is `typeName`. */
   resourcesOfType(group: GroupDef, typeName: string): ResourceDef[] {
-    return group.resources.filter((r) => r.type === typeName);
+    return this.groupTypes.get(group)?.get(typeName) ?? group.resources.filter((r) => r.type === typeName);
   }
 }
 

@@ -3,13 +3,10 @@
  * object, values have the attribute's kind, integers fit in 32 bits, static
  * attributes are overridden only where VCS allows, ArgList names attributes.
  */
-import type { AttributeAssignment, Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
-import { builtinAttribute, type BuiltinScope } from '../../builtins.js';
+import type { Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
 import { BUILTIN, type VerifyContext } from '../context.js';
+import { INT32_MAX, INT32_MIN } from '../../text.js';
 import type { Rule } from '../finding.js';
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
 
 /**
  * Static attributes that belong to the agent or the type as a whole: VCS has
@@ -143,57 +140,6 @@ export function outOfRange(def: TypeAttributeDef, v: Value): readonly string[] {
   return out;
 }
 
-/** An object with attributes, and the way its attribute names resolve. */
-class Owner {
-  constructor(
-    /** `cluster`, `system`, `group`, `remotecluster`, ... or the resource's type. */
-    readonly kind: string,
-    readonly name: string,
-    readonly attributes: AttributeAssignment[],
-    readonly lookup: (name: string) => TypeAttributeDef | undefined,
-    /** Set when unknown attributes cannot be judged (the resource's type is undefined). */
-    readonly unknownTypeOk = false,
-  ) {}
-
-  get what(): string {
-    return `${this.kind} ${this.name}`;
-  }
-}
-
-const ownersCache = new WeakMap<VerifyContext, Owner[]>();
-
-/** Every object with attributes (computed once per run: three rules walk them). */
-function owners(ctx: VerifyContext): Owner[] {
-  const cached = ownersCache.get(ctx);
-  if (cached) return cached;
-  const out: Owner[] = [];
-  const cluster = (n: string) => BUILTIN.cluster.get(n);
-  const system = (n: string) => BUILTIN.system.get(n);
-  const group = (n: string) => BUILTIN.group.get(n);
-  for (const c of ctx.config.clusters) out.push(new Owner('cluster', c.name, c.attributes, cluster));
-  for (const s of ctx.config.systems) out.push(new Owner('system', s.name, s.attributes, system));
-  for (const b of ctx.config.blocks) {
-    const scope = b.keyword.toLowerCase();
-    if (scope === 'remotecluster' || scope === 'heartbeat' || scope === 'site')
-      out.push(new Owner(scope, b.name, b.attributes, (n) => builtinAttribute(scope as BuiltinScope, n)));
-  }
-  const byType = new Map<string, (n: string) => TypeAttributeDef | undefined>();
-  for (const g of ctx.config.groups) {
-    out.push(new Owner('group', g.name, g.attributes, group));
-    for (const r of g.resources) {
-      let lookup = byType.get(r.type);
-      if (!lookup) {
-        const type = r.type;
-        lookup = (n) => ctx.resourceAttribute(type, n);
-        byType.set(type, lookup);
-      }
-      out.push(new Owner(r.type, r.name, r.attributes, lookup, !ctx.types.has(r.type)));
-    }
-  }
-  ownersCache.set(ctx, out);
-  return out;
-}
-
 const undefinedType: Rule = {
   code: 'VCF101',
   name: 'undefined-type',
@@ -212,12 +158,7 @@ const unknownAttribute: Rule = {
   severity: 'error',
   description: 'every attribute exists for its type, or is a cluster, system, group or resource attribute VCS defines',
   check(ctx, report) {
-    for (const o of owners(ctx)) {
-      if (o.unknownTypeOk) continue;
-      for (const a of o.attributes) {
-        if (!o.lookup(a.name)) report(a.pos, `${o.what}: ${a.name} is not an attribute of ${o.kind}`);
-      }
-    }
+    for (const { owner, a } of ctx.attributeFacts.unknown) report(a.pos, `${owner.what}: ${a.name} is not an attribute of ${owner.kind}`);
   },
 };
 
@@ -227,13 +168,8 @@ function forEachTypedValue(
   check: (def: TypeAttributeDef, v: Value) => readonly string[],
   report: (pos: SourcePos, message: string) => void,
 ): void {
-  for (const o of owners(ctx)) {
-    for (const a of o.attributes) {
-      const def = o.lookup(a.name);
-      if (!def) continue;
-      const problems = check(def, a.value);
-      for (const p of problems) report(a.pos, `${o.what}${a.system ? ` (${a.name}@${a.system})` : ''}: ${p}`);
-    }
+  for (const { owner, a, def } of ctx.attributeFacts.checkable) {
+    for (const p of check(def!, a.value)) report(a.pos, `${owner.what}${a.system ? ` (${a.name}@${a.system})` : ''}: ${p}`);
   }
   for (const t of ctx.config.types)
     for (const d of t.attributes)
@@ -266,13 +202,9 @@ const staticOverride: Rule = {
   severity: 'error',
   description: 'a resource overrides only static attributes VCS lets a resource override (not ArgList, NumThreads, ...)',
   check(ctx, report) {
-    for (const g of ctx.config.groups)
-      for (const r of g.resources)
-        for (const a of r.attributes) {
-          if (!NOT_OVERRIDABLE.has(a.name)) continue;
-          const def = ctx.resourceAttribute(r.type, a.name);
-          if (def?.static) report(a.pos, `${r.type} ${r.name}: static attribute ${a.name} belongs to the type and cannot be set on a resource`);
-        }
+    for (const { owner, a } of ctx.attributeFacts.staticOnResource)
+      if (NOT_OVERRIDABLE.has(a.name))
+        report(a.pos, `${owner.what}: static attribute ${a.name} belongs to the type and cannot be set on a resource`);
   },
 };
 
@@ -282,12 +214,8 @@ const tempAttribute: Rule = {
   severity: 'warning',
   description: 'temporary (temp) attributes are not given values in main.cf: VCS keeps them in memory only',
   check(ctx, report) {
-    for (const g of ctx.config.groups)
-      for (const r of g.resources)
-        for (const a of r.attributes) {
-          if (ctx.typeAttribute(r.type, a.name)?.temp)
-            report(a.pos, `${r.type} ${r.name}: ${a.name} is a temp attribute; VCS does not keep its value in main.cf`);
-        }
+    for (const { owner, a } of ctx.attributeFacts.temp)
+      if (owner.resource) report(a.pos, `${owner.what}: ${a.name} is a temp attribute; VCS does not keep its value in main.cf`);
   },
 };
 
@@ -342,14 +270,10 @@ const duplicateAssignment: Rule = {
   severity: 'error',
   description: 'an object sets each attribute (and each per-system value) once',
   check(ctx, report) {
-    for (const o of owners(ctx)) {
-      const seen = new Map<string, SourcePos>();
-      for (const a of o.attributes) {
-        const key = a.system === undefined ? a.name : `${a.name}@${a.system}`;
-        const prev = seen.get(key);
-        if (prev) report(a.pos, `${o.what}: ${key} is set twice (first at line ${prev.line})`);
-        else seen.set(key, a.pos);
-      }
+    for (const { ref, first } of ctx.attributeFacts.duplicates) {
+      const a = ref.a;
+      const key = a.system === undefined ? a.name : `${a.name}@${a.system}`;
+      report(a.pos, `${ref.owner.what}: ${key} is set twice (first at line ${first.pos.line})`);
     }
   },
 };

@@ -3,7 +3,7 @@
  * cycles; `requires group G category location rigidity` names an existing
  * group with a combination VCS supports, and group links have no cycles.
  */
-import type { GroupDef, SourcePos } from '../../model.js';
+import type { GroupDef } from '../../model.js';
 import type { Rule } from '../finding.js';
 
 const resourceDependency: Rule = {
@@ -15,10 +15,8 @@ const resourceDependency: Rule = {
     for (const g of ctx.config.groups) {
       const local = new Set(g.resources.map((r) => r.name));
       for (const d of g.dependencies) {
-        for (const [role, name] of [
-          ['parent', d.parent],
-          ['child', d.child],
-        ] as const) {
+        for (const role of ['parent', 'child'] as const) {
+          const name = d[role];
           if (local.has(name)) continue;
           const elsewhere = ctx.resources.get(name)?.[0]?.group.name;
           report(
@@ -78,15 +76,17 @@ const resourceCycle: Rule = {
   description: 'resource dependencies within a group have no cycle',
   check(ctx, report) {
     for (const g of ctx.config.groups) {
+      if (g.dependencies.length < 2) continue; // a self-dependency is VCF301's
       const edges = new Map<string, string[]>();
-      const posOf = new Map<string, SourcePos>();
       for (const d of g.dependencies) {
-        if (d.parent === d.child) continue; // reported by VCF301
-        edges.set(d.parent, [...(edges.get(d.parent) ?? []), d.child]);
-        posOf.set(`${d.parent}\0${d.child}`, d.pos);
+        if (d.parent === d.child) continue;
+        const out = edges.get(d.parent);
+        if (out) out.push(d.child);
+        else edges.set(d.parent, [d.child]);
       }
       for (const c of findCycles(edges)) {
-        const pos = posOf.get(`${c[c.length - 2]}\0${c[c.length - 1]}`) ?? g.pos;
+        const [from, to] = [c[c.length - 2], c[c.length - 1]];
+        const pos = g.dependencies.find((d) => d.parent === from && d.child === to)?.pos ?? g.pos;
         report(pos, `group ${g.name}: resource dependencies form a cycle: ${c.join(' requires ')}`);
       }
     }
@@ -131,15 +131,16 @@ const groupCycle: Rule = {
   check(ctx, report) {
     const edges = new Map<string, string[]>();
     const byName = new Map<string, GroupDef>(ctx.config.groups.map((g) => [g.name, g]));
-    const posOf = new Map<string, SourcePos>();
     for (const g of ctx.config.groups)
       for (const d of g.groupDependencies) {
         if (d.group === g.name || !byName.has(d.group)) continue;
-        edges.set(g.name, [...(edges.get(g.name) ?? []), d.group]);
-        posOf.set(`${g.name}\0${d.group}`, d.pos);
+        const out = edges.get(g.name);
+        if (out) out.push(d.group);
+        else edges.set(g.name, [d.group]);
       }
     for (const c of findCycles(edges)) {
-      const pos = posOf.get(`${c[c.length - 2]}\0${c[c.length - 1]}`) ?? ctx.rootPos;
+      const [from, to] = [c[c.length - 2]!, c[c.length - 1]];
+      const pos = byName.get(from)?.groupDependencies.find((d) => d.group === to)?.pos ?? ctx.rootPos;
       report(pos, `group dependencies form a cycle: ${c.join(' requires ')}`);
     }
   },

@@ -6,7 +6,7 @@
  * subnet, and ConfigureNetwork = 1 so the LPAR agent applies them.
  */
 import type { AttributeAssignment, ResourceDef } from '../../model.js';
-import { assignmentsOf, entryPos, type VerifyContext } from '../context.js';
+import { entryPos, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
 export const DROPTS_KEYS: Record<string, readonly string[]> = {
@@ -83,13 +83,13 @@ function valueProblem(key: string, raw: string): string | undefined {
   }
 }
 
-function* dropts(ctx: VerifyContext): Generator<{ r: ResourceDef; a: AttributeAssignment; keys: readonly string[] }> {
-  for (const g of ctx.config.groups)
-    for (const r of g.resources) {
-      const keys = DROPTS_KEYS[r.type];
-      if (!keys) continue;
-      for (const a of assignmentsOf(r.attributes, 'DROpts')) if (a.value.kind === 'association') yield { r, a, keys };
-    }
+function dropts(ctx: VerifyContext): { r: ResourceDef; a: AttributeAssignment; keys: readonly string[] }[] {
+  const out: { r: ResourceDef; a: AttributeAssignment; keys: readonly string[] }[] = [];
+  for (const [type, keys] of Object.entries(DROPTS_KEYS))
+    for (const { resources } of ctx.groupsWithType(type))
+      for (const r of resources)
+        for (const a of r.attributes) if (a.name === 'DROpts' && a.value.kind === 'association') out.push({ r, a, keys });
+  return out;
 }
 
 function entries(a: AttributeAssignment): Map<string, string> {

@@ -8,11 +8,8 @@ import { assignmentFor, assignmentsOf, intValue, itemsOf, scalarValue, type Veri
 import type { Rule } from '../finding.js';
 import { unsetOn } from './required.js';
 
-function* lparGroups(ctx: VerifyContext): Generator<{ group: GroupDef; lpars: ResourceDef[] }> {
-  for (const group of ctx.config.groups) {
-    const lpars = ctx.resourcesOfType(group, 'LPAR');
-    if (lpars.length) yield { group, lpars };
-  }
+function lparGroups(ctx: VerifyContext): { group: GroupDef; lpars: ResourceDef[] }[] {
+  return ctx.groupsWithType('LPAR').map(({ group, resources }) => ({ group, lpars: resources }));
 }
 
 function physicalServer(s: SystemDef): string | undefined {
@@ -91,7 +88,9 @@ const hmcCount: Rule = {
   check(ctx, report) {
     for (const { group, lpars } of lparGroups(ctx)) {
       for (const r of lpars) {
-        const systems = new Set<string | undefined>([undefined, ...(ctx.systemList(group) ?? [])]);
+        let local = false;
+        for (const a of r.attributes) if (a.system !== undefined && (a.name === 'MCName' || a.name === 'MCUser')) local = true;
+        const systems = new Set<string | undefined>(local ? [undefined, ...(ctx.systemList(group) ?? [])] : [undefined]);
         for (const a of [...assignmentsOf(r.attributes, 'MCName'), ...assignmentsOf(r.attributes, 'MCUser')])
           systems.add(a.system);
         const reported = new Set<string>();
@@ -142,6 +141,9 @@ const profileFile: Rule = {
   check(ctx, report) {
     for (const { group, lpars } of lparGroups(ctx)) {
       for (const r of lpars) {
+        // Usual case: RemoveProfileOnOffline is not set and the type's default is 0.
+        if (!r.attributes.some((a) => a.name === 'RemoveProfileOnOffline') && intValue(scalarValue(ctx.effectiveValue(r, 'RemoveProfileOnOffline'))) !== 1)
+          continue;
         const systems = ctx.systemList(group) ?? [undefined];
         const missing = systems.filter((sys) => {
           if (intValue(scalarValue(ctx.effectiveValue(r, 'RemoveProfileOnOffline', sys))) !== 1) return false;

@@ -23,26 +23,31 @@ const duplicateName: Rule = {
     once('cluster', ctx.config.clusters);
     once('system', ctx.config.systems);
     once('group', ctx.config.groups);
-    once('resource', ctx.config.groups.flatMap((g) => g.resources));
+    // Resources are indexed by name already; only names held twice need a look.
+    for (const [name, refs] of ctx.resources)
+      for (const { resource } of refs.slice(1))
+        report(resource.pos, `resource ${name} is defined twice (first at ${refs[0]!.resource.pos.file}:${refs[0]!.resource.pos.line})`);
   },
 };
 
-/** Where systems are named: SystemList and AutoStartList keys, and every `@sys`. */
-function* systemMentions(ctx: VerifyContext): Generator<{ system: string; pos: SourcePos; where: string }> {
-  for (const g of ctx.config.groups) {
-    for (const name of ['SystemList', 'AutoStartList', 'SystemZones']) {
-      for (const a of assignmentsOf(g.attributes, name))
-        for (const s of keysOf(a.value)) yield { system: s, pos: keyPos(a, s), where: `group ${g.name} ${name}` };
-    }
+/**
+ * Calls `visit` for every place a system is named: SystemList, AutoStartList
+ * and SystemZones keys, and every `@sys`. `where` builds the description only
+ * when a finding needs it.
+ */
+function forEachSystemMention(
+  ctx: VerifyContext,
+  visit: (system: string, pos: SourcePos, where: () => string) => void,
+): void {
+  const lists = ['SystemList', 'AutoStartList', 'SystemZones'];
+  for (const g of ctx.config.groups)
     for (const a of g.attributes)
-      if (a.system !== undefined) yield { system: a.system, pos: a.pos, where: `group ${g.name} ${a.name}@${a.system}` };
-    for (const r of g.resources)
-      for (const a of r.attributes)
-        if (a.system !== undefined) yield { system: a.system, pos: a.pos, where: `${r.type} ${r.name} ${a.name}@${a.system}` };
+      if (lists.includes(a.name)) for (const s of keysOf(a.value)) visit(s, keyPos(a, s), () => `group ${g.name} ${a.name}`);
+  for (const { owner, a } of ctx.attributeFacts.local) {
+    // remotecluster and heartbeat values are per cluster (`Arguments@C2`): VCF801 checks those.
+    if (owner.kind === 'remotecluster' || owner.kind === 'heartbeat') continue;
+    visit(a.system!, a.pos, () => `${owner.what} ${a.name}@${a.system}`);
   }
-  for (const s of ctx.config.systems)
-    for (const a of s.attributes)
-      if (a.system !== undefined) yield { system: a.system, pos: a.pos, where: `system ${s.name} ${a.name}@${a.system}` };
 }
 
 function keyPos(a: AttributeAssignment, key: string): SourcePos {
@@ -57,8 +62,9 @@ const undefinedSystem: Rule = {
   description: 'SystemList, AutoStartList, SystemZones and per-system values name systems defined in main.cf',
   check(ctx, report) {
     if (ctx.isFragment) return; // a fragment has no system definitions to check against
-    for (const m of systemMentions(ctx))
-      if (!ctx.systems.has(m.system)) report(m.pos, `${m.where}: system ${m.system} is not defined`);
+    forEachSystemMention(ctx, (system, pos, where) => {
+      if (!ctx.systems.has(system)) report(pos, `${where()}: system ${system} is not defined`);
+    });
   },
 };
 
@@ -84,16 +90,11 @@ const localValueSystem: Rule = {
   severity: 'error',
   description: "per-system values (Attr@sys) of a group or its resources are only for systems in the group's SystemList",
   check(ctx, report) {
-    for (const g of ctx.config.groups) {
-      const list = ctx.systemList(g);
-      if (!list) continue;
-      const check = (what: string, attrs: AttributeAssignment[]) => {
-        for (const a of attrs)
-          if (a.system !== undefined && !list.includes(a.system))
-            report(a.pos, `${what}: ${a.name}@${a.system} is for a system that is not in group ${g.name}'s SystemList`);
-      };
-      check(`group ${g.name}`, g.attributes);
-      for (const r of g.resources) check(`${r.type} ${r.name}`, r.attributes);
+    for (const { owner, a } of ctx.attributeFacts.local) {
+      const g = owner.group;
+      const list = g && ctx.systemList(g);
+      if (!list || list.includes(a.system!)) continue;
+      report(a.pos, `${owner.what}: ${a.name}@${a.system} is for a system that is not in group ${g.name}'s SystemList`);
     }
   },
 };

@@ -19,7 +19,7 @@ interface Requirement {
 
 const IPV4_MASK_OR_PREFIX = ['NetMask', 'PrefixLen'];
 
-export const REQUIRED: Record<string, Requirement> = {
+const REQUIRED_BY_TYPE: Record<string, Requirement> = {
   Application: { all: ['StartProgram', 'StopProgram'], oneOf: [['MonitorProgram', 'PidFiles', 'MonitorProcesses']] },
   DiskGroup: { all: ['DiskGroup'] },
   DiskGroupSnap: { all: ['TargetResName'] },
@@ -63,6 +63,9 @@ export const REQUIRED: Record<string, Requirement> = {
   VolumeSet: { all: ['DiskGroup', 'VolumeSet'] },
 };
 
+/** Required attributes by bundled type name (a Map: resource type names come from the parser). */
+export const REQUIRED: ReadonlyMap<string, Requirement> = new Map(Object.entries(REQUIRED_BY_TYPE));
+
 function isEmpty(v: Value | undefined): boolean {
   if (!v) return true;
   switch (v.kind) {
@@ -81,8 +84,19 @@ function systemsOf(ctx: VerifyContext, g: GroupDef): (string | undefined)[] {
   return list && list.length > 0 ? list : [undefined];
 }
 
+const NOWHERE: readonly (string | undefined)[] = Object.freeze([]);
+
 /** Systems of the group on which `attr` has no (non-empty) value. */
-export function unsetOn(ctx: VerifyContext, r: ResourceDef, g: GroupDef, attr: string): (string | undefined)[] {
+export function unsetOn(ctx: VerifyContext, r: ResourceDef, g: GroupDef, attr: string): readonly (string | undefined)[] {
+  // Usual case, allocation-free: a non-empty global value, with no per-system value that could be empty.
+  let global = false;
+  let local = false;
+  for (const a of r.attributes) {
+    if (a.name !== attr) continue;
+    if (a.system === undefined) global = !isEmpty(a.value);
+    else local = true;
+  }
+  if (global && !local) return NOWHERE;
   const systems = systemsOf(ctx, g);
   if (systems.length === 1 && systems[0] === undefined) {
     const any = r.attributes.some((a: AttributeAssignment) => a.name === attr && !isEmpty(a.value));
@@ -91,7 +105,7 @@ export function unsetOn(ctx: VerifyContext, r: ResourceDef, g: GroupDef, attr: s
   return systems.filter((s) => isEmpty(assignmentFor(r.attributes, attr, s)?.value));
 }
 
-function describeMissing(attr: string, systems: (string | undefined)[], all: number): string {
+function describeMissing(attr: string, systems: readonly (string | undefined)[], all: number): string {
   if (systems.length === all || systems[0] === undefined) return attr;
   return `${attr} for ${systems.join(', ')}`;
 }
@@ -105,7 +119,7 @@ const requiredAttribute: Rule = {
     for (const g of ctx.config.groups) {
       const nsys = systemsOf(ctx, g).length;
       for (const r of g.resources) {
-        const req = REQUIRED[r.type];
+        const req = REQUIRED.get(r.type);
         if (!req || !ctx.types.has(r.type)) continue;
         const missing: string[] = [];
         for (const attr of req.all ?? []) {

@@ -6,7 +6,7 @@
  * WPAR depend on it, IMF is off where the WPAR is ignored (Enabled = 2), and
  * IMF Mode is 0..3 everywhere.
  */
-import type { AttributeAssignment, GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
+import type { GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
 import { assignmentFor, assignmentsOf, entriesOf, entryPos, intValue, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
@@ -72,27 +72,29 @@ function runsInContainer(ctx: VerifyContext, r: ResourceDef): boolean {
   return v?.kind === 'association' && intValue(assocGet(v, 'RunInContainer')) === 1;
 }
 
-/** Whether `from` reaches `to` following `parent requires child` links. */
-function dependsOn(group: GroupDef, from: string, to: string): boolean {
-  const children = new Map<string, string[]>();
-  for (const d of group.dependencies) children.set(d.parent, [...(children.get(d.parent) ?? []), d.child]);
-  const seen = new Set<string>([from]);
-  const todo = [from];
+/** Resources of the group that depend on `child`, directly or through others. */
+function dependentsOf(group: GroupDef, child: string): Set<string> {
+  const parents = new Map<string, string[]>();
+  for (const d of group.dependencies) {
+    const p = parents.get(d.child);
+    if (p) p.push(d.parent);
+    else parents.set(d.child, [d.parent]);
+  }
+  const seen = new Set<string>();
+  const todo = [child];
   while (todo.length) {
-    const n = todo.pop()!;
-    for (const c of children.get(n) ?? []) {
-      if (c === to) return true;
-      if (!seen.has(c)) {
-        seen.add(c);
-        todo.push(c);
+    for (const p of parents.get(todo.pop()!) ?? []) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        todo.push(p);
       }
     }
   }
-  return false;
+  return seen;
 }
 
 /** Whether the group runs anything in a WPAR: ContainerInfo with Enabled = 1 (or unset) somewhere. */
-function usesContainer(ctx: VerifyContext, g: GroupDef): boolean {
+function usesContainer(g: GroupDef): boolean {
   const infos = assignmentsOf(g.attributes, 'ContainerInfo').filter((a) => entriesOf(a.value).length > 0);
   return infos.some((a) => {
     const e = intValue(assocGet(a.value, 'Enabled'));
@@ -108,10 +110,11 @@ const wparDependency: Rule = {
   check(ctx, report) {
     for (const g of ctx.config.groups) {
       const wpar = ctx.resourcesOfType(g, 'WPAR')[0];
-      if (!wpar || !usesContainer(ctx, g)) continue;
+      if (!wpar || !usesContainer(g)) continue;
+      const dependents = dependentsOf(g, wpar.name);
       for (const r of g.resources) {
         if (r === wpar || !runsInContainer(ctx, r)) continue;
-        if (!dependsOn(g, r.name, wpar.name))
+        if (!dependents.has(r.name))
           report(
             r.pos,
             `${r.type} ${r.name} runs inside the WPAR (ContainerOpts RunInContainer = 1) but does not depend on WPAR resource ${wpar.name}: add "${r.name} requires ${wpar.name}" (or through another resource)`,
@@ -182,11 +185,9 @@ const imfMode03: Rule = {
       const d = t.attributes.find((x) => x.name === 'IMF');
       if (d?.default) for (const p of imfProblems({ value: d.default })) report(d.pos ?? t.pos, `type ${t.name}: ${p.message}`);
     }
-    for (const g of ctx.config.groups)
-      for (const r of g.resources)
-        for (const a of assignmentsOf(r.attributes, 'IMF') as AttributeAssignment[])
-          for (const p of imfProblems(a))
-            report(entryPos(a, p.key), `${r.type} ${r.name} IMF${a.system ? '@' + a.system : ''}: ${p.message}`);
+    for (const { owner, a } of ctx.attributeFacts.staticOnResource)
+      if (a.name === 'IMF')
+        for (const p of imfProblems(a)) report(entryPos(a, p.key), `${owner.what} IMF${a.system ? '@' + a.system : ''}: ${p.message}`);
   },
 };
 
