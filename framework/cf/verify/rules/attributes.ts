@@ -146,9 +146,12 @@ const undefinedType: Rule = {
   severity: 'error',
   description: 'every resource has a type defined in main.cf or an included types file',
   check(ctx, report) {
+    // A missing include (VCF002) already explains every type it would have defined:
+    // one finding at the cause, not one per resource.
+    if (ctx.config.includes.some((i) => i.resolved === undefined)) return;
     for (const g of ctx.config.groups)
       for (const r of g.resources)
-        if (!ctx.types.has(r.type)) report(r.pos, `resource ${r.name} has type ${r.type}, which is not defined (missing include?)`);
+        if (!ctx.types.has(r.type)) report(r.pos, `resource ${r.name} has type ${r.type}, which is not defined in main.cf or its includes`);
   },
 };
 

@@ -209,3 +209,24 @@ describe('bin/vcscf verify (a real process)', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a missing include', () => {
+  it('is reported once at its cause, not again as every type it would have defined', () => {
+    const dir = mkdtempSync(join(scratch, 'missing-'));
+    const main = join(dir, 'main.cf');
+    writeFileSync(
+      main,
+      'include "types.cf"\ninclude "FrobTypes.cf"\n\ncluster c (\n)\n\nsystem s1 (\n)\n\n' +
+        'group g (\n    SystemList = { s1 = 0 }\n)\n\n    Frob f1 (\n        Level = 3\n    )\n',
+    );
+    const codes = verifyPath(main).findings.map((f) => `${f.line}:${f.code}`);
+    expect(codes).toEqual(['2:VCF002']);
+  });
+
+  it('still leaves undefined types reported when every include resolves', () => {
+    const dir = mkdtempSync(join(scratch, 'undef-'));
+    const main = join(dir, 'main.cf');
+    writeFileSync(main, 'include "types.cf"\n\ncluster c (\n)\n\nsystem s1 (\n)\n\ngroup g (\n    SystemList = { s1 = 0 }\n)\n\n    Frob f1 (\n    )\n');
+    expect(verifyPath(main).findings.map((f) => `${f.line}:${f.code}`)).toEqual(['13:VCF101']);
+  });
+});
