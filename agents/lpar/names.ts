@@ -53,12 +53,3 @@ export function deviceName(value: unknown, what = 'device name'): string {
 export function hmcUser(value: unknown, what = 'MCUser'): string {
   return spaced(assertSafeName(value, { what, pattern: USER, maxLength: 32 }), what);
 }
-
-/** A virtual slot number as the HMC accepts it. */
-export function slotNumber(value: string, what: string): number {
-  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n > 65535) {
-    throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what, value: JSON.stringify(value), reason: 'not a slot number' });
-  }
-  return n;
-}

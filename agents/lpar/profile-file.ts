@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { VcsPowervmError } from '../../framework/errors.js';
-import { AdapterSyntaxError, parseAdapter, type AdapterKind, type VirtualAdapter } from './adapters.js';
+import { AdapterSyntaxError, parseAdapter, type VirtualAdapter } from './adapters.js';
 import { formatField, formatRecord, listItems, parseRecordAt, RecordSyntaxError, type RecordField } from './hmc/records.js';
 import { deviceName, partitionName, profileName } from './names.js';
 
@@ -215,11 +215,6 @@ function parseMapping(line: string, file: string, lineNo: number): ViosMapping {
   throw new ProfileFileError(file, lineNo, (map.get('vios_mapping')?.offset ?? 0) + 1, `vios_mapping=${kind}: expected scsi or fc`);
 }
 
-/** The mksyscfg record without the fields that only mattered to us. */
-export function creationRecord(data: ProfileFileData): RecordField[] {
-  return data.fields;
-}
-
 /**
  * The profile-only record for `mksyscfg -r prof` when the partition exists
  * but lacks the profile: profile fields, `name` = profile_name, `lpar_name`.
@@ -294,9 +289,4 @@ export function generateProfileFile(input: ExportInput): string {
     lines.push(rec.map(formatField).join(','));
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Client adapters of a kind, for planning server-side work. */
-export function clientAdaptersOf(data: ProfileFileData, kind: AdapterKind): VirtualAdapter[] {
-  return data.clientAdapters.filter((a) => a.kind === kind);
 }

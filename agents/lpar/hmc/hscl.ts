@@ -21,5 +21,3 @@ export function errorSummary(output: string): string {
 
 /** HSCL8012: the partition named in -n/-p/--filter is not on that managed system. */
 export const HSCL_PARTITION_NOT_FOUND = 'HSCL8012';
-/** HSCL3653: cross-HMC SSH keys for a remote migration are not set up. */
-export const HSCL_NO_HMC_TRUST = 'HSCL3653';

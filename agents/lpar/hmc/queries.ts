@@ -2,7 +2,7 @@
  * Typed HMC queries: one command each, parsed. All are read-only, so the
  * session may retry them on the next HMC.
  */
-import { AgentError, HmcCommandError } from '../../../framework/errors.js';
+import { AgentError } from '../../../framework/errors.js';
 import { HSCL_PARTITION_NOT_FOUND } from './hscl.js';
 import * as cmd from './commands.js';
 import { parseFields, parseRecords, RecordSyntaxError } from './records.js';
@@ -155,4 +155,3 @@ export async function viosFcMap(hmc: HmcSession, system: string, vios: string): 
   return parseLsmapNpiv(out);
 }
 
-export { HmcCommandError };

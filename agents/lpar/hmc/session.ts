@@ -132,8 +132,7 @@ export class HmcSession {
 }
 
 export function commandError(r: HmcResult, argv: Argv): HmcCommandError {
-  const e = new HmcCommandError(r.hmc, shortCommand(argv), r.code, errorSummary(r.stdout) || `(no output)`, r.hscl);
-  return e;
+  return new HmcCommandError(r.hmc, shortCommand(argv), r.code, errorSummary(r.stdout) || '(no output)', r.hscl);
 }
 
 /** The command as logs show it: the line, shortened (records can be long). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceName, partitionName, slotNumber, systemName } from '../../../agents/lpar/names.js';
+import { deviceName, partitionName, systemName } from '../../../agents/lpar/names.js';
 
 describe('names', () => {
   it('accept what HMCs name things', () => {
@@ -7,7 +7,6 @@ describe('names', () => {
     expect(systemName('8233-E8B*1000ABC')).toBe('8233-E8B*1000ABC');
     expect(systemName('PServer1-SN100129A')).toBe('PServer1-SN100129A');
     expect(deviceName('hdisk7')).toBe('hdisk7');
-    expect(slotNumber('304', 'slot')).toBe(304);
   });
 
   it('refuse hostile values with a message naming the attribute', () => {
@@ -16,6 +15,5 @@ describe('names', () => {
     expect(() => partitionName('a*b')).toThrow(/character "\*" is not allowed/);
     expect(() => deviceName('hdisk 7')).toThrow(/device name/);
     expect(() => deviceName('-rmlv')).toThrow(/would read as an option/);
-    expect(() => slotNumber('4;x', 'slot_num')).toThrow(/not a slot number/);
   });
 });
