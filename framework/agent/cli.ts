@@ -280,7 +280,11 @@ async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subj
 
   let args = a.args;
   let extra: Pick<DispatchRequest, 'config' | 'staticOverrides' | 'system'> = a.system !== undefined ? { system: a.system } : {};
-  if (a.config !== undefined) {
+  if (a.config !== undefined && ENTRY_POINT_SPECS[ref.name].subject !== 'resource') {
+    const { configForAgent } = await import('./config.js');
+    const inv = await configForAgent(a.config, a.type, a.system, s.paths);
+    extra = { config: inv.config, system: inv.system };
+  } else if (a.config !== undefined) {
     const { configInvocation } = await import('./config.js');
     const inv = await configInvocation({
       configPath: a.config,

@@ -102,6 +102,22 @@ export async function argvFor(r: ResolvedResource, info: AgentTypeInfo, ep: Entr
   return [...(extra.leading ?? []), ...tokens, ...(ep.name === 'action' ? (extra.actionArgs ?? []) : [])];
 }
 
+/**
+ * The --config form of an entry point that concerns no resource (shutdown,
+ * imf_init, imf_getnotification): VCS passes nothing from the configuration,
+ * but the process still learns its system and the configuration it runs under.
+ */
+export async function configForAgent(configPath: string, type: string, system: string | undefined, paths: VcsPaths): Promise<{ config: Config; system: string }> {
+  const { loadConfig } = await import('../cf/load.js');
+  const { config, errors } = loadConfig(configPath);
+  if (errors.length > 0) throw new AgentError('VCSPVM_AGENT_CONFIG', { resource: `(agent ${type})`, file: config.file, detail: errors[0]!.message });
+  const sys = system ?? localSystemName(paths);
+  if (config.systems.length > 0 && !config.systems.some((s) => s.name === sys)) {
+    throw new AgentError('VCSPVM_AGENT_CONFIG', { resource: `(agent ${type})`, file: config.file, detail: `system ${sys} is not defined` });
+  }
+  return { config, system: sys };
+}
+
 export async function configInvocation(req: ConfigRequest): Promise<ConfigInvocation> {
   const r = await resolveResource(req.configPath, req.resource, req.type, req.system, req.paths);
   const spec = ENTRY_POINT_SPECS[req.ref.name];

@@ -75,6 +75,18 @@ describe('vcsagent ... --config main.cf --system NAME', () => {
     expect(readJson(join(cf.dir, 'monitor.json')).attributes.Count).toBe(5);
   });
 
+  it('runs shutdown, which concerns no resource, with the configuration and system but no ArgList', () => {
+    tree = vcsTree();
+    const cf = mainCf(tree);
+    const env = { ...tree.env, PROBE_DIR: join(tree.root, 'shutdown-seen') };
+    const r = vcsagent(['--module', PROBE, 'Probe', 'shutdown', '--config', cf.path, '--system', 'sysB'], env);
+    expect(r).toMatchObject({ status: 0, stdout: '' });
+    expect(readJson(join(tree.root, 'shutdown-seen', 'shutdown.json'))).toMatchObject({ entryPoint: 'shutdown', system: 'sysB', withConfig: true });
+    const bad = vcsagent(['--module', PROBE, 'Probe', 'shutdown', '--config', cf.path, '--system', 'nosuch'], env);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/system nosuch is not defined/);
+  });
+
   it('appends AEPTimeout when the resource asks for it', () => {
     tree = vcsTree();
     const cf = mainCf(tree, { AEPTimeout: '1' });
