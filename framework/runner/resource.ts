@@ -147,8 +147,12 @@ export class Resource {
 
   /* ------------------------------------------------------------------ queue */
 
-  /** Runs `fn` after the operations already queued: one entry point per resource at a time. */
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` after the operations already queued: one entry point per
+   * resource at a time. An operation restarts the monitor cadence from its
+   * end, unless `keepCadence` (light work: a notification, an attribute).
+   */
+  private enqueue<T>(fn: () => Promise<T>, keepCadence = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push(async () => {
         try {
@@ -157,7 +161,7 @@ export class Resource {
           reject(e);
         }
       });
-      this.cancelTimer();
+      if (!keepCadence) this.cancelTimer();
       void this.pump();
     });
   }
@@ -173,7 +177,7 @@ export class Resource {
     } finally {
       this.running = false;
     }
-    if (!this.stopped) this.schedule();
+    if (!this.stopped && !this.timer) this.schedule();
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -218,7 +222,7 @@ export class Resource {
     if (seconds <= 0) return;
     this.timer = this.host.clock.setTimer(seconds * 1000, () => {
       this.timer = undefined;
-      void this.enqueue(this.guard(() => this.tick()));
+      void this.enqueue(this.guard(() => this.tick()), true);
     });
   }
 
@@ -235,7 +239,6 @@ export class Resource {
     if (to === this.state) return;
     const from = this.state;
     this.state = to;
-    this.history = [];
     if (this.imfStatus.status === 'disabled') this.imfStatus.status = 'none';
     this.imfStatus.failures = 0;
     this.host.emit({
@@ -273,6 +276,9 @@ export class Resource {
       out = { result: m.state, confidence: m.confidence };
     }
     if (out.result === 'online') this.confidence = out.confidence;
+    // IMF's steady state: the last two results.
+    this.history.push(out.result);
+    if (this.history.length > 2) this.history.shift();
     this.host.emit({ kind: 'monitor', resource: this.name, result: out.result, confidence: out.confidence, via });
     return out;
   }
@@ -314,8 +320,6 @@ export class Resource {
 
   /** After a traditional monitor in a steady state: register once two results agree. */
   private async imfSteady(result: MonitorResultKind): Promise<void> {
-    this.history.push(result);
-    if (this.history.length > 2) this.history.shift();
     const svc = this.imf;
     const st = this.imfStatus;
     if (!svc || st.status !== 'none' || !svc.available()) return;
@@ -352,6 +356,7 @@ export class Resource {
         const m = await this.monitor('imf');
         await this.handleSteady(m);
       }),
+      true,
     );
   }
 
@@ -363,7 +368,8 @@ export class Resource {
     st.id = undefined;
     st.state = undefined;
     this.host.emit({ kind: 'imf-unregistered', resource: this.name, why: 'imf_getnotification exited; traditional monitoring' });
-    if (!this.busy) this.schedule();
+    // MonitorFreq 0 left no timer running: monitoring resumes on the usual cadence.
+    if (!this.timer && !this.busy) this.schedule();
   }
 
   /** A restarted imf_getnotification still holds this registration. */
@@ -385,6 +391,7 @@ export class Resource {
         // The registration no longer matches what the resource is: drop it.
         if (svc?.available()) await svc.unregister(this, state);
       }),
+      true,
     );
   }
 
@@ -409,11 +416,9 @@ export class Resource {
       this.setAgent('online');
       this.stableSince = this.now;
       this.setState('online', 'probe');
-      this.history = ['online'];
     } else if (m.result === 'offline' || m.result === 'intentional-offline') {
       this.setAgent('offline');
       this.setState('offline', 'probe');
-      this.history = ['offline'];
     }
     // unknown or timed out: still probing; the next tick probes again.
   }
@@ -627,7 +632,6 @@ export class Resource {
           this.stableSince = this.now;
           // After a restart the engine saw no state change; otherwise this is VCS's online.
           this.setState('online', cause === 'restart' ? 'restart' : 'vcs-initiated');
-          this.history = ['online'];
           return 'online';
         }
         reason = 'online-ineffective';
@@ -700,7 +704,6 @@ export class Resource {
       if (down) {
         this.setAgent('offline');
         this.setState('offline', 'vcs-initiated');
-        this.history = ['offline'];
         return 'offline';
       }
       reason = 'offline-ineffective';
@@ -713,7 +716,6 @@ export class Resource {
     const cleaned = async () => {
       this.setAgent('offline');
       this.setState('offline', 'clean');
-      this.history = ['offline'];
     };
     if (!this.hasClean) {
       this.host.emit({ kind: 'unable-to-offline', resource: this.name });
@@ -768,7 +770,6 @@ export class Resource {
         this.expectOnline = false;
         this.setAgent('offline');
         this.setState('offline', 'migrated');
-        this.history = ['offline'];
         return 'migrated';
       }
     }
@@ -825,6 +826,7 @@ export class Resource {
           await this.host.exec(this, 'attr_changed', [this.name, attrChanged.attribute, ...attrChanged.value], this.settings.AttrChangedTimeout);
         }
       }),
+      true,
     );
   }
 

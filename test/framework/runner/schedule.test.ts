@@ -472,7 +472,8 @@ describe('migrate', () => {
     await clock.advance(35_000);
     expect(await p).toBe('failed');
     expect(s.exec.callsOf('r', 'monitor').map((c) => s.secs(c.t))).toEqual([0, 10, 20, 30]);
-    expect(s.of('migrate-failed', 'r')).toHaveLength(1);
+    // exit 1: 10 s, then MigrateWaitLimit 2 more intervals before giving up.
+    expect(s.of('migrate-failed', 'r').map((e) => s.secs(e.time))).toEqual([30]);
     expect(s.runner.resource('r')!.state).toBe('online');
     expect(s.exec.callsOf('r', 'clean')).toHaveLength(0);
   });

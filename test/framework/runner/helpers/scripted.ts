@@ -78,9 +78,24 @@ export class ScriptedExecutor implements EntryPointExecutor {
       case 'clean':
       case 'migrate':
         return { exit: 0, effect: () => this.world.set(r, 'offline') };
+      case 'imf_register':
+        // The resource ID on the pipe, as imf_register reports it.
+        return { exit: 0, pipe: [`id-${r}`] };
       default:
         return { exit: 0 };
     }
+  }
+
+  /** Makes the type IMF-capable (imf_init, imf_register, imf_getnotification). */
+  withImf(): this {
+    for (const ep of ['imf_init', 'imf_register', 'imf_getnotification'] as const) this.implemented.add(ep);
+    return this;
+  }
+
+  /** Writes a line on the running imf_getnotification's pipe. */
+  pipe(line: string): void {
+    if (!this.daemon) throw new Error('imf_getnotification is not running');
+    this.daemon.call.onPipeLine(line);
   }
 
   async run(call: EpCall): Promise<EpResult> {
