@@ -41,6 +41,9 @@ export const ERROR_TABLE = {
   VCSPVM_AGENT_TIMEOUT: { exitCode: 1, message: '{entryPoint} of {resource} timed out after {seconds} s' },
   VCSPVM_AGENT_COMMAND: { exitCode: 1, message: 'command {command} failed: {detail}' },
   VCSPVM_AGENT_FAILED: { exitCode: 1, message: '{entryPoint} of {resource} failed: {detail}' },
+  VCSPVM_AGENT_MODULE: { exitCode: 2, message: 'cannot load the agent of {type}: {detail}' },
+  VCSPVM_AGENT_LOG: { exitCode: 2, message: 'cannot write the agent log: {detail}' },
+  VCSPVM_AGENT_CONFIG: { exitCode: 2, message: 'resource {resource} in {file}: {detail}' },
 
   /* framework/remote: SSH */
   VCSPVM_SSH_CONNECT: { exitCode: 1, message: 'cannot connect to {host}:{port}: {reason}' },

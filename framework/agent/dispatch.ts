@@ -252,6 +252,9 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     (error): Outcome => ({ kind: 'error', error }),
   );
   let timer: NodeJS.Timeout | undefined;
+  // An entry point waiting on something that holds no handle (a promise, a signal) must not let node
+  // exit under it (with node's "unsettled top-level await" 13): keep the process alive until it settles.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const races: Promise<Outcome>[] = [call];
   if (timeoutSeconds > 0) races.push(new Promise((res) => (timer = setTimeout(() => res({ kind: 'timeout' }), timeoutSeconds * 1000))));
   const handlers: [NodeJS.Signals, () => void][] = [];
@@ -265,6 +268,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     }),
   );
   let outcome = await Promise.race(races);
+  clearInterval(keepAlive);
   if (timer) clearTimeout(timer);
   for (const [sig, h] of handlers) process.removeListener(sig, h);
 
@@ -277,7 +281,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
   if (outcome.kind === 'interrupted') {
     controller.abort(new AgentError('VCSPVM_AGENT_FAILED', { entryPoint: epLabel, resource: req.subject, detail: `interrupted by ${outcome.signal}` }));
     // Give the entry point a moment to release what it holds (a socket, a registration).
-    const settled = await Promise.race([call, new Promise<undefined>((res) => setTimeout(() => res(undefined), INTERRUPT_GRACE_MS).unref())]);
+    const settled = await Promise.race([call, new Promise<undefined>((res) => setTimeout(() => res(undefined), INTERRUPT_GRACE_MS))]);
     killRunningCommands();
     req.log.warn('%s interrupted by %s', epLabel, outcome.signal);
     if (ref.name === 'imf_getnotification') return 3;

@@ -146,10 +146,11 @@ export function makeScrubber(secrets: readonly string[]): (line: string) => stri
 
 const RESERVED = new Set(['level', 'time', 'msg', 'msgId', 'dbg', 'err', 'pid', 'hostname']);
 
-function fieldText(key: string, v: unknown): string {
-  if (isSecretAttributeName(key)) return CENSOR;
+function fieldText(key: string, v: unknown, secretNames: readonly string[]): string {
+  const secret = (k: string) => isSecretAttributeName(k) || secretNames.includes(k);
+  if (secret(key)) return CENSOR;
   if (typeof v === 'string') return /\s/.test(v) || v === '' ? JSON.stringify(v) : v;
-  return JSON.stringify(v, (k, inner) => (k && isSecretAttributeName(k) ? CENSOR : inner));
+  return JSON.stringify(v, (k, inner) => (k && secret(k) ? CENSOR : inner));
 }
 
 /**
@@ -189,7 +190,7 @@ export class VcsLogDestination {
     }
     const fields = Object.entries(rec)
       .filter(([k]) => !RESERVED.has(k))
-      .map(([k, v]) => `${k}=${fieldText(k, v)}`);
+      .map(([k, v]) => `${k}=${fieldText(k, v, this.ctx.secretNames)}`);
     if (fields.length) message += ` (${fields.join(' ')})`;
     const line = formatVcsLine({
       time: new Date(typeof rec.time === 'number' ? rec.time : Date.now()),
@@ -227,7 +228,6 @@ type Level = keyof AgentLogger;
 export function createAgentLogger(fd: number, ctx: LogContext): AgentLogger & { destination(): VcsLogDestination | undefined } {
   let real: Logger<'notice'> | undefined;
   let dest: VcsLogDestination | undefined;
-  const debugOn = ctx.debugTags.size > 0;
 
   const load = (): Logger<'notice'> => {
     if (real) return real;
@@ -236,7 +236,8 @@ export function createAgentLogger(fd: number, ctx: LogContext): AgentLogger & { 
     dest = new VcsLogDestination(fd, ctx);
     real = pino(
       {
-        level: debugOn ? 'trace' : 'info',
+        // The destination decides which debug lines to keep: LogDbg may become known after the first line.
+        level: 'trace',
         customLevels: { notice: 35 },
         base: undefined,
         redact: { paths: redactPaths(ctx.secretNames), censor: CENSOR },
@@ -248,7 +249,7 @@ export function createAgentLogger(fd: number, ctx: LogContext): AgentLogger & { 
 
   const method = (level: Level): LogFn =>
     ((first: unknown, ...rest: unknown[]) => {
-      if (!debugOn && (level === 'debug' || level === 'trace')) return;
+      if (ctx.debugTags.size === 0 && (level === 'debug' || level === 'trace')) return;
       const logger = load();
       // Give every message a stable id from its format string unless the caller chose one.
       if (typeof first === 'string') {

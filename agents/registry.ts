@@ -1,0 +1,10 @@
+/**
+ * The agents `vcsagent` knows by type name. One line per agent: its type, the
+ * types.cf that defines it (relative to the repository root) and its module,
+ * imported only when that type's entry point runs.
+ */
+import type { AgentRegistry } from '../framework/agent/registry.js';
+
+export const registry: AgentRegistry = [
+  { type: 'SampleFile', typesFile: 'agents/sample/SampleFileTypes.cf', load: () => import('./sample/agent.js'), example: true },
+];

@@ -1,0 +1,39 @@
+/**
+ * SampleFile — the smallest useful agent, and the README guide's example: the
+ * resource is a file that online writes, offline and clean remove, and
+ * monitor looks for. Its type is agents/sample/SampleFileTypes.cf.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { defineAgent } from '../../framework/agent/define.js';
+
+type Attributes = { PathName: string; Content: string };
+
+export default defineAgent<Attributes>({
+  type: 'SampleFile',
+  // Checked with the schema generated from the types file: only absolute paths.
+  attributeSchemas: { PathName: { type: 'string', pattern: '^/' } },
+  entryPoints: {
+    monitor: ({ attributes }) => (existsSync(attributes.PathName) ? 'online' : 'offline'),
+
+    online: ({ attributes, log }) => {
+      const tmp = `${attributes.PathName}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${attributes.Content}\n`);
+      renameSync(tmp, attributes.PathName);
+      log.info('wrote %s', attributes.PathName);
+    },
+
+    offline: ({ attributes, log }) => {
+      rmSync(attributes.PathName, { force: true });
+      log.info('removed %s', attributes.PathName);
+    },
+
+    clean: ({ attributes, cleanReason, log }) => {
+      rmSync(attributes.PathName, { force: true });
+      log.notice('cleaned %s (%s)', attributes.PathName, cleanReason);
+    },
+
+    action: {
+      show: ({ attributes }) => (existsSync(attributes.PathName) ? readFileSync(attributes.PathName, 'utf8') : 'absent'),
+    },
+  },
+});

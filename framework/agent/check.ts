@@ -1,0 +1,348 @@
+/**
+ * `vcsagent check TYPE RESOURCE --config main.cf --system NAME`: the
+ * conformance run for agent writers, in the spirit of ClusterLabs'
+ * ocf-tester but for VCS. Every entry point runs as its own process with the
+ * argv VCS would build from the configuration, and each step prints one line:
+ *
+ *   PASS  monitor on a stopped resource reports offline (0.1 s)
+ *   FAIL  online again is harmless: monitor reports unknown (exit 99)
+ *
+ * After online and offline the resource is monitored as VCS would — after
+ * the wait the entry point asked for, then until OnlineWaitLimit (or
+ * OfflineWaitLimit) monitor intervals have passed — but polled every
+ * --interval seconds (default 1) so a quick resource is checked quickly.
+ * Exit 0 when every step passes, 1 when one fails, 2 when the check cannot
+ * run (bad arguments, unreadable configuration, no $VCS_LOG).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { argListType, decodeArgList } from './arglist.js';
+import { type AttrValue, type Attributes, valueToAttr } from './attributes.js';
+import { type MainOptions, outputs, vcsPaths } from './cli.js';
+import { type ResolvedResource, argvFor, resolveResource, staticsFor } from './config.js';
+import { type Agent, implementedEntryPoints } from './define.js';
+import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
+import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
+import { closeLog, openAgentLog } from './log.js';
+import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { assertValid, compileValidator, typeSchema } from './schema.js';
+import { type AgentTypeInfo, entryPointTimeout, secretAttributeNames } from './typeinfo.js';
+import { parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';
+
+interface CheckArgs {
+  type?: string;
+  resource?: string;
+  config?: string;
+  system?: string;
+  modules: string[];
+  typesFile?: string;
+  interval: number;
+}
+
+function parseArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = { modules: [], interval: 1 };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--config') a.config = value();
+    else if (arg === '--system') a.system = value();
+    else if (arg === '--module') a.modules.push(value());
+    else if (arg === '--types') a.typesFile = value();
+    else if (arg === '--interval') {
+      const v = Number(value());
+      if (!(v > 0)) throw new UsageError('--interval takes a positive number of seconds');
+      a.interval = v;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 2) throw new UsageError('check needs TYPE RESOURCE');
+  [a.type, a.resource] = positional;
+  if (!a.config) throw new UsageError('check needs --config main.cf');
+  return a;
+}
+
+const KILL_GRACE_MS = 1000;
+
+interface EpRun {
+  code: number | null;
+  seconds: number;
+  timeout: number;
+  stdout: string;
+  stderr: string;
+}
+
+class Checker {
+  passed = 0;
+  failed = 0;
+  /** Entry points that ran past their time limit: "online (312 s > 300 s)". */
+  overtime: string[] = [];
+
+  constructor(
+    private readonly out: (t: string) => void,
+    private readonly opts: MainOptions,
+    private readonly a: CheckArgs,
+    private readonly r: ResolvedResource,
+    private readonly info: AgentTypeInfo,
+    readonly statics: Readonly<Record<string, AttrValue>>,
+  ) {}
+
+  pass(step: string, seconds?: number): void {
+    this.passed++;
+    this.out(`PASS  ${step}${seconds !== undefined ? ` (${seconds.toFixed(1)} s)` : ''}\n`);
+  }
+
+  fail(step: string, why: string): void {
+    this.failed++;
+    this.out(`FAIL  ${step}: ${why}\n`);
+  }
+
+  async run(ref: EntryPointRef, leading: string[] = []): Promise<EpRun> {
+    const timeout = entryPointTimeout(ref.name, this.statics);
+    const args = await argvFor(this.r, this.info, ref, this.statics, { leading });
+    const subject = ENTRY_POINT_SPECS[ref.name].subject;
+    const argv = [
+      this.opts.self,
+      ...this.a.modules.flatMap((m) => ['--module', m]),
+      ...(this.a.typesFile ? ['--types', this.a.typesFile] : []),
+      this.info.name,
+      formatEntryPointRef(ref),
+      ...(subject === 'resource' ? [this.r.resource.name] : subject === 'type' ? [this.info.name] : []),
+      ...args,
+    ];
+    const started = Date.now();
+    const result = await new Promise<EpRun>((resolveRun) => {
+      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(this.opts.env ?? {}) } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // VCS kills an entry point at its timeout (a resource-level override reaches the process only
+      // through AEPTimeout); the second of grace lets one that knows its limit exit with its own code.
+      const guard = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), timeout * 1000 + KILL_GRACE_MS) : undefined;
+      child.on('close', (code) => {
+        if (guard) clearTimeout(guard);
+        resolveRun({ code, seconds: (Date.now() - started) / 1000, timeout, stdout, stderr });
+      });
+    });
+    if (timeout > 0 && result.seconds > timeout) this.overtime.push(`${formatEntryPointRef(ref)} (${result.seconds.toFixed(1)} s > ${timeout} s)`);
+    return result;
+  }
+
+  async monitor(): Promise<{ state: MonitorState; run: EpRun }> {
+    const run = await this.run({ name: 'monitor' });
+    return { state: interpretMonitorExit(run.code).state, run };
+  }
+
+  /** Monitors as VCS does after online/offline, polling faster: until `want`, or the wait limit passes. */
+  async monitorUntil(want: MonitorState, waitSeconds: number, limitAttr: 'OnlineWaitLimit' | 'OfflineWaitLimit'): Promise<{ state: MonitorState; seconds: number; polls: number }> {
+    const started = Date.now();
+    const mi = typeof this.statics.MonitorInterval === 'number' ? this.statics.MonitorInterval : 60;
+    const limit = typeof this.statics[limitAttr] === 'number' ? (this.statics[limitAttr] as number) : 0;
+    const windowMs = (waitSeconds + (limit + 1) * mi) * 1000;
+    await sleep(waitSeconds * 1000);
+    let polls = 0;
+    for (;;) {
+      const m = await this.monitor();
+      polls++;
+      if (m.state === want || Date.now() - started + this.a.interval * 1000 > windowMs) {
+        return { state: m.state, seconds: (Date.now() - started) / 1000, polls };
+      }
+      await sleep(this.a.interval * 1000);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((res) => setTimeout(res, ms));
+}
+
+function exitText(run: EpRun): string {
+  const why = run.stderr.trim().split('\n').pop();
+  return `exit ${run.code}${why ? `: ${why}` : ''}`;
+}
+
+/**
+ * Static checks: the type definition, the configuration's view of it, the
+ * resource's values. Returns false when the values themselves are rejected:
+ * every entry point would then fail the same way, so running them proves nothing.
+ */
+async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEntry, info: AgentTypeInfo, r: ResolvedResource, typesFile: string | undefined, opts: MainOptions): Promise<boolean> {
+  const step = 'type definition validates';
+  const { typeDefinition } = await import('../cf/values.js');
+  const { RESOURCE_ATTRIBUTES, TYPE_STATIC_ATTRIBUTES } = await import('../cf/builtins.js');
+  const problems: string[] = [];
+  let valuesOk = true;
+  const known = new Set([...info.attributes.map((a) => a.name), ...RESOURCE_ATTRIBUTES.map((a) => a.name), ...TYPE_STATIC_ATTRIBUTES.map((a) => a.name)]);
+  for (const name of info.argList) if (!known.has(name)) problems.push(`ArgList names ${name}, which the type does not define`);
+  if (info.argList.length === 0) problems.push('the type has no ArgList: entry points would get no attribute values');
+  const configDef = typeDefinition(r.config, info.name);
+  if (configDef) {
+    if (configDef.argList.join(' ') !== info.argList.join(' ')) {
+      problems.push(`${r.config.file} has ArgList { ${configDef.argList.join(', ')} }, the agent's ${typesFile ?? typesPathOf(entry, opts.root)} has { ${info.argList.join(', ')} }`);
+    }
+    for (const a of info.attributes) {
+      const other = configDef.attributes.find((x) => x.name === a.name);
+      if (other && (other.base !== a.base || other.dimension !== a.dimension)) {
+        problems.push(`${a.name} is ${other.base} ${other.dimension} in ${r.config.file}, ${a.base} ${a.dimension} in the agent's types file`);
+      }
+    }
+  }
+  const supported = Array.isArray(c.statics.SupportedActions) ? (c.statics.SupportedActions as string[]) : [];
+  for (const ep of implementedEntryPoints(agent)) {
+    if (ep.startsWith('action/') && !supported.includes(ep.slice(7))) problems.push(`action ${ep.slice(7)} is not in SupportedActions, so VCS refuses it`);
+  }
+  try {
+    const args = await argvFor(r, info, { name: 'monitor' }, c.statics);
+    const decoded = decodeArgList(argListType(info), args, { resource: r.resource.name });
+    const attrs: Attributes = Object.fromEntries([...decoded.values].filter(([k]) => k !== 'AEPTimeout').map(([k, v]) => [k, valueToAttr(v)]));
+    assertValid(compileValidator(typeSchema(info.attributes, agent.attributeSchemas)), attrs, r.resource.name, secretAttributeNames(info, agent.secrets ?? []));
+  } catch (e) {
+    problems.push(isVcsPowervmError(e) ? e.message : String(e));
+    valuesOk = false;
+  }
+  if (problems.length) c.fail(step, problems.join('; '));
+  else c.pass(step);
+  return valuesOk;
+}
+
+export async function run(argv: string[], opts: MainOptions): Promise<number> {
+  const { out, err } = outputs(opts);
+  let a: CheckArgs;
+  try {
+    a = parseArgs(argv);
+  } catch (e) {
+    err(`vcsagent check: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const env = { ...process.env, ...(opts.env ?? {}) };
+  const paths = vcsPaths(env);
+  let agent: Agent<any>;
+  let entry: RegistryEntry | undefined;
+  let info: AgentTypeInfo;
+  let r: ResolvedResource;
+  let statics: Record<string, AttrValue>;
+  try {
+    // The entry points will log; make sure they can before blaming them.
+    closeLog(openAgentLog(paths.log, a.type!));
+    let registry: AgentRegistry = opts.registry;
+    if (a.modules.length) {
+      const extra: RegistryEntry[] = [];
+      for (const m of a.modules) extra.push(await moduleEntry(m));
+      registry = [...extra, ...registry];
+    }
+    entry = findEntry(registry, a.type!);
+    if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
+    agent = await loadAgent(entry);
+    info = await typeInfoOf(await parseTypeDef(a.typesFile ?? typesPathOf(entry, opts.root), entry.type));
+    r = await resolveResource(a.config!, a.resource!, a.type!, a.system, paths);
+    statics = await staticsFor(r, info);
+  } catch (e) {
+    err(`vcsagent check: ${isVcsPowervmError(e) ? e.message : (e as Error).message}\n`);
+    return 2;
+  }
+  out(`check ${info.name} ${r.resource.name} on ${r.system} (${r.config.file}); entry points log to ${join(paths.log, 'log', `${info.name}_A.log`)}\n`);
+  const c = new Checker(out, opts, a, r, info, statics);
+  const has = (ep: string) => implementedEntryPoints(agent).includes(ep);
+
+  if (!(await checkDefinition(c, agent, entry, info, r, a.typesFile, opts))) {
+    out(`stop  the resource's values are rejected, so every entry point would fail the same way\n`);
+    out(`FAILED: ${c.passed} passed, ${c.failed} failed\n`);
+    return 1;
+  }
+
+  if (has('open')) {
+    const run = await c.run({ name: 'open' });
+    if (run.code === null) c.fail('open completes', 'killed');
+    else c.pass('open completes', run.seconds);
+  }
+
+  // Probe: start from a stopped resource, as a newly configured one would be.
+  const probe = await c.monitor();
+  if (probe.state === 'unknown') {
+    c.fail('probe: monitor reports a state', `monitor reports unknown (${exitText(probe.run)})`);
+  } else if (probe.state === 'online') {
+    out(`note  the resource was online; taking it offline to start from a stopped resource\n`);
+    if (has('offline')) {
+      const off = await c.run({ name: 'offline' });
+      await c.monitorUntil('offline', off.code ?? 0, 'OfflineWaitLimit');
+    }
+  }
+
+  const stopped = await c.monitor();
+  if (stopped.state === 'offline') c.pass('monitor on a stopped resource reports offline', stopped.run.seconds);
+  else c.fail('monitor on a stopped resource reports offline', `monitor reports ${stopped.state} (${exitText(stopped.run)})`);
+
+  const cleanOn = async (label: string, reason: string) => {
+    if (!has('clean')) {
+      c.fail(label, 'the agent has no clean entry point; VCS cannot restart or fail over a resource it cannot clean');
+      return;
+    }
+    const run = await c.run({ name: 'clean' }, [reason]);
+    if (run.code === 0) c.pass(label, run.seconds);
+    else c.fail(label, `clean ${exitText(run)}`);
+  };
+  await cleanOn('clean on an offline resource returns 0', '1');
+
+  const onlineStep = async (label: string) => {
+    if (!has('online')) {
+      c.fail(label, 'the agent has no online entry point');
+      return;
+    }
+    const run = await c.run({ name: 'online' });
+    if (run.code === null) {
+      c.fail(label, `online did not finish within OnlineTimeout (${run.timeout} s) and was killed`);
+      return;
+    }
+    const m = await c.monitorUntil('online', run.code, 'OnlineWaitLimit');
+    if (m.state === 'online') c.pass(label, run.seconds + m.seconds);
+    else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
+  };
+  const offlineStep = async (label: string) => {
+    if (!has('offline')) {
+      c.fail(label, 'the agent has no offline entry point');
+      return;
+    }
+    const run = await c.run({ name: 'offline' });
+    if (run.code === null) {
+      c.fail(label, `offline did not finish within OfflineTimeout (${run.timeout} s) and was killed`);
+      return;
+    }
+    const m = await c.monitorUntil('offline', run.code, 'OfflineWaitLimit');
+    if (m.state === 'offline') c.pass(label, run.seconds + m.seconds);
+    else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
+  };
+
+  await onlineStep('online, then monitor reports online');
+  await onlineStep('online again is harmless: monitor still reports online');
+  await offlineStep('offline, then monitor reports offline');
+  await offlineStep('offline again is harmless: monitor still reports offline');
+
+  if (has('online')) {
+    const run = await c.run({ name: 'online' });
+    await c.monitorUntil('online', run.code ?? 0, 'OnlineWaitLimit');
+  }
+  await cleanOn('clean on an online resource returns 0', '2');
+  const after = await c.monitor();
+  if (after.state === 'offline') c.pass('monitor after clean reports offline', after.run.seconds);
+  else c.fail('monitor after clean reports offline', `monitor reports ${after.state} (${exitText(after.run)})`);
+
+  for (const ep of ['close', 'shutdown'] as const) {
+    if (!has(ep)) continue;
+    const ref = parseEntryPointRef(ep)!;
+    const run = await c.run(ref);
+    if (run.code === null) c.fail(`${ep} completes`, 'killed');
+    else c.pass(`${ep} completes`, run.seconds);
+  }
+
+  if (c.overtime.length) c.fail('every entry point finishes within its timeout', c.overtime.join(', '));
+  else c.pass('every entry point finishes within its timeout');
+
+  out(`${c.failed ? 'FAILED' : 'PASSED'}: ${c.passed} passed, ${c.failed} failed\n`);
+  return c.failed ? 1 : 0;
+}

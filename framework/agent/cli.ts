@@ -1,0 +1,314 @@
+/**
+ * `vcsagent`: the command VCS runs for every entry point of our agents, and
+ * the tools around it. bin/vcsagent calls main() with the agent registry.
+ *
+ *   vcsagent TYPE ENTRY_POINT RESOURCE [ARGLIST VALUES...]        as VCS calls it
+ *   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING...] --config main.cf --system NAME [--target SYS] [-- ACTION ARGS]
+ *   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
+ *   vcsagent check TYPE RESOURCE --config main.cf --system NAME
+ *   vcsagent precompile                                           (build step)
+ *
+ * Entry point invocations speak VCS exit codes and never print a stack trace:
+ * every problem is one line in $VCS_LOG/log/<Type>_A.log (and on stderr when
+ * a person is watching: a terminal, or --config).
+ *
+ * Only what every entry point needs is imported up front; subcommands, the
+ * configuration reader and ajv are loaded when used, so that a monitor starts
+ * about as fast as node itself.
+ */
+import { writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { type Agent, DEFAULT_CATALOG, type VcsPaths, implementedEntryPoints } from './define.js';
+import { type DispatchRequest, debugTagsOf, dispatch, logError } from './dispatch.js';
+import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
+import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentLogger, openAgentLog } from './log.js';
+import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { secretAttributeNames } from './typeinfo.js';
+import { loadAgentType } from './typeload.js';
+
+export interface MainOptions {
+  registry: AgentRegistry;
+  /** The repository root (where dist/ and the registered types files are). */
+  root: string;
+  /** The vcsagent executable itself (installed wrappers and `check` run it). */
+  self: string;
+  env?: NodeJS.ProcessEnv;
+  /** Standard output and error; default: synchronous writes to fd 1 and 2. */
+  out?(text: string): void;
+  err?(text: string): void;
+}
+
+export interface Subcommand {
+  run(argv: string[], opts: MainOptions): Promise<number>;
+}
+
+/**
+ * Subcommands by name, loaded on use. The local runner (`run`) plugs in here
+ * with one line when it exists.
+ */
+export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  install: () => import('./install.js'),
+  check: () => import('./check.js'),
+  precompile: () => import('./precompile.js'),
+};
+
+export const USAGE = `usage:
+  vcsagent TYPE ENTRY_POINT RESOURCE [ARGLIST VALUES...]
+  vcsagent TYPE ENTRY_POINT RESOURCE [LEADING ARGS...] --config main.cf --system NAME [--target SYSTEM] [-- ACTION ARGS...]
+  vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
+  vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]...
+options before TYPE: --module FILE (an agent outside this repository), --types FILE (its types.cf)
+entry points: open close monitor online offline clean shutdown migrate attr_changed info
+              action/TOKEN imf_init imf_register imf_getnotification
+`;
+
+function writeFd(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch {
+    // The reader went away (EPIPE): nothing sensible left to do with the text.
+  }
+}
+
+export function outputs(opts: MainOptions): { out(text: string): void; err(text: string): void } {
+  return { out: opts.out ?? ((t) => writeFd(1, t)), err: opts.err ?? ((t) => writeFd(2, t)) };
+}
+
+export function vcsPaths(env: NodeJS.ProcessEnv): VcsPaths {
+  return {
+    home: env.VCS_HOME || '/opt/VRTSvcs',
+    conf: env.VCS_CONF || '/etc/VRTSvcs',
+    log: env.VCS_LOG || '/var/VRTSvcs',
+  };
+}
+
+export async function main(argv: string[], opts: MainOptions): Promise<number> {
+  const { out, err } = outputs(opts);
+  const first = argv[0];
+  if (first === undefined) {
+    err(USAGE);
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  if (Object.hasOwn(SUBCOMMANDS, first)) {
+    try {
+      return await (await SUBCOMMANDS[first]!()).run(argv.slice(1), opts);
+    } catch (e) {
+      // Subcommands report their own errors; anything left is still one line, never a stack.
+      err(`vcsagent ${first}: ${isVcsPowervmError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+      return isVcsPowervmError(e) ? e.exitCode : 1;
+    }
+  }
+  return runEntryPointCommand(argv, opts);
+}
+
+/** A parsed entry point invocation. */
+export interface EntryPointArgs {
+  modules: string[];
+  typesFile?: string;
+  config?: string;
+  system?: string;
+  target?: string;
+  type: string;
+  entryPoint: string;
+  subject?: string;
+  /** As VCS passes them (after the subject), or the leading arguments in --config form. */
+  args: string[];
+  /** `-- ARGS` in --config form (action arguments). */
+  actionArgs: string[];
+}
+
+const VALUE_OPTIONS = new Set(['--module', '--types', '--config', '--system', '--target']);
+
+function takeOption(a: EntryPointArgs, name: string, value: string | undefined): void {
+  if (value === undefined) throw new UsageError(`${name} needs a value`);
+  if (name === '--module') a.modules.push(value);
+  else if (name === '--types') a.typesFile = value;
+  else if (name === '--config') a.config = value;
+  else if (name === '--system') a.system = value;
+  else a.target = value;
+}
+
+/**
+ * Options go before TYPE, or — for the --config form — after the leading
+ * arguments. In the VCS form nothing after the resource is an option: an
+ * ArgList value may well start with dashes, but an ArgList never starts
+ * with an option name, since its first token is an attribute name.
+ */
+export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
+  const a: EntryPointArgs = { modules: [], type: '', entryPoint: '', args: [], actionArgs: [] };
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('--')) {
+    const name = argv[i]!;
+    if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unknown option ${name}`);
+    takeOption(a, name, argv[i + 1]);
+    i += 2;
+  }
+  a.type = argv[i++] ?? '';
+  a.entryPoint = argv[i++] ?? '';
+  const ref = parseEntryPointRef(a.entryPoint);
+  const spec = ref ? ENTRY_POINT_SPECS[ref.name] : undefined;
+  if (spec?.subject !== 'none' && i < argv.length) a.subject = argv[i++];
+  const rest = argv.slice(i);
+  const lead = spec?.leading.length ?? 0;
+  const tail = rest.slice(lead);
+  if (tail.length > 0 && (VALUE_OPTIONS.has(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
+    a.args = rest.slice(0, lead);
+    let j = 0;
+    while (j < tail.length) {
+      const name = tail[j]!;
+      if (name === '--') {
+        a.actionArgs = tail.slice(j + 1);
+        break;
+      }
+      if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unexpected ${name} after the options`);
+      takeOption(a, name, tail[j + 1]);
+      j += 2;
+    }
+    if (a.config === undefined) throw new UsageError('--system and --target go with --config');
+  } else {
+    if (a.config !== undefined && tail.length > 0) throw new UsageError('with --config the ArgList values come from the configuration; give no values');
+    a.args = rest;
+  }
+  return a;
+}
+
+/** Echoes error lines to stderr too, for a person at a terminal or debugging with --config. */
+function withEcho(log: AgentLogger, err: (t: string) => void): AgentLogger {
+  const echo =
+    (fn: AgentLogger['error']): AgentLogger['error'] =>
+    ((first: unknown, ...rest: unknown[]) => {
+      (fn as (...a: unknown[]) => void)(first, ...rest);
+      const args = typeof first === 'string' ? [first, ...rest] : rest;
+      const text = first instanceof Error ? first.message : format(...(args as [string, ...unknown[]]));
+      err(`vcsagent: ${text.replace(/\r?\n/g, ' ')}\n`);
+    }) as AgentLogger['error'];
+  return { ...log, error: echo(log.error), fatal: echo(log.fatal) };
+}
+
+async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<number> {
+  const { out, err } = outputs(opts);
+  const env = opts.env ?? process.env;
+  let a: EntryPointArgs;
+  try {
+    a = parseEntryPointArgs(argv);
+  } catch (e) {
+    err(`vcsagent: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const ref = parseEntryPointRef(a.entryPoint);
+  const failure = ref ? ENTRY_POINT_SPECS[ref.name].failureExit : 1;
+  const paths = vcsPaths(env);
+
+  let fd: number;
+  try {
+    fd = openAgentLog(paths.log, a.type);
+  } catch (e) {
+    // Without a log there is nowhere else to say it: one line on stderr.
+    const detail = e instanceof LogOpenError ? e.message : String(e);
+    err(`vcsagent: ${new AgentError('VCSPVM_AGENT_LOG', { detail }).message}\n`);
+    return failure;
+  }
+  const spec = ref ? ENTRY_POINT_SPECS[ref.name] : undefined;
+  const subject = spec?.subject === 'type' ? (a.subject ?? a.type) : spec?.subject === 'none' ? '' : (a.subject ?? '');
+
+  const secrets: string[] = [];
+  const logCtx: LogContext = {
+    type: a.type,
+    // An unknown entry point still names the resource it was called for.
+    resource: !spec || spec.subject === 'resource' ? subject : '',
+    entryPoint: ref ? formatEntryPointRef(ref) : a.entryPoint,
+    catalog: DEFAULT_CATALOG,
+    debugTags: new Set<string>(),
+    secrets,
+    secretNames: [],
+  };
+  const rawLog = createAgentLogger(fd, logCtx);
+  const log = a.config !== undefined || process.stderr.isTTY ? withEcho(rawLog, err) : rawLog;
+  try {
+    return await runLogged(a, ref, subject, { opts, env, paths, log, logCtx, secrets, out });
+  } catch (e) {
+    logError(log, e);
+    return failure;
+  } finally {
+    closeLog(fd);
+  }
+}
+
+interface RunState {
+  opts: MainOptions;
+  env: NodeJS.ProcessEnv;
+  paths: VcsPaths;
+  log: AgentLogger;
+  logCtx: LogContext;
+  secrets: string[];
+  out(text: string): void;
+}
+
+async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subject: string, s: RunState): Promise<number> {
+  if (!ref) throw new AgentError('VCSPVM_AGENT_UNKNOWN_ENTRY_POINT', { type: a.type, entryPoint: a.entryPoint || '(none)' });
+  const spec = ENTRY_POINT_SPECS[ref.name];
+  if (spec.subject === 'resource' && !subject) {
+    throw new AgentError('VCSPVM_AGENT_ARGLIST', { type: a.type, resource: '(none)', detail: 'the resource name is missing' });
+  }
+  let registry: AgentRegistry = s.opts.registry;
+  if (a.modules.length) {
+    const extra: RegistryEntry[] = [];
+    for (const m of a.modules) extra.push(await moduleEntry(m));
+    registry = [...extra, ...registry];
+  }
+  const entry = findEntry(registry, a.type);
+  if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
+  const agent: Agent<any> = await loadAgent(entry);
+  s.logCtx.catalog = agent.catalog ?? DEFAULT_CATALOG;
+  if (!implementedEntryPoints(agent).includes(formatEntryPointRef(ref))) {
+    throw new AgentError('VCSPVM_AGENT_UNKNOWN_ENTRY_POINT', { type: a.type, entryPoint: formatEntryPointRef(ref) });
+  }
+  const loaded = await loadAgentType(entry, agent, {
+    root: s.opts.root,
+    precompiledDir: join(s.opts.root, 'dist', 'typedefs'),
+    ...(a.typesFile ? { typesFile: a.typesFile } : {}),
+  });
+  s.logCtx.secretNames = secretAttributeNames(loaded.info, agent.secrets ?? []);
+
+  let args = a.args;
+  let extra: Pick<DispatchRequest, 'config' | 'staticOverrides' | 'system'> = a.system !== undefined ? { system: a.system } : {};
+  if (a.config !== undefined) {
+    const { configInvocation } = await import('./config.js');
+    const inv = await configInvocation({
+      configPath: a.config,
+      system: a.system,
+      resource: subject,
+      type: a.type,
+      ref,
+      leading: a.args,
+      target: a.target,
+      actionArgs: a.actionArgs,
+      info: loaded.info,
+      paths: s.paths,
+    });
+    args = inv.args;
+    extra = { config: inv.config, staticOverrides: inv.staticOverrides, system: inv.system };
+  }
+  const tags = debugTagsOf({ ...loaded.info.statics, ...(extra.staticOverrides ?? {}) }, s.env);
+  for (const t of tags) (s.logCtx.debugTags as Set<string>).add(t);
+
+  return dispatch({
+    agent,
+    type: loaded,
+    ref,
+    subject,
+    args,
+    paths: s.paths,
+    log: s.log,
+    secrets: s.secrets,
+    ...extra,
+    writeOut: s.out,
+    interruptSignals: ['SIGTERM', 'SIGINT'],
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * `vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]`
+ *
+ * Lays an agent out as VCS's script agent expects it (research/vcs-facts.md §1.1):
+ *
+ *   DIR/bin/<Type>/<entry_point>        one small executable per entry point
+ *   DIR/bin/<Type>/actions/<token>      one per action token
+ *   DIR/bin/<Type>/<Type>Agent          -> ../Script51Agent (the V51 script agent binary)
+ *   DIR/bin/<Type>/<Type>Types.cf       the type definition
+ *   CONF/<Type>/<Type>Types.cf          where VCS reads agent types (/etc/VRTSagents/ha/conf)
+ *
+ * The type definition goes to CONF when --conf-dir is given or when DIR is
+ * the real VCS home (/opt/VRTSvcs); a staging DIR keeps everything under DIR.
+ * Each executable runs `vcsagent TYPE ENTRY_POINT "$@"` with this node, so
+ * VCS's environment need not know where node is. Files are replaced
+ * atomically; executables this command wrote before for entry points the
+ * agent no longer has are removed.
+ */
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { type MainOptions, outputs } from './cli.js';
+import { implementedEntryPoints } from './define.js';
+import { writeFileAtomic } from './files.js';
+import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { typesPathOf } from './typeload.js';
+
+export const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
+export const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
+/** The script agent binary for V51 agents (name-value ArgList, intentional offline). */
+export const SCRIPT_AGENT = 'Script51Agent';
+/** Marks the executables this command writes, so a reinstall knows which ones are its own. */
+const MARKER = '# vcsagent entry point wrapper';
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function wrapperScript(node: string, self: string, modulePath: string | undefined, type: string, entryPoint: string): string {
+  const argv = [node, self, ...(modulePath ? ['--module', modulePath] : []), type, entryPoint].map(shellQuote).join(' ');
+  return `#!/bin/sh\n${MARKER}: ${type} ${entryPoint}\n# VCS runs this as: <this file> <resource> <ArgList values...>. Written by vcsagent install; reinstall rather than edit.\nexec ${argv} "$@"\n`;
+}
+
+interface InstallArgs {
+  vcsHome?: string;
+  confDir?: string;
+  modules: string[];
+  types: string[];
+}
+
+function parseArgs(argv: string[]): InstallArgs {
+  const a: InstallArgs = { modules: [], types: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--vcs-home') a.vcsHome = value();
+    else if (arg === '--conf-dir') a.confDir = value();
+    else if (arg === '--module') a.modules.push(value());
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else a.types.push(arg);
+  }
+  if (!a.vcsHome) throw new UsageError('install needs --vcs-home DIR');
+  return a;
+}
+
+/** The type's definition as its own canonical types.cf (comments kept), cut from the agent's types file. */
+async function typeDefinitionText(path: string, type: string): Promise<string> {
+  const { readText } = await import('../cf/load.js');
+  const { parseCf } = await import('../cf/parse.js');
+  const { printCf } = await import('../cf/print.js');
+  const { doc, errors } = parseCf(readText(path), path);
+  if (errors.length) throw new AgentError('VCSPVM_AGENT_TYPES', { type, detail: errors[0]!.message });
+  const node = doc.items.find((n) => n.kind === 'type' && n.def.name === type);
+  if (!node) throw new AgentError('VCSPVM_AGENT_TYPES', { type, detail: `${path} does not define type ${type}` });
+  return printCf({ file: path, items: [node], trailing: [] });
+}
+
+function removeStale(dir: string, keep: Set<string>): string[] {
+  const removed: string[] = [];
+  if (!existsSync(dir)) return removed;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (keep.has(name) || !lstatSync(path).isFile()) continue;
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.includes(MARKER)) {
+      rmSync(path);
+      removed.push(path);
+    }
+  }
+  return removed;
+}
+
+export async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
+  const agent = await loadAgent(entry);
+  const eps = implementedEntryPoints(agent);
+  const dir = join(opts.vcsHome, 'bin', entry.type);
+  const actionsDir = join(dir, 'actions');
+  mkdirSync(dir, { recursive: true });
+  const plain = eps.filter((e) => !e.startsWith('action/'));
+  const tokens = eps.filter((e) => e.startsWith('action/')).map((e) => e.slice('action/'.length));
+  for (const ep of plain) writeFileAtomic(join(dir, ep), wrapperScript(opts.node, opts.self, entry.modulePath, entry.type, ep), { mode: 0o755 });
+  if (tokens.length) mkdirSync(actionsDir, { recursive: true });
+  for (const t of tokens) writeFileAtomic(join(actionsDir, t), wrapperScript(opts.node, opts.self, entry.modulePath, entry.type, `action/${t}`), { mode: 0o755 });
+  removeStale(dir, new Set(plain));
+  removeStale(actionsDir, new Set(tokens));
+
+  const report: string[] = [];
+  report.push(`${entry.type}: ${dir}/{${plain.join(',')}}${tokens.length ? ` actions/{${tokens.join(',')}}` : ''}`);
+
+  const link = join(dir, `${entry.type}Agent`);
+  const target = join('..', SCRIPT_AGENT);
+  let linked = false;
+  try {
+    linked = lstatSync(link).isSymbolicLink() && readlinkSync(link) === target;
+    if (!linked) report.push(`${entry.type}: left ${link} as it was (not a link to ${target})`);
+  } catch {
+    symlinkSync(target, link);
+    linked = true;
+  }
+  if (linked) report.push(`${entry.type}: agent ${link} -> ${target}${existsSync(join(opts.vcsHome, 'bin', SCRIPT_AGENT)) ? '' : ` (${SCRIPT_AGENT} is not installed in ${opts.vcsHome}/bin yet)`}`);
+
+  const text = await typeDefinitionText(typesPathOf(entry, opts.root), entry.type);
+  const local = join(dir, `${entry.type}Types.cf`);
+  writeFileAtomic(local, text);
+  report.push(`${entry.type}: type definition ${local}`);
+  if (opts.confDir) {
+    const confTypeDir = join(opts.confDir, entry.type);
+    mkdirSync(confTypeDir, { recursive: true });
+    const conf = join(confTypeDir, `${entry.type}Types.cf`);
+    writeFileAtomic(conf, text);
+    report.push(`${entry.type}: type definition ${conf}`);
+  }
+  return report;
+}
+
+export async function run(argv: string[], opts: MainOptions): Promise<number> {
+  const { out, err } = outputs(opts);
+  let a: InstallArgs;
+  try {
+    a = parseArgs(argv);
+  } catch (e) {
+    err(`vcsagent install: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const vcsHome = resolve(a.vcsHome!);
+  const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
+  let registry: AgentRegistry = opts.registry;
+  const fromModules: RegistryEntry[] = [];
+  try {
+    for (const m of a.modules) fromModules.push(await moduleEntry(m));
+  } catch (e) {
+    err(`vcsagent install: ${(e as Error).message}\n`);
+    return 2;
+  }
+  registry = [...fromModules, ...registry];
+  const entries: RegistryEntry[] = [];
+  for (const t of a.types) {
+    const entry = findEntry(registry, t);
+    if (!entry) {
+      err(`vcsagent install: ${new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t }).message}\n`);
+      return 2;
+    }
+    entries.push(entry);
+  }
+  if (a.types.length === 0) entries.push(...fromModules, ...opts.registry.filter((e) => !e.example));
+  if (entries.length === 0) {
+    err('vcsagent install: no agent to install\n');
+    return 2;
+  }
+  let failed = 0;
+  for (const entry of entries) {
+    try {
+      const lines = await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, self: opts.self, node: process.execPath });
+      out(lines.map((l) => `${l}\n`).join(''));
+    } catch (e) {
+      failed++;
+      err(`vcsagent install: ${entry.type}: ${isVcsPowervmError(e) ? e.message : (e as Error).message}\n`);
+    }
+  }
+  if (!failed && !confDir) {
+    out(`to make the types known to VCS: copy each <Type>Types.cf to ${DEFAULT_AGENTS_CONF}/<Type>/ (or pass --conf-dir), or include it in main.cf\n`);
+  }
+  return failed ? 1 : 0;
+}

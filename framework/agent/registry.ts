@@ -1,0 +1,69 @@
+/**
+ * How `vcsagent` finds an agent by its type name. The framework does not know
+ * any agent: bin/vcsagent passes the table of agents/registry.ts, and
+ * `--module FILE` adds agents that live outside this repository.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AgentError } from '../errors.js';
+import { type Agent, isAgent } from './define.js';
+
+export interface RegistryEntry {
+  type: string;
+  /** The types.cf that defines the type: absolute, or relative to the repository root. */
+  typesFile: string;
+  /** Imports the agent module (its default export is the defineAgent() result). */
+  load(): Promise<unknown>;
+  /** An example for agent writers: installed only when named. */
+  example?: boolean;
+  /** Set for an agent given with --module: the module file (installed wrappers pass it on). */
+  modulePath?: string;
+}
+
+export type AgentRegistry = readonly RegistryEntry[];
+
+export function findEntry(registry: AgentRegistry, type: string): RegistryEntry | undefined {
+  return registry.find((e) => e.type === type);
+}
+
+function agentOf(mod: unknown): Agent<any> | undefined {
+  if (isAgent(mod)) return mod;
+  const m = mod as { default?: unknown; agent?: unknown } | undefined;
+  if (isAgent(m?.default)) return m!.default as Agent<any>;
+  if (isAgent(m?.agent)) return m!.agent as Agent<any>;
+  return undefined;
+}
+
+export async function loadAgent(entry: RegistryEntry): Promise<Agent<any>> {
+  let mod: unknown;
+  try {
+    mod = await entry.load();
+  } catch (e) {
+    throw new AgentError('VCSPVM_AGENT_MODULE', { type: entry.type, detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+  }
+  const agent = agentOf(mod);
+  if (!agent) throw new AgentError('VCSPVM_AGENT_MODULE', { type: entry.type, detail: 'the module does not export a defineAgent() result' });
+  if (agent.type !== entry.type) {
+    throw new AgentError('VCSPVM_AGENT_MODULE', { type: entry.type, detail: `the module defines type ${agent.type}` });
+  }
+  return agent;
+}
+
+/** A registry entry for an agent module given with --module; its typesFile is relative to the module. */
+export async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
+  const path = isAbsolute(file) ? file : resolve(cwd, file);
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(path).href);
+  } catch (e) {
+    throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+  }
+  const agent = agentOf(mod);
+  if (!agent) throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: 'the module does not export a defineAgent() result' });
+  if (agent.typesFile === undefined) {
+    throw new AgentError('VCSPVM_AGENT_MODULE', { type: agent.type, detail: `${path} does not name its typesFile` });
+  }
+  const tf = agent.typesFile;
+  const typesFile = tf instanceof URL ? fileURLToPath(tf) : tf.startsWith('file:') ? fileURLToPath(tf) : resolve(dirname(path), tf);
+  return { type: agent.type, typesFile, load: async () => mod, modulePath: path };
+}
