@@ -243,6 +243,10 @@ class Parser {
       const t = this.peek();
       if (t.kind === Tok.EOF) break;
       const startOffset = t.start;
+      if (t.kind === Tok.Semi) {
+        this.take(); // `;` may end any statement, as it may end an attribute
+        continue;
+      }
       const kw = t.kind === Tok.Word ? topKeyword(t.text) : undefined;
       if (kw !== undefined && this.isKeywordStatement(kw)) {
         group = null;

@@ -20,8 +20,13 @@ import { PRIORITY_ASSOCIATIONS } from './builtins.js';
 import type { AttrNode, CfDocument, CommentNode, Commented, GroupNode, ResourceNode, TopNode, TypeAttrNode } from './syntax.js';
 import { formatName, formatString, isIdentifier, isIntegerLiteral, quoteString } from './text.js';
 
-/** Lines of the dependency tree per group before it is cut short (a diamond-shaped graph expands exponentially). */
+/**
+ * Size of one group's dependency tree before it is cut short with `...`: a
+ * diamond-shaped graph expands exponentially, a long chain quadratically
+ * (each level is indented further). Real trees are far smaller.
+ */
 export const TREE_LINE_LIMIT = 20_000;
+export const TREE_CHAR_LIMIT = 1_000_000;
 
 export function printCf(doc: CfDocument): string {
   const out: string[] = [];
@@ -213,14 +218,17 @@ function dependencyTree(out: string[], g: GroupNode): void {
     kids: string[];
   }
   let lines = 0;
+  let chars = 0;
   let cut = false;
   const onPath = new Set<string>();
   for (const root of typeOf.keys()) {
     if (isChild.has(root)) continue;
     const stack: Frame[] = [];
     const enter = (name: string, depth: number) => {
-      out.push(line(name, depth));
+      const l = line(name, depth);
+      out.push(l);
       lines++;
+      chars += l.length + depth * 8;
       const kids = (children.get(name) ?? []).filter((k) => !onPath.has(k) && k !== name);
       if (kids.length > 0) out.push(`${prefix}${pad(depth + 1)}{`);
       onPath.add(name);
@@ -229,7 +237,7 @@ function dependencyTree(out: string[], g: GroupNode): void {
     enter(root, 0);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      if (!cut && lines >= TREE_LINE_LIMIT) {
+      if (!cut && (lines >= TREE_LINE_LIMIT || chars >= TREE_CHAR_LIMIT)) {
         cut = true;
         out.push(`${prefix}${pad(top.depth + 1)}...`);
       }

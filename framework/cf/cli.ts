@@ -1,0 +1,72 @@
+/**
+ * `vcscf`, the main.cf toolkit: the subcommand dispatcher.
+ *
+ * Subcommands live in a table and are imported only when run, so `vcscf fmt`
+ * never loads the verifier or the graph code. A subcommand is a module
+ * exporting `command: Command` (cli/common.ts); adding one is one line here.
+ *
+ * Exit codes: 0 success, 1 the check found problems, 2 usage error or
+ * unreadable input. No stack trace ever reaches the terminal.
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError, VcsPowervmError } from '../errors.js';
+import type { CliIo, Command } from './cli/common.js';
+
+export interface Subcommand {
+  name: string;
+  summary: string;
+  load: () => Promise<{ command: Command }>;
+}
+
+export const SUBCOMMANDS: Subcommand[] = [
+  { name: 'fmt', summary: 'print main.cf in canonical (hacf) form; --check, --write', load: () => import('./cli/fmt.js') },
+  { name: 'json', summary: 'the configuration model as JSON', load: () => import('./cli/json.js') },
+  { name: 'graph', summary: 'resource and service group dependency graphs (dot, mermaid)', load: () => import('./cli/graph.js') },
+];
+
+export function usage(): string {
+  const width = Math.max(...SUBCOMMANDS.map((s) => s.name.length));
+  return [
+    'Usage: vcscf COMMAND PATH [OPTIONS]',
+    '',
+    'The main.cf / types.cf toolkit. PATH is a main.cf, a configuration directory',
+    'holding main.cf, or - for standard input.',
+    '',
+    'Commands:',
+    ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    '',
+    'Run vcscf COMMAND --help for its options.',
+    'Exit: 0 success, 1 problems found, 2 usage error or unreadable input.',
+    '',
+  ].join('\n');
+}
+
+export const processIo: CliIo = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  readStdin: () => readFileSync(0, 'utf8'),
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined) throw new UsageError('vcscf: missing COMMAND (see vcscf --help)');
+    if (name === '--help' || name === '-h' || name === 'help') {
+      io.stdout(usage());
+      return 0;
+    }
+    const sub = SUBCOMMANDS.find((s) => s.name === name);
+    if (!sub) throw new UsageError(`vcscf: unknown command ${name} (commands: ${SUBCOMMANDS.map((s) => s.name).join(', ')})`);
+    const { command } = await sub.load();
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof VcsPowervmError) {
+      const msg = e instanceof UsageError ? e.message : `vcscf: ${e.message}`;
+      io.stderr(`${msg}\n`);
+      return e.exitCode;
+    }
+    const internal = new VcsPowervmError('VCSPVM_INTERNAL', { detail: e instanceof Error ? e.message : String(e) });
+    io.stderr(`vcscf: ${internal.message}\n`);
+    return internal.exitCode;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What the vcscf subcommands share: the Command interface the dispatcher
+ * (../cli.ts) loads, argument parsing with one-line usage errors, and the
+ * printing of configuration errors as `FILE:LINE:COL: error CODE message`.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ParseError, UsageError } from '../../errors.js';
+import { formatDiagnostic } from '../diagnostics.js';
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** Standard input as text, for PATH `-`. */
+  readStdin(): string;
+}
+
+/** A vcscf subcommand. `run` returns the exit code (0 ok, 1 problems found, 2 usage or unreadable input). */
+export interface Command {
+  /** Full help text, printed for `--help`. */
+  help: string;
+  run(args: string[], io: CliIo): number | Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses `args` for `command` (`help` is always accepted). Throws UsageError
+ * with one line that says what is wrong.
+ */
+export function parseCommandArgs(command: string, args: string[], options: Options): ParsedArgs {
+  try {
+    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: r.values as ParsedArgs['values'], positionals: r.positionals };
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    const m = /'(-[^' ]*)/.exec(err.message ?? '');
+    const opt = m?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`vcscf ${command}: unknown option ${opt} (see vcscf ${command} --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`vcscf ${command}: option ${opt} needs a value`);
+    throw new UsageError(`vcscf ${command}: ${(err.message ?? String(e)).split('\n')[0]}`);
+  }
+}
+
+/** The single PATH operand. */
+export function onePath(command: string, positionals: string[]): string {
+  if (positionals.length === 0) throw new UsageError(`vcscf ${command}: missing PATH (a main.cf, a configuration directory, or - for standard input)`);
+  if (positionals.length > 1) throw new UsageError(`vcscf ${command}: one PATH expected, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0]!;
+}
+
+export function printDiagnostics(io: CliIo, errors: readonly ParseError[]): void {
+  for (const e of errors) io.stderr(formatDiagnostic(e) + '\n');
+}

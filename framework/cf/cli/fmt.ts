@@ -1,0 +1,104 @@
+/** `vcscf fmt PATH [--check|--write]`: canonical main.cf (hacf layout). */
+import { chmodSync, copyFileSync, openSync, closeSync, fsyncSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UsageError, VcsPowervmError, WriteError } from '../../errors.js';
+import { configFile, readText, reasonOf } from '../load.js';
+import { parseCf } from '../parse.js';
+import { printCf } from '../print.js';
+import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from './common.js';
+
+const help = `Usage: vcscf fmt PATH [--check | --write]
+
+Prints PATH in canonical form, as hacf writes it: tab indentation, one
+attribute per line, the "resource dependency tree" comment after each group
+(regenerated). Source order and comments are kept. Formatting is idempotent.
+
+PATH is a main.cf, a configuration directory holding main.cf, or - for
+standard input.
+
+Options:
+  --check   print nothing; exit 1 if PATH is not in canonical form
+  --write   replace PATH atomically with its canonical form, keeping the old
+            file as PATH.previous (as hacf does); nothing is written when PATH
+            is already canonical
+  -h, --help
+
+Exit: 0 done (or canonical), 1 syntax errors or not canonical or the write
+failed, 2 usage error or unreadable input.
+`;
+
+export const command: Command = {
+  help,
+  run(args: string[], io: CliIo): number {
+    const { values, positionals } = parseCommandArgs('fmt', args, { check: { type: 'boolean' }, write: { type: 'boolean' } });
+    if (values.help) {
+      io.stdout(help);
+      return 0;
+    }
+    const path = onePath('fmt', positionals);
+    if (values.check && values.write) throw new UsageError('vcscf fmt: --check and --write exclude each other');
+    if (values.write && path === '-') throw new UsageError('vcscf fmt: --write needs a file, not standard input');
+    const file = configFile(path);
+    const text = path === '-' ? io.readStdin() : readText(file);
+    const r = parseCf(text, file);
+    if (r.errors.length > 0) {
+      printDiagnostics(io, r.errors);
+      io.stderr(`vcscf fmt: ${file} has ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; nothing formatted\n`);
+      return 1;
+    }
+    const out = printCf(r.doc);
+    if (values.check) {
+      if (out === text) return 0;
+      const e = new VcsPowervmError('VCSPVM_CF_NOT_CANONICAL', { file });
+      io.stderr(`${file}:${firstDifference(text, out)}: ${e.code} ${e.message}; run vcscf fmt --write ${path}\n`);
+      return 1;
+    }
+    if (values.write) {
+      if (out !== text) writeWithBackup(file, out);
+      return 0;
+    }
+    io.stdout(out);
+    return 0;
+  },
+};
+
+/** `LINE:1` of the first line that differs. */
+function firstDifference(a: string, b: string): string {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  let i = 0;
+  while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
+  return `${i + 1}:1`;
+}
+
+/**
+ * Replaces `path` with `content` atomically: the new text goes to a temporary
+ * file beside it (flushed to disk), the old file is copied to PATH.previous
+ * (through a temporary file as well), then the new file is renamed over PATH.
+ * Any failure removes the temporaries and leaves PATH as it was.
+ */
+export function writeWithBackup(path: string, content: string): void {
+  const target = realpathSync(path); // write through a symlink, not over it
+  const dir = dirname(target);
+  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const tmpNew = join(dir, `.${basename(target)}${suffix}`);
+  const tmpOld = join(dir, `.${basename(target)}.previous${suffix}`);
+  try {
+    const mode = statSync(target).mode & 0o7777;
+    const fd = openSync(tmpNew, 'wx', mode);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmpNew, mode);
+    copyFileSync(target, tmpOld);
+    renameSync(tmpOld, `${target}.previous`);
+    renameSync(tmpNew, target);
+  } catch (e) {
+    rmSync(tmpNew, { force: true });
+    rmSync(tmpOld, { force: true });
+    throw new WriteError(path, reasonOf(e), { cause: e });
+  }
+}

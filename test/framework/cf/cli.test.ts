@@ -1,0 +1,210 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, SUBCOMMANDS } from '../../../framework/cf/cli.js';
+import type { CliIo } from '../../../framework/cf/cli/common.js';
+
+const fx = (p: string) => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'vcscf-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function run(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: () => stdin };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+const NOT_CANONICAL = 'group g ( SystemList = { a, b } )\n    NIC n ( Device = en0 )\n';
+
+function scratch(name: string, content: string): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'main.cf');
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('vcscf dispatcher', () => {
+  it('lists its commands with --help', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const s of SUBCOMMANDS) expect(r.stdout).toContain(`  ${s.name}`);
+  });
+
+  it('gives every command a --help', async () => {
+    for (const s of SUBCOMMANDS) {
+      const r = await run([s.name, '--help']);
+      expect(r.code, s.name).toBe(0);
+      expect(r.stdout, s.name).toMatch(new RegExp(`^Usage: vcscf ${s.name} PATH`));
+    }
+  });
+
+  it('answers usage errors with exit 2 and one line that says what is wrong', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing COMMAND/],
+      [['frob'], /unknown command frob/],
+      [['fmt'], /missing PATH/],
+      [['fmt', 'a', 'b'], /one PATH expected/],
+      [['fmt', 'x', '--bogus'], /unknown option --bogus/],
+      [['fmt', 'x', '--check', '--write'], /--check and --write/],
+      [['fmt', '-', '--write'], /--write needs a file/],
+      [['graph', 'x', '--format'], /option --format needs a value/],
+      [['graph', fx('hacf'), '--format', 'png'], /--format must be dot or mermaid/],
+      [['graph', fx('hacf'), '--group', 'nosuch'], /no group nosuch/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+      expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('answers unreadable input with exit 2', async () => {
+    const r = await run(['json', join(tmp, 'absent.cf')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`vcscf: cannot read ${join(tmp, 'absent.cf')}: no such file or directory\n`);
+  });
+});
+
+describe('vcscf fmt', () => {
+  it('prints the canonical form of a file, a configuration directory or standard input', async () => {
+    const canonical = readFileSync(fx('hacf/main.cf'), 'utf8');
+    expect(await run(['fmt', fx('hacf/main.cf')])).toEqual({ code: 0, stdout: canonical, stderr: '' });
+    expect((await run(['fmt', fx('hacf')])).stdout).toBe(canonical);
+    expect((await run(['fmt', '-'], canonical)).stdout).toBe(canonical);
+  });
+
+  it('reports syntax errors as FILE:LINE:COL: error CODE message with a snippet, and prints nothing', async () => {
+    const file = scratch('bad', 'group g (\n\tX = "open\n)\n');
+    const r = await run(['fmt', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      `${file}:2:6: error VCSPVM_CF_SYNTAX unterminated string (a string ends on the line it starts)`,
+      '    \tX = "open',
+      '    \t    ^',
+    ]);
+  });
+
+  it('--check exits 0 on canonical input and 1 otherwise, saying where', async () => {
+    expect(await run(['fmt', fx('hacf'), '--check'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const file = scratch('check', NOT_CANONICAL);
+    const r = await run(['fmt', file, '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${file}:1:1: VCSPVM_CF_NOT_CANONICAL ${file} is not in canonical form; run vcscf fmt --write ${file}\n`);
+  });
+
+  it('--write replaces the file and keeps the old one as .previous', async () => {
+    const file = scratch('write', NOT_CANONICAL);
+    const r = await run(['fmt', file, '--write']);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(`${file}.previous`, 'utf8')).toBe(NOT_CANONICAL);
+    const formatted = readFileSync(file, 'utf8');
+    expect(formatted).toBe((await run(['fmt', '-'], NOT_CANONICAL)).stdout);
+    expect(readdirSync(join(tmp, 'write')).sort()).toEqual(['main.cf', 'main.cf.previous']);
+    // Already canonical: nothing is written, the backup of the real previous version stays.
+    expect((await run(['fmt', file, '--write'])).code).toBe(0);
+    expect(readFileSync(`${file}.previous`, 'utf8')).toBe(NOT_CANONICAL);
+  });
+
+  it('--write through a symlink replaces the target and keeps the link', async () => {
+    const target = scratch('link', NOT_CANONICAL);
+    const link = join(tmp, 'link', 'alias.cf');
+    symlinkSync(target, link);
+    expect((await run(['fmt', link, '--write'])).code).toBe(0);
+    expect(readFileSync(link, 'utf8')).toBe(readFileSync(target, 'utf8'));
+    expect(readFileSync(target, 'utf8')).not.toBe(NOT_CANONICAL);
+    expect(existsSync(`${target}.previous`)).toBe(true);
+  });
+
+  it('a failed --write leaves the original untouched and no temporary files behind', async () => {
+    const file = scratch('fail', NOT_CANONICAL);
+    // The backup cannot be put in place: main.cf.previous is a non-empty directory.
+    mkdirSync(`${file}.previous`);
+    writeFileSync(join(`${file}.previous`, 'keep'), 'x');
+    const r = await run(['fmt', file, '--write']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^vcscf: cannot write ${file}: `));
+    expect(readFileSync(file, 'utf8')).toBe(NOT_CANONICAL);
+    expect(readdirSync(join(tmp, 'fail')).sort()).toEqual(['main.cf', 'main.cf.previous']);
+  });
+
+  it('fmt output reads back to the same model (json of fmt equals json)', async () => {
+    const dir = join(tmp, 'roundtrip');
+    cpSync(fx('full'), dir, { recursive: true });
+    const before = JSON.parse((await run(['json', dir])).stdout);
+    expect((await run(['fmt', dir, '--write'])).code).toBe(0);
+    const after = JSON.parse((await run(['json', dir])).stdout);
+    expect(after).toEqual(before);
+    expect((await run(['fmt', dir, '--check'])).code).toBe(0);
+  });
+});
+
+describe('vcscf json', () => {
+  it('prints the typed model, with positions on request', async () => {
+    const r = await run(['json', fx('full')]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.groups[0].attributes.SystemList).toEqual({ aixmp1: 0, aixmp2: 3, aixmp3: 4 });
+    expect(j.groups[0].resources[0].perSystem.VIOSName).toEqual({ aixmp1: ['vios1a', 'vios1b'], aixmp2: ['vios2a', 'vios2b'] });
+    const p = JSON.parse((await run(['json', fx('full'), '--positions'])).stdout);
+    expect(p.groups[0].pos).toEqual({ file: join(fx('full'), 'main.cf'), line: 33, column: 1 });
+  });
+
+  it('loads --types files first', async () => {
+    const extra = join(tmp, 'extra-types.cf');
+    writeFileSync(extra, 'type Extra (\n\tint N\n)\n');
+    const j = JSON.parse((await run(['json', fx('hacf'), '--types', extra])).stdout);
+    expect(j.types[0].name).toBe('Extra');
+  });
+
+  it('still prints what it could read when there are errors, and exits 1', async () => {
+    const file = scratch('jsonerr', 'system s1\ngroup g (\n\tSystemList = { s1 = 0 }\n\tBad = \n)\n');
+    const r = await run(['json', file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).groups[0].attributes.SystemList).toEqual({ s1: 0 });
+    expect(r.stderr).toMatch(/:5:1: error VCSPVM_CF_SYNTAX expected a value for Bad/);
+  });
+});
+
+describe('vcscf graph', () => {
+  it('prints DOT by default and Mermaid on request', async () => {
+    const dot = await run(['graph', fx('hacf')]);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph /);
+    const mm = await run(['graph', fx('hacf'), '--format', 'mermaid', '--group', 'infra']);
+    expect(mm.code).toBe(0);
+    expect(mm.stdout).toMatch(/^flowchart TB\n/);
+    expect(mm.stdout).toContain('Phantom ph');
+    expect(mm.stdout).not.toContain('Application app');
+  });
+});
+
+describe('bin/vcscf', () => {
+  const bin = join(repo, 'bin', 'vcscf');
+  it('runs as a process: exit codes, no stack traces', () => {
+    const ok = spawnSync(process.execPath, [bin, 'fmt', fx('hacf'), '--check'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, 'fmt', join(tmp, 'absent')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`vcscf: cannot read ${join(tmp, 'absent')}: no such file or directory\n`);
+    const garbage = spawnSync(process.execPath, [bin, 'json', '-'], { input: Buffer.from([0, 255, 123, 34, 10, 40, 41]), encoding: 'utf8' });
+    expect(garbage.status).toBe(1);
+    expect(garbage.stderr).not.toMatch(/\n\s+at /);
+    expect(garbage.stderr).toMatch(/^-:1:1: error VCSPVM_CF_SYNTAX/);
+  });
+
+  it('stops quietly when its reader goes away', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" graph "${fx('hacf')}" | head -c 1 >/dev/null`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
