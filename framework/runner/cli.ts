@@ -263,7 +263,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     await Promise.all(toOnline.map((g) => runner.online(g)));
     if (args.commands) {
       const rl = createInterface({ input: process.stdin });
-      rl.on('close', finish);
+      // Commands run one after another; the end of the input (after the last one) ends the run.
       void (async () => {
         for await (const line of rl) {
           try {
