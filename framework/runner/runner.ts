@@ -19,6 +19,10 @@ import { Group } from './group.js';
 import { type ImfServiceOptions, TypeImfService } from './imf-service.js';
 import { type EpOutcome, type EventBody, Resource, type ResourceHost, type ResourceSpec } from './resource.js';
 import type { ResourceSettings } from './settings.js';
+import { VcsPowervmError } from '../errors.js';
+
+/** A request the runner cannot serve (an unknown group or resource). */
+export class RunnerError extends VcsPowervmError {}
 
 export interface ResourcePlan extends Omit<ResourceSpec, 'group' | 'manageFaults'> {
   /** The flattened ArgList VCS passes (name count values...), AEPTimeout and VCSInfo tuples appended on request. */
@@ -103,7 +107,7 @@ export class Runner {
     for (const g of plan.groups) {
       const members: Resource[] = [];
       for (const rp of g.resources) {
-        if (this.resources.has(rp.name)) throw new Error(`resource ${rp.name} is in two groups`);
+        if (this.resources.has(rp.name)) throw new VcsPowervmError('VCSPVM_USAGE', { detail: `resource ${rp.name} is in two groups` });
         const spec: ResourceSpec = { ...rp, group: g.name, manageFaults: g.manageFaults };
         const r = new Resource(spec, host);
         this.resources.set(rp.name, r);
@@ -205,7 +209,7 @@ export class Runner {
 
   /** imf_init and imf_getnotification for IMF types, then open and probe every enabled resource. */
   async start(): Promise<void> {
-    if (this.started) throw new Error('runner already started');
+    if (this.started) throw new VcsPowervmError('VCSPVM_USAGE', { detail: 'the runner is already started' });
     this.started = true;
     this.emit({ kind: 'runner-started', groups: [...this.groups.keys()] });
     const imfTypes = new Map<string, Resource[]>();
@@ -236,7 +240,7 @@ export class Runner {
 
   private groupOrThrow(name: string): Group {
     const g = this.groups.get(name);
-    if (!g) throw new Error(`no group ${name} on system ${this.system}`);
+    if (!g) throw new RunnerError('VCSPVM_RUNNER_UNKNOWN', { what: 'group', name, system: this.system });
     return g;
   }
 
@@ -283,7 +287,7 @@ export class Runner {
 
   probe(resource: string): Promise<void> {
     const r = this.resources.get(resource);
-    if (!r) throw new Error(`no resource ${resource} on system ${this.system}`);
+    if (!r) throw new RunnerError('VCSPVM_RUNNER_UNKNOWN', { what: 'resource', name: resource, system: this.system });
     return r.probe();
   }
 
@@ -291,8 +295,8 @@ export class Runner {
   async modify(resource: string, attribute: string, items: string[]): Promise<void> {
     const r = this.resources.get(resource);
     const plan = this.plans.get(resource);
-    if (!r || !plan) throw new Error(`no resource ${resource} on system ${this.system}`);
-    if (!plan.modify) throw new Error(`resource ${resource} cannot be modified`);
+    if (!r || !plan) throw new RunnerError('VCSPVM_RUNNER_UNKNOWN', { what: 'resource', name: resource, system: this.system });
+    if (!plan.modify) throw new VcsPowervmError('VCSPVM_USAGE', { detail: `resource ${resource} cannot be modified` });
     const out = plan.modify(attribute, items);
     r.settings = out.settings;
     this.emit({ kind: 'attribute-changed', resource, attribute, value: items });
