@@ -126,6 +126,8 @@ export interface EntryPointArgs {
 }
 
 const VALUE_OPTIONS = new Set(['--module', '--types', '--config', '--system', '--target']);
+/** Options of the --config form that may follow the resource (and its leading arguments). */
+const CONFIG_OPTIONS = new Set(['--config', '--system', '--target']);
 
 function takeOption(a: EntryPointArgs, name: string, value: string | undefined): void {
   if (value === undefined) throw new UsageError(`${name} needs a value`);
@@ -159,7 +161,7 @@ export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
   const rest = argv.slice(i);
   const lead = spec?.leading.length ?? 0;
   const tail = rest.slice(lead);
-  if (tail.length > 0 && (VALUE_OPTIONS.has(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
+  if (tail.length > 0 && (CONFIG_OPTIONS.has(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
     a.args = rest.slice(0, lead);
     let j = 0;
     while (j < tail.length) {
@@ -168,7 +170,7 @@ export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
         a.actionArgs = tail.slice(j + 1);
         break;
       }
-      if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unexpected ${name} after the options`);
+      if (!CONFIG_OPTIONS.has(name)) throw new UsageError(`unexpected ${name} after the resource (options such as --module go before TYPE)`);
       takeOption(a, name, tail[j + 1]);
       j += 2;
     }

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config, Value } from '../cf/model.js';
-import { AgentError, isVcsPowervmError } from '../errors.js';
+import { AgentError, ERROR_TABLE, type VcsPowervmError, isVcsPowervmError } from '../errors.js';
 import { GENERATED_TUPLES, decodeArgList, splitTuples } from './arglist.js';
 import { type AttrValue, type Attributes, emptyValue, isSecretAttributeName, valueToAttr, valueToItems } from './attributes.js';
-import { createCommandRunner, killRunningCommands } from './command.js';
+import type { CommandRunner } from './command.js';
 import { type Agent, type BaseContext, CLEAN_REASONS, type VcsPaths } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef } from './entrypoints.js';
 import { ACTION_OUTPUT_LIMIT, type MonitorResult, capUtf8, migrateExitCode, monitorExitCode, waitExitCode } from './exitcodes.js';
@@ -49,6 +49,33 @@ export interface DispatchRequest {
   writeOut(text: string): void;
   /** Signals that interrupt the entry point (SIGTERM, SIGINT); the dispatcher listens while it runs. */
   interruptSignals?: readonly NodeJS.Signals[];
+}
+
+/**
+ * A project error, also when it comes from another copy of framework/errors
+ * (an agent loaded with --module imports the unbundled modules, the
+ * dispatcher may run from the bundle): same code, same meaning.
+ */
+export function asProjectError(e: unknown): VcsPowervmError | undefined {
+  if (isVcsPowervmError(e)) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (e instanceof Error && typeof code === 'string' && Object.hasOwn(ERROR_TABLE, code)) return e as VcsPowervmError;
+  return undefined;
+}
+
+/** The command runner, loaded on first use: most monitors never start a command, and child_process is not free. */
+let commandModule: typeof import('./command.js') | undefined;
+function lazyRunner(signal: AbortSignal, log: AgentLogger): CommandRunner {
+  let runner: CommandRunner | undefined;
+  return async (argv, opts) => {
+    commandModule ??= await import('./command.js');
+    runner ??= commandModule.createCommandRunner({ signal, log });
+    return runner(argv, opts);
+  };
+}
+
+function killCommands(): void {
+  commandModule?.killRunningCommands();
 }
 
 /** How long an interrupted entry point gets to finish cleaning up before the process exits. */
@@ -160,7 +187,8 @@ function isMonitorResult(r: unknown): r is MonitorResult {
 
 /** One line for one error: the message (never a stack), the UMI from the error code. */
 export function logError(log: AgentLogger, e: unknown): void {
-  if (isVcsPowervmError(e)) log.error({ msgId: messageId(e.code) }, '%s', e.message);
+  const pe = asProjectError(e);
+  if (pe) log.error({ msgId: messageId(pe.code) }, '%s', pe.message);
   else log.error({ msgId: messageId('VCSPVM_AGENT_FAILED') }, '%s', describeError(e));
 }
 
@@ -201,7 +229,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     signal: controller.signal,
     timeoutSeconds,
     deadline,
-    run: createCommandRunner({ signal: controller.signal, log: req.log }),
+    run: lazyRunner(controller.signal, req.log),
     vcs: req.paths,
     statics: Object.freeze(statics),
     ...(req.config ? { config: req.config } : {}),
@@ -274,7 +302,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
 
   if (outcome.kind === 'timeout') {
     controller.abort(new AgentError('VCSPVM_AGENT_TIMEOUT', { entryPoint: epLabel, resource: req.subject, seconds: timeoutSeconds }));
-    killRunningCommands();
+    killCommands();
     logError(req.log, controller.signal.reason);
     return spec.failureExit;
   }
@@ -282,7 +310,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     controller.abort(new AgentError('VCSPVM_AGENT_FAILED', { entryPoint: epLabel, resource: req.subject, detail: `interrupted by ${outcome.signal}` }));
     // Give the entry point a moment to release what it holds (a socket, a registration).
     const settled = await Promise.race([call, new Promise<undefined>((res) => setTimeout(() => res(undefined), INTERRUPT_GRACE_MS))]);
-    killRunningCommands();
+    killCommands();
     req.log.warn('%s interrupted by %s', epLabel, outcome.signal);
     if (ref.name === 'imf_getnotification') return 3;
     outcome = settled && settled.kind === 'done' ? settled : { kind: 'error', error: controller.signal.reason };
@@ -290,7 +318,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
   }
   if (outcome.kind === 'error') {
     const e = outcome.error;
-    const error = isVcsPowervmError(e) ? e : new AgentError('VCSPVM_AGENT_FAILED', { entryPoint: epLabel, resource: req.subject, detail: describeError(e) });
+    const error = asProjectError(e) ?? new AgentError('VCSPVM_AGENT_FAILED', { entryPoint: epLabel, resource: req.subject, detail: describeError(e) });
     logError(req.log, error);
     const message = error.message;
     if (ref.name === 'action') req.writeOut(capUtf8(`${message}\n`, ACTION_OUTPUT_LIMIT));

@@ -173,7 +173,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   }
   if (a.types.length === 0) entries.push(...fromModules, ...opts.registry.filter((e) => !e.example));
   if (entries.length === 0) {
-    err('vcsagent install: no agent to install\n');
+    err(`vcsagent install: no agent to install by default; name a TYPE (registered: ${registry.map((e) => e.type).join(', ') || 'none'})\n`);
     return 2;
   }
   let failed = 0;

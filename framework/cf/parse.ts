@@ -62,6 +62,9 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_ERRORS = 100;
 
+const RING = 8;
+const RING_MASK = RING - 1;
+
 /** Thrown inside the parser only, to stop at the error cap. */
 class ErrorCap {}
 
@@ -101,9 +104,10 @@ class Parser {
   readonly config: Config;
   readonly doc: CfDocument;
   private readonly lx: Lexer;
-  /** Lookahead tokens; `head` is the current one. */
-  private buf: Token[] = [];
+  /** Lookahead tokens in a ring (the grammar needs at most 3); `head` is the current one. */
+  private readonly buf: Token[] = new Array<Token>(RING);
   private head = 0;
+  private count = 0;
   private last: Token;
   /** Index of the first comment not yet attached to a node. */
   private cIdx = 0;
@@ -123,17 +127,14 @@ class Parser {
   // ---- tokens -------------------------------------------------------------
 
   private peek(k = 0): Token {
-    while (this.buf.length - this.head <= k) this.buf.push(this.lx.next());
-    return this.buf[this.head + k]!;
+    while (this.count <= k) this.buf[(this.head + this.count++) & RING_MASK] = this.lx.next();
+    return this.buf[(this.head + k) & RING_MASK]!;
   }
 
   private take(): Token {
     const t = this.peek();
-    this.head++;
-    if (this.head > 32) {
-      this.buf = this.buf.slice(this.head);
-      this.head = 0;
-    }
+    this.head = (this.head + 1) & RING_MASK;
+    this.count--;
     this.last = t;
     return t;
   }
@@ -195,13 +196,15 @@ class Parser {
   /** Skips at least one token, then up to the next line that starts with a word (or a `)` when inBlock). */
   private recover(inBlock: boolean): void {
     if (this.peek().kind !== Tok.EOF) this.take();
-    for (;;) {
-      const t = this.peek();
+    // Tokens already looked at are skipped one by one; the rest without tokenizing.
+    while (this.count > 0) {
+      const t = this.buf[this.head]!;
       if (t.kind === Tok.EOF) return;
       if (inBlock && t.kind === Tok.RParen) return;
       if ((t.kind === Tok.Word || t.kind === Tok.String) && t.nlBefore) return;
       this.take();
     }
+    this.lx.skipToRestart(inBlock);
   }
 
   // ---- comments -----------------------------------------------------------
@@ -476,8 +479,10 @@ class Parser {
   private parseBraces(): Value {
     const open = this.take();
     const items: Scalar[] = [];
-    const entries: AssocEntry[] = [];
-    let isAssoc = false;
+    // Association entries (with positions) are built only once a `key = value` is seen:
+    // most values are plain lists. Until then, key positions are kept as numbers.
+    let entries: AssocEntry[] | undefined;
+    const where: number[] = [];
     let expectItem = true;
     for (;;) {
       const t = this.peek();
@@ -502,17 +507,18 @@ class Parser {
         }
         this.take();
         const key = t.kind === Tok.Word ? this.scalarOfWord(t) : t.text;
-        let value: Scalar | null = null;
         if (this.peek().kind === Tok.Equals) {
           this.take();
+          let value: Scalar | null = null;
           const v = this.peek();
           if (v.kind === Tok.Word) value = this.scalarOfWord(this.take());
           else if (v.kind === Tok.String) value = this.take().text;
           else this.err(v, `expected a value after ${clip(String(key))} =, found ${this.describe(v)}`);
-          isAssoc = true;
-        }
+          if (!entries) entries = items.map((k, i) => ({ key: String(k), value: null, pos: { file: this.file, line: where[2 * i]!, column: where[2 * i + 1]! } }));
+          entries.push({ key: String(key), value, pos: this.pos(t) });
+        } else if (entries) entries.push({ key: String(key), value: null, pos: this.pos(t) });
+        else where.push(t.line, t.column);
         items.push(key);
-        entries.push({ key: String(key), value, pos: this.pos(t) });
         expectItem = false;
         continue;
       }
@@ -529,7 +535,7 @@ class Parser {
       this.skipValueRest();
       break;
     }
-    return isAssoc ? { kind: 'association', entries } : { kind: 'list', items };
+    return entries ? { kind: 'association', entries } : { kind: 'list', items };
   }
 
   /**
@@ -538,14 +544,15 @@ class Parser {
    */
   private skipValueRest(): void {
     let depth = 1;
-    for (;;) {
-      const t = this.peek();
+    while (this.count > 0) {
+      const t = this.buf[this.head]!;
       if (t.kind === Tok.EOF || t.kind === Tok.RParen) return;
-      if (t.kind === Tok.Word && t.nlBefore) return;
+      if ((t.kind === Tok.Word || t.kind === Tok.String) && t.nlBefore) return;
       this.take();
       if (t.kind === Tok.LBrace) depth++;
       else if (t.kind === Tok.RBrace && --depth === 0) return;
     }
+    this.lx.skipToRestart(true, depth);
   }
 
   // ---- groups -------------------------------------------------------------

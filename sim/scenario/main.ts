@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../framework/cf/diagnostics.js';
 import { loadConfig } from '../../framework/cf/load.js';
 import type { AttributeAssignment, Value } from '../../framework/cf/model.js';
-import { printCf } from '../../framework/cf/print.js';
-import { printValue } from '../../framework/cf/print.js';
+import { printCf, printValue } from '../../framework/cf/print.js';
 import { attributeValue, scalarOf } from '../../framework/cf/values.js';
 
 function repoRoot(): string {

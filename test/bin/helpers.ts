@@ -11,7 +11,7 @@ export const FIXTURES = join(ROOT, 'test', 'bin', 'fixtures');
 export const PROBE = join(FIXTURES, 'probe', 'agent.mjs');
 
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, 'dist', 'framework', 'agent', 'cli.js')) || !existsSync(join(ROOT, 'dist', 'typedefs', 'SampleFile.json'))) {
+  if (!existsSync(join(ROOT, 'dist', 'vcsagent', 'cli.js')) || !existsSync(join(ROOT, 'dist', 'typedefs', 'SampleFile.json'))) {
     throw new Error('run `npm run build` first: these tests run the compiled vcsagent');
   }
 }

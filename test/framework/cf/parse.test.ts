@@ -255,6 +255,32 @@ describe('parseCf: errors and recovery', () => {
   });
 });
 
+describe('parseCf: 50 MB inputs', () => {
+  const MB50 = 50 * 1024 * 1024;
+  const cases: [string, () => string][] = [
+    ['binary garbage', () => {
+      const b = Buffer.alloc(MB50);
+      for (let i = 0; i < b.length; i++) b[i] = (i * 2654435761) >>> 24;
+      return b.toString('latin1');
+    }],
+    ['one run of {', () => '{'.repeat(MB50)],
+    ['one word', () => 'x'.repeat(MB50)],
+    ['an unterminated comment', () => `/*${' '.repeat(MB50)}`],
+    ['a value opened and never closed', () => `group g (\n\tX = ${'{ a, '.repeat(MB50 / 5)}`],
+  ];
+  for (const [name, make] of cases) {
+    it(`returns errors for ${name} in bounded time`, () => {
+      const text = make();
+      const t0 = performance.now();
+      const r = parseCf(text, 'big.cf');
+      expect(performance.now() - t0).toBeLessThan(20_000);
+      expect(r.errors.length).toBeGreaterThan(0);
+      expect(r.errors.length).toBeLessThanOrEqual(101);
+      for (const e of r.errors) expect(e.snippet.length).toBeLessThan(500);
+    });
+  }
+});
+
 describe('parseCf: hacf dependency tree', () => {
   it('drops the tree block hacf writes and keeps comments after it', () => {
     const text = [
