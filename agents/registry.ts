@@ -6,5 +6,11 @@
 import type { AgentRegistry } from '../framework/agent/registry.js';
 
 export const registry: AgentRegistry = [
+  {
+    type: 'LPAR',
+    typesFile: 'types-cf/types.cf',
+    load: () => import('./lpar/agent.js'),
+    triggers: { sysoffline: 'dist/agents/lpar/triggers/sysoffline.js' },
+  },
   { type: 'SampleFile', typesFile: 'agents/sample/SampleFileTypes.cf', load: () => import('./sample/agent.js'), example: true },
 ];

@@ -32,6 +32,9 @@ export const ERROR_TABLE = {
   VCSPVM_CF_VALUE: { exitCode: 1, message: '{file}:{line}:{column}: {detail}' },
   VCSPVM_CF_NOT_CANONICAL: { exitCode: 1, message: '{file} is not in canonical form' },
 
+  /* framework/cf/verify: vcscf verify */
+  VCSPVM_CF_VERIFY_RULE: { exitCode: 2, message: 'no verifier rule {rule} (codes and names are in the README rule table)' },
+
   /* framework/agent: entry points as VCS calls them */
   VCSPVM_AGENT_UNKNOWN_TYPE: { exitCode: 2, message: 'unknown resource type {type}' },
   VCSPVM_AGENT_UNKNOWN_ENTRY_POINT: { exitCode: 2, message: 'type {type} has no entry point {entryPoint}' },
@@ -62,6 +65,11 @@ export const ERROR_TABLE = {
   VCSPVM_SSH_TIMEOUT: { exitCode: 1, message: '{what} on {host}:{port} timed out after {ms} ms' },
   VCSPVM_SSH_NO_ENDPOINT: { exitCode: 1, message: 'no endpoint reachable: {detail}' },
   VCSPVM_UNSAFE_ARGUMENT: { exitCode: 2, message: 'refusing unsafe {what} {value}: {reason}' },
+  VCSPVM_SSH_CONFIG: { exitCode: 2, message: '{file}:{line}:{column}: {detail}' },
+  VCSPVM_SSH_HOSTKEY_REVOKED: { exitCode: 1, message: 'host key of {host}:{port} is marked @revoked in {knownHosts}; refusing to connect' },
+  VCSPVM_SSH_CHANNEL: { exitCode: 1, message: 'cannot run a command on {host}:{port}: {reason}' },
+  VCSPVM_SSH_CONNECTION_LOST: { exitCode: 1, message: 'connection to {host}:{port} lost during {what}: {reason}' },
+  VCSPVM_SSH_ABORTED: { exitCode: 1, message: '{what} aborted: {reason}' },
 
   /* HMC */
   VCSPVM_HMC_COMMAND: { exitCode: 1, message: 'HMC {hmc}: {command} exited {status}: {output}' },
@@ -69,6 +77,9 @@ export const ERROR_TABLE = {
 
   /* agents */
   VCSPVM_LPAR: { exitCode: 1, message: 'LPAR {lpar}: {detail}' },
+  VCSPVM_LPAR_PROFILE_FILE: { exitCode: 2, message: '{file}:{line}:{column}: {detail}' },
+  VCSPVM_LPAR_NO_PHYSICAL_SERVER: { exitCode: 2, message: 'system {system} has no PhysicalServer attribute: set it to its managed system name (lssyscfg -r sys -F name)' },
+  VCSPVM_LPAR_ROLLBACK: { exitCode: 1, message: 'LPAR {lpar}: {detail}; rolled back: {undone}' },
   VCSPVM_WPAR: { exitCode: 1, message: 'WPAR {wpar}: {detail}' },
 
   /* sim */

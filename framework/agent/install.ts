@@ -128,6 +128,8 @@ export async function installType(entry: RegistryEntry, opts: { vcsHome: string;
   }
   if (linked) report.push(`${entry.type}: agent ${link} -> ${target}${existsSync(join(opts.vcsHome, 'bin', SCRIPT_AGENT)) ? '' : ` (${SCRIPT_AGENT} is not installed in ${opts.vcsHome}/bin yet)`}`);
 
+  report.push(...installTriggers(entry, opts));
+
   const text = await typeDefinitionText(typesPathOf(entry, opts.root), entry.type);
   const local = join(dir, `${entry.type}Types.cf`);
   writeFileAtomic(local, text);
@@ -138,6 +140,42 @@ export async function installType(entry: RegistryEntry, opts: { vcsHome: string;
     const conf = join(confTypeDir, `${entry.type}Types.cf`);
     writeFileAtomic(conf, text);
     report.push(`${entry.type}: type definition ${conf}`);
+  }
+  return report;
+}
+
+const TRIGGER_MARKER = '# vcsagent trigger wrapper';
+
+export function triggerScript(node: string, module: string, type: string, name: string): string {
+  return `#!/bin/sh\n${TRIGGER_MARKER}: ${type} ${name}\n# VCS runs this as: <this file> <trigger arguments...>. Written by vcsagent install; reinstall rather than edit.\nexec ${[node, module].map(shellQuote).join(' ')} "$@"\n`;
+}
+
+/**
+ * DIR/bin/triggers/<name> for each trigger of the agent. VCS has one script
+ * per trigger name for the whole cluster node, so one that is not ours is
+ * left in place, and the report says how to call ours from it.
+ */
+function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: string; node: string }): string[] {
+  const report: string[] = [];
+  const triggers = Object.entries(entry.triggers ?? {});
+  if (triggers.length === 0) return report;
+  const dir = join(opts.vcsHome, 'bin', 'triggers');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, rel] of triggers) {
+    const module = resolve(opts.root, rel);
+    const path = join(dir, name);
+    let current: string | undefined;
+    try {
+      current = readFileSync(path, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current !== undefined && !current.includes(TRIGGER_MARKER)) {
+      report.push(`${entry.type}: left the existing trigger ${path} as it was; call ours from it: ${shellQuote(opts.node)} ${shellQuote(module)} "$@"`);
+      continue;
+    }
+    writeFileAtomic(path, triggerScript(opts.node, module, entry.type, name), { mode: 0o755 });
+    report.push(`${entry.type}: trigger ${path}`);
   }
   return report;
 }

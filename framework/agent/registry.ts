@@ -14,6 +14,11 @@ export interface RegistryEntry {
   typesFile: string;
   /** Imports the agent module (its default export is the defineAgent() result). */
   load(): Promise<unknown>;
+  /**
+   * VCS triggers the agent ships (`$VCS_HOME/bin/triggers/<name>`): name →
+   * the executable module, relative to the repository root.
+   */
+  triggers?: Readonly<Record<string, string>>;
   /** An example for agent writers: installed only when named. */
   example?: boolean;
   /** Set for an agent given with --module: the module file (installed wrappers pass it on). */

@@ -21,6 +21,7 @@ export interface Subcommand {
 export const SUBCOMMANDS: Subcommand[] = [
   { name: 'fmt', summary: 'print main.cf in canonical (hacf) form; --check, --write', load: () => import('./cli/fmt.js') },
   { name: 'json', summary: 'the configuration model as JSON', load: () => import('./cli/json.js') },
+  { name: 'verify', summary: 'check main.cf as hacf -verify does, plus the PowerVM, WPAR and DR rules', load: () => import('./verify/cli.js') },
   { name: 'graph', summary: 'resource and service group dependency graphs (dot, mermaid)', load: () => import('./cli/graph.js') },
 ];
 

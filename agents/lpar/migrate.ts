@@ -1,0 +1,152 @@
+/**
+ * migrate (`hagrp -migrate GROUP -to SYSTEM`): live partition mobility to the
+ * managed system of the target cluster system, with the profile handling the
+ * seed's procedure "To migrate the managed LPAR without ProfileFile support"
+ * asks an administrator to do by hand:
+ *
+ * 1. back up the partition's definition on the source (LPM deletes it there);
+ * 2. rename the partition defined on the destination out of the way (LPM
+ *    validation fails on a same-named partition);
+ * 3. `migrlpar -o v`, then `migrlpar -o m`, bounded by MigrateTimeout (a
+ *    migration still running at the deadline is stopped with `migrlpar -o s`,
+ *    a failed one recovered with `migrlpar -o r`);
+ * 4. success: restore the source definition from the backup (unless
+ *    RemoveProfileOnOffline with a ProfileFile says it should not be there)
+ *    and remove the renamed one on the destination; failure: rename the
+ *    destination's back. The partition then runs where it was.
+ */
+import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../../framework/agent/files.js';
+import { SshError, VcsPowervmError } from '../../framework/errors.js';
+import * as cmd from './hmc/commands.js';
+import { partitionRecord, partitionState, partitionsOf, profileRecord } from './hmc/queries.js';
+import { partitionName } from './names.js';
+import { generateProfileFile, parseProfileFile } from './profile-file.js';
+import { physicalServerOf, type Lpar } from './resource.js';
+
+const fail = (l: Lpar, detail: string) => new VcsPowervmError('VCSPVM_LPAR', { lpar: l.name, detail });
+
+/** The name the destination's own definition is given while the migration runs (47 characters at most). */
+export function parkedName(lpar: string): string {
+  const suffix = '_vcsmig';
+  return partitionName(`${lpar.slice(0, 47 - suffix.length)}${suffix}`, 'parked partition name');
+}
+
+export async function migrate(l: Lpar, targetHost: string): Promise<number> {
+  const log = l.ctx.log;
+  const target = await physicalServerOf(l.ctx, targetHost, true);
+  if (target === l.system) throw fail(l, `system ${targetHost} is on the same managed system ${l.system}: nothing to migrate`);
+
+  const source = await partitionsOf(l.hmc, l.system);
+  const me = source.find((p) => p.name === l.name);
+  if (!me) throw fail(l, `it is not defined on ${l.system}`);
+  if (me.state !== 'Running' && me.state !== 'Not Activated') throw fail(l, `it is ${me.state} on ${l.system}: only Running or Not Activated partitions migrate`);
+
+  // 1. Back up the source definition (partition and profile, as a ProfileFile would hold them).
+  const record = await partitionRecord(l.hmc, l.system, l.name);
+  const profileName = me.currProfile || me.defaultProfile;
+  const profile = record && profileName ? await profileRecord(l.hmc, l.system, l.name, profileName) : undefined;
+  if (!record || !profile) throw fail(l, `cannot read its definition on ${l.system} to back it up`);
+  const backupText = generateProfileFile({ partition: record, profile, mappings: [], source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
+  const backupDir = join(l.ctx.vcs.log, 'tmp', 'LPAR');
+  const backupPath = join(backupDir, `${encodeURIComponent(l.name)}@${encodeURIComponent(l.system)}.premigrate.cfg`);
+  mkdirSync(backupDir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(backupPath, backupText, { mode: 0o600 });
+  log.notice('backed up the definition of %s on %s to %s', l.name, l.system, backupPath);
+
+  // 2. The destination's own definition of the partition, parked under another name.
+  const destination = await partitionsOf(l.hmc, target);
+  const theirs = destination.find((p) => p.name === l.name);
+  const parked = parkedName(l.name);
+  if (theirs) {
+    if (theirs.state !== 'Not Activated') throw fail(l, `it is ${theirs.state} on the destination ${target}: not migrating onto it`);
+    if (destination.some((p) => p.name === parked)) throw fail(l, `${parked} already exists on ${target} (left by an earlier migration?): remove or rename it first`);
+    log.notice('renaming %s on %s to %s for the migration', l.name, target, parked);
+    await l.hmc.check(cmd.renamePartition(target, l.name, parked));
+  }
+  const unpark = async () => {
+    if (!theirs) return;
+    try {
+      await l.hmc.check(cmd.renamePartition(target, parked, l.name));
+      log.notice('renamed %s on %s back to %s', parked, target, l.name);
+    } catch (e) {
+      log.error('could not rename %s on %s back to %s: %s', parked, target, l.name, e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  // 3. Validate, then migrate.
+  try {
+    log.notice('validating the migration of %s from %s to %s (migrlpar -o v)', l.name, l.system, target);
+    await l.hmc.check(cmd.migrate('v', l.system, target, l.name), { timeoutMs: l.hmc.remaining() });
+    log.notice('migrating %s from %s to %s (migrlpar -o m)', l.name, l.system, target);
+    await runMigration(l, target);
+  } catch (e) {
+    await unpark();
+    rmSync(backupPath, { force: true });
+    throw e;
+  }
+
+  // 4. Success: the partition runs on the destination.
+  log.notice('%s migrated from %s to %s', l.name, l.system, target);
+  if (theirs) {
+    try {
+      await l.hmc.check(cmd.removePartition(target, parked));
+      log.notice('removed the parked definition %s on %s', parked, target);
+    } catch (e) {
+      log.error('could not remove %s on %s: %s', parked, target, e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (l.profileFile && l.removeOnOffline) {
+    log.info('%s is not restored on %s: RemoveProfileOnOffline with ProfileFile creates it when it comes back', l.name, l.system);
+    rmSync(backupPath, { force: true });
+  } else {
+    try {
+      const data = parseProfileFile(backupText, backupPath);
+      await l.hmc.check(cmd.createPartition(l.system, data.fields));
+      log.notice('restored the definition of %s on %s (Not Activated) for a later failback', l.name, l.system);
+      rmSync(backupPath, { force: true });
+    } catch (e) {
+      log.error('could not restore the definition of %s on %s: %s; the backup stays in %s', l.name, l.system, e instanceof Error ? e.message : String(e), backupPath);
+    }
+  }
+  return 0;
+}
+
+/**
+ * `migrlpar -o m` blocks until the migration ends. If it does not end before
+ * the deadline, the migration is stopped; a failed one is recovered. Either
+ * way an error is thrown after the partition is back on its source.
+ */
+async function runMigration(l: Lpar, target: string): Promise<void> {
+  const log = l.ctx.log;
+  const argv = cmd.migrate('m', l.system, target, l.name);
+  const budget = l.hmc.remaining() - 15_000;
+  let r;
+  try {
+    r = await l.hmc.run(argv, { timeoutMs: Math.max(5_000, budget) });
+  } catch (e) {
+    if (!(e instanceof SshError)) throw e;
+    log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
+    await stopAndRecover(l);
+    throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+  }
+  if (r.code === 0) return;
+  const detail = r.stdout.trim().split('\n')[0] ?? '';
+  log.error('migration of %s to %s failed on HMC %s: %s', l.name, target, r.hmc, detail);
+  await stopAndRecover(l);
+  throw fail(l, `migration to ${target} failed (${detail}); it stays on ${l.system}`);
+}
+
+async function stopAndRecover(l: Lpar): Promise<void> {
+  const log = l.ctx.log;
+  const stop = await l.hmc.run(cmd.migrationControl('s', l.system, l.name));
+  if (stop.code === 0) log.notice('stopped the migration of %s (migrlpar -o s)', l.name);
+  const state = await partitionState(l.hmc, l.system, l.name);
+  if (state === undefined || state.startsWith('Migrating')) {
+    const rec = await l.hmc.run(cmd.migrationControl('r', l.system, l.name));
+    if (rec.code === 0) log.notice('recovered %s on %s (migrlpar -o r)', l.name, l.system);
+    else log.error('recovery of %s failed (%s): administrator action needed (migrlpar -o r -m %s -p %s)', l.name, rec.stdout.trim().split('\n')[0], l.system, l.name);
+  }
+}
+

@@ -1,0 +1,238 @@
+/**
+ * The sysoffline trigger for LPAR groups (`$VCS_HOME/bin/triggers/sysoffline
+ * SYSTEM SYSTEMSTATE`, run by VCS on a surviving node when a system leaves
+ * the cluster). The seed's failure table: with SysDownPolicy =
+ * AutoDisableNoOffline, a group with LPAR resources is not failed over when
+ * its management LPAR faults, because its managed LPARs may still run. This
+ * trigger asks the HMC:
+ *
+ * - the faulted system's physical server is Power Off (waiting a little while
+ *   it is Power Off In Progress), and none of the group's partitions is powered
+ *   on there → `hagrp -autoenable GROUP -sys SYSTEM`, then `hagrp -online GROUP -any`;
+ * - the physical server is up (only the management LPAR is down), or the HMC
+ *   cannot tell (No Connection, ...), or no HMC answers → nothing: the group
+ *   stays autodisabled for the administrator, and the log says why.
+ *
+ * Only groups that were online on the faulted system are considered, and only
+ * when the system FAULTED (not when it left on purpose: EXITED).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCommandRunner, type CommandRunner } from '../../../framework/agent/command.js';
+import type { AgentLogger } from '../../../framework/agent/log.js';
+import type { VcsPaths } from '../../../framework/agent/define.js';
+import { findVcsCommand, systemAttribute } from '../../../framework/agent/system-attributes.js';
+import type { Config, GroupDef, ResourceDef } from '../../../framework/cf/model.js';
+import { HmcSession } from '../hmc/session.js';
+import { partitionsOf, systemsOf } from '../hmc/queries.js';
+import { partitionName, systemName } from '../names.js';
+import { isPowered, serverVerdict } from '../state.js';
+
+/** How long the trigger may take in all (VCS runs triggers without a limit; an HMC may hang). */
+export const TRIGGER_BUDGET_MS = 180_000;
+/** How long a physical server may stay Power Off In Progress before we give up on it. */
+export const POWER_OFF_WAIT_MS = 60_000;
+
+export interface TriggerContext {
+  vcs: VcsPaths;
+  log: AgentLogger;
+  run: CommandRunner;
+  config: Config;
+  /** This node's system name (for per-system MCName/MCUser values). */
+  localSystem: string;
+  deadline: number;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type Decision =
+  | { action: 'online'; reason: string }
+  | { action: 'none'; reason: string };
+
+/** Groups with LPAR resources whose SystemList holds `system`. */
+export function lparGroupsOf(config: Config, system: string): Array<{ group: GroupDef; resources: ResourceDef[] }> {
+  const out: Array<{ group: GroupDef; resources: ResourceDef[] }> = [];
+  for (const g of config.groups) {
+    const resources = g.resources.filter((r) => r.type === 'LPAR');
+    if (resources.length === 0) continue;
+    const list = g.attributes.find((a) => a.name === 'SystemList' && a.system === undefined)?.value;
+    const members = list?.kind === 'association' ? list.entries.map((e) => e.key) : list && 'items' in list ? list.items.map(String) : [];
+    if (members.includes(system)) out.push({ group: g, resources });
+  }
+  return out;
+}
+
+/** `hagrp -state G -sys S` prints the state (`ONLINE`, `|OFFLINE|FAULTED|`, ...). */
+export function wasOnline(stateText: string): boolean {
+  const words = stateText.split(/[|\s]+/).filter((w) => w !== '');
+  return words.includes('ONLINE') || words.includes('PARTIAL');
+}
+
+async function valueOf(r: ResourceDef, name: string, system: string) {
+  const { attributeValue, listOf, scalarOf } = await import('../../../framework/cf/values.js');
+  const v = attributeValue(r, name, system);
+  return { scalar: scalarOf(v), list: listOf(v) };
+}
+
+/**
+ * Asks the HMCs of one group's LPAR resources whether the physical server is
+ * down and none of the partitions is powered on there.
+ */
+export async function decide(t: TriggerContext, server: string, resources: ResourceDef[]): Promise<Decision> {
+  for (const r of resources) {
+    const names = ((await valueOf(r, 'MCName', t.localSystem)).list ?? []).map(String);
+    const users = ((await valueOf(r, 'MCUser', t.localSystem)).list ?? []).map(String);
+    const lpar = partitionName(String((await valueOf(r, 'LPARName', t.localSystem)).scalar ?? ''), `LPARName of ${r.name}`);
+    const hmc = new HmcSession({ names, users, log: t.log, deadline: t.deadline, ...(t.env ? { env: t.env } : {}) });
+    try {
+      let state: string | undefined;
+      const end = Math.min(t.deadline, Date.now() + POWER_OFF_WAIT_MS);
+      for (;;) {
+        let systems;
+        try {
+          systems = await systemsOf(hmc);
+        } catch (e) {
+          return { action: 'none', reason: `no HMC could tell the state of ${server} (${e instanceof Error ? e.message : String(e)})` };
+        }
+        state = systems.find((s) => s.name === server)?.state;
+        if (state === undefined) return { action: 'none', reason: `HMC ${hmc.hmc} does not manage a system named ${server}` };
+        if (serverVerdict(state) !== 'going-down' || Date.now() >= end) break;
+        await sleep(1_000);
+      }
+      const verdict = serverVerdict(state);
+      if (verdict === 'up') {
+        return { action: 'none', reason: `physical server ${server} is ${state}: only the management LPAR is down and ${lpar} may still run there` };
+      }
+      if (verdict !== 'down') return { action: 'none', reason: `HMC ${hmc.hmc} cannot tell whether ${lpar} runs: physical server ${server} is ${state}` };
+      try {
+        const p = (await partitionsOf(hmc, server)).find((x) => x.name === lpar);
+        if (p && isPowered(p.state)) return { action: 'none', reason: `${lpar} is ${p.state} on ${server} although the server is ${state}` };
+      } catch {
+        // A powered-off server may not list its partitions: none of them can run.
+      }
+    } finally {
+      await hmc.close();
+    }
+  }
+  return { action: 'online', reason: `physical server ${server} is Power Off and its managed LPARs are not running` };
+}
+
+export async function sysoffline(system: string, systemState: string, t: TriggerContext): Promise<number> {
+  const log = t.log;
+  if (systemState !== 'FAULTED') {
+    log.info('system %s is %s (not FAULTED): LPAR groups are left alone', system, systemState);
+    return 0;
+  }
+  const groups = lparGroupsOf(t.config, system);
+  if (groups.length === 0) return 0;
+  const hagrp = findVcsCommand('hagrp', t.vcs);
+  if (!hagrp) {
+    log.error('the VCS CLI (hagrp) is not found in %s/bin or on PATH: cannot fail LPAR groups over from %s', t.vcs.home, system);
+    return 1;
+  }
+  let server: string;
+  try {
+    const v = await systemAttribute({ vcs: t.vcs, run: t.run }, system, 'PhysicalServer');
+    if (!v) throw new Error(`system ${system} has no PhysicalServer attribute`);
+    server = systemName(v, `PhysicalServer of ${system}`);
+  } catch (e) {
+    log.error('cannot learn the physical server of %s: %s; its LPAR groups stay autodisabled', system, e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+
+  let failures = 0;
+  for (const { group, resources } of groups) {
+    const st = await t.run([hagrp, '-state', group.name, '-sys', system], { timeoutMs: 30_000 });
+    if (st.code !== 0) {
+      log.error('hagrp -state %s -sys %s failed (%s): leaving the group alone', group.name, system, (st.stderr || st.stdout).trim());
+      failures++;
+      continue;
+    }
+    if (!wasOnline(st.stdout)) {
+      log.info('group %s was not online on %s (%s): nothing to fail over', group.name, system, st.stdout.trim());
+      continue;
+    }
+    let d: Decision;
+    try {
+      d = await decide(t, server, resources);
+    } catch (e) {
+      d = { action: 'none', reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (d.action === 'none') {
+      log.warn(
+        'group %s stays autodisabled (SysDownPolicy AutoDisableNoOffline): %s. After making sure its LPARs are down on %s: hagrp -autoenable %s -sys %s; hagrp -online %s -any',
+        group.name, d.reason, server, group.name, system, group.name,
+      );
+      continue;
+    }
+    log.notice('group %s: %s; bringing it online on another system', group.name, d.reason);
+    const en = await t.run([hagrp, '-autoenable', group.name, '-sys', system], { timeoutMs: 30_000 });
+    if (en.code !== 0) log.warn('hagrp -autoenable %s -sys %s: %s', group.name, system, (en.stderr || en.stdout).trim());
+    const on = await t.run([hagrp, '-online', group.name, '-any'], { timeoutMs: 60_000 });
+    if (on.code !== 0) {
+      log.error('hagrp -online %s -any failed: %s', group.name, (on.stderr || on.stdout).trim());
+      failures++;
+    } else {
+      log.notice('group %s: hagrp -online -any accepted%s', group.name, on.stdout.trim() ? ` (${on.stdout.trim()})` : '');
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+/** The executable: `sysoffline SYSTEM SYSTEMSTATE`, as VCS runs it. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { vcsPaths } = await import('../../../framework/agent/cli.js');
+  const { openAgentLog, createAgentLogger, closeLog } = await import('../../../framework/agent/log.js');
+  const { localSystemName } = await import('../../../framework/agent/dispatch.js');
+  const vcs = vcsPaths(env);
+  const [system, state] = argv;
+  let fd: number;
+  try {
+    fd = openAgentLog(vcs.log, 'LPAR');
+  } catch (e) {
+    process.stderr.write(`sysoffline: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const log = createAgentLogger(fd, { type: 'LPAR', resource: system ?? '', entryPoint: 'sysoffline', catalog: 50000, debugTags: new Set(), secrets: [], secretNames: [] });
+  try {
+    if (system === undefined || state === undefined) {
+      log.error('usage: sysoffline SYSTEM SYSTEMSTATE (as VCS runs the trigger)');
+      return 2;
+    }
+    const path = join(vcs.conf, 'conf', 'config', 'main.cf');
+    const { loadConfig } = await import('../../../framework/cf/load.js');
+    const { config, errors } = loadConfig(path);
+    const fatal = errors.find((e) => e.code !== 'VCSPVM_CF_INCLUDE');
+    if (fatal) {
+      log.error('cannot read the configuration %s: %s', path, fatal.message);
+      return 1;
+    }
+    return await sysoffline(system, state, {
+      vcs,
+      log,
+      run: createCommandRunner({ log }),
+      config,
+      localSystem: localSystemName(vcs),
+      deadline: Date.now() + TRIGGER_BUDGET_MS,
+      env,
+    });
+  } catch (e) {
+    log.error('sysoffline: %s', e instanceof Error ? e.message : String(e));
+    return 1;
+  } finally {
+    const { closeAllConnections } = await import('../../../framework/remote/remote.js');
+    await closeAllConnections();
+    closeLog(fd);
+  }
+}
+
+function isMain(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) process.exit(await main(process.argv.slice(2)));

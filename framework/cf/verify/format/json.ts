@@ -1,0 +1,13 @@
+/** The findings as one JSON document, for scripts. */
+import type { VerifyResult } from '../verify.js';
+import { displayPath } from './paths.js';
+
+export function formatJson(result: VerifyResult, cwd?: string): string {
+  const doc = {
+    files: result.files.map((f) => displayPath(f, cwd)),
+    errors: result.errors,
+    warnings: result.warnings,
+    findings: result.findings.map((f) => ({ ...f, file: displayPath(f.file, cwd) })),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

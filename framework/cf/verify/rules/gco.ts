@@ -1,0 +1,33 @@
+/**
+ * Global clusters (GCO), needed by the disaster-recovery procedures: a
+ * ClusterList (of a global group, or of a wide-area heartbeat) and the
+ * per-cluster values of a heartbeat (`Arguments@C2`) name the local cluster
+ * or one declared with `remotecluster`.
+ */
+import { assignmentsOf, keysOf } from '../context.js';
+import type { Rule } from '../finding.js';
+
+const clusterList: Rule = {
+  code: 'VCF801',
+  name: 'clusterlist-cluster',
+  severity: 'error',
+  description: 'ClusterList and per-cluster heartbeat values name the local cluster or a remotecluster',
+  check(ctx, report) {
+    if (ctx.config.clusters.length === 0) return; // a fragment: the clusters are not known
+    const known = [...ctx.clusters].join(', ');
+    const check = (what: string, name: string, pos: Parameters<typeof report>[0]) => {
+      if (!ctx.clusters.has(name)) report(pos, `${what}: cluster ${name} is neither the local cluster nor a remotecluster (known: ${known})`);
+    };
+    for (const g of ctx.config.groups)
+      for (const a of assignmentsOf(g.attributes, 'ClusterList'))
+        for (const c of keysOf(a.value)) check(`group ${g.name} ClusterList`, c, a.pos);
+    for (const b of ctx.config.blocks) {
+      if (b.keyword.toLowerCase() !== 'heartbeat') continue;
+      for (const a of assignmentsOf(b.attributes, 'ClusterList'))
+        for (const c of keysOf(a.value)) check(`heartbeat ${b.name} ClusterList`, c, a.pos);
+      for (const a of b.attributes) if (a.system !== undefined) check(`heartbeat ${b.name} ${a.name}@${a.system}`, a.system, a.pos);
+    }
+  },
+};
+
+export const rules: Rule[] = [clusterList];

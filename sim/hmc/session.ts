@@ -1,0 +1,218 @@
+/**
+ * One SSH session channel on a simulated HMC: an exec request, an
+ * interactive login shell on a pty (banner, `user@hmc:~> ` prompt, echo,
+ * `\r\n` line endings, line editing, continuation lines), or a shell
+ * without a pty (commands read from stdin, no prompt, as bash does).
+ */
+import type { ServerChannel } from 'ssh2';
+import { Interpreter, MAX_SCRIPT, type SessionHooks } from './interpreter.js';
+import { parseScript, ShellSyntaxError } from './shell.js';
+import type { World } from './world.js';
+
+export interface SessionInfo {
+  world: World;
+  user: string;
+  hmcName: string;
+  remoteAddress: string;
+  hooks: SessionHooks;
+}
+
+const onlcr = (text: string) => text.replace(/\r?\n/g, '\r\n');
+
+function lastLoginBanner(from: string): string {
+  const d = new Date();
+  const day = d.toLocaleString('en-US', { weekday: 'short' });
+  const mon = d.toLocaleString('en-US', { month: 'short' });
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `Last login: ${day} ${mon} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getFullYear()} from ${from}`;
+}
+
+/** True when `text` ends inside a quote, substitution or after `|`/`&&`: the shell wants another line. */
+function incomplete(text: string): boolean {
+  try {
+    parseScript(text);
+    return false;
+  } catch (e) {
+    return e instanceof ShellSyntaxError && e.incomplete;
+  }
+}
+
+/** Runs an exec request and closes the channel with the command's exit status. */
+export async function runExec(channel: ServerChannel, info: SessionInfo, command: string, pty: boolean): Promise<void> {
+  const sh = new Interpreter(info.world, info.user, info.hmcName, '/bin/bash', info.hooks);
+  let closed = false;
+  channel.on('close', () => (closed = true));
+  const r = await sh.run(command);
+  if (closed) return;
+  if (pty) {
+    channel.write(onlcr(r.stdout + r.stderr));
+  } else {
+    if (r.stdout) channel.write(r.stdout);
+    if (r.stderr) channel.stderr.write(r.stderr);
+  }
+  channel.exit(r.status);
+  channel.end();
+}
+
+/** An interactive (pty) or stdin-fed (no pty) shell. */
+export class ShellSession {
+  private readonly sh: Interpreter;
+  /** Bytes received but not yet processed (typeahead while a command runs). */
+  private pending = '';
+  private line = '';
+  /** Earlier lines of an incomplete command (open quote, trailing `|`). */
+  private continued = '';
+  private busy = false;
+  private closed = false;
+  private overflow = false;
+  private status = 0;
+  private eof = false;
+
+  constructor(
+    private readonly channel: ServerChannel,
+    private readonly info: SessionInfo,
+    private readonly interactive: boolean,
+  ) {
+    this.sh = new Interpreter(info.world, info.user, info.hmcName, interactive ? '-bash' : 'bash', info.hooks);
+    channel.on('data', (d: Buffer) => this.receive(d.toString('utf8')));
+    channel.on('end', () => {
+      // Without a pty, end of input ends the shell once the last line has run.
+      this.eof = true;
+      if (!this.interactive) this.pending += '\n';
+      this.pump();
+    });
+    channel.on('close', () => (this.closed = true));
+    channel.on('error', () => (this.closed = true));
+  }
+
+  private get prompt(): string {
+    return `${this.info.user}@${this.info.hmcName}:~> `;
+  }
+
+  start(): void {
+    if (this.interactive) this.channel.write(`${lastLoginBanner(this.info.remoteAddress)}\r\n${this.prompt}`);
+  }
+
+  private write(text: string): void {
+    if (!this.closed && text) this.channel.write(this.interactive ? onlcr(text) : text);
+  }
+
+  private receive(text: string): void {
+    // Bound what a client can make us buffer: the rest of an overlong line is dropped.
+    if (this.pending.length + text.length > 2 * MAX_SCRIPT) text = text.slice(0, Math.max(0, 2 * MAX_SCRIPT - this.pending.length));
+    this.pending += text;
+    this.pump();
+  }
+
+  private pump(): void {
+    this.consume();
+    if (this.eof && !this.busy && !this.closed && this.pending === '') {
+      if (this.continued !== '' && !this.interactive) {
+        // An unterminated quote at end of input: bash reports it and stops.
+        const text = this.continued;
+        this.continued = '';
+        this.busy = true;
+        void this.sh.run(text).then((r) => {
+          this.busy = false;
+          this.write(r.stdout + r.stderr);
+          this.finish(r.status, '');
+        });
+        return;
+      }
+      this.finish(this.status, '');
+    }
+  }
+
+  private consume(): void {
+    while (!this.busy && !this.closed && this.pending.length) {
+      const c = this.pending[0]!;
+      // Escape sequences (arrow keys and the like) are ignored: no history or cursor motion here.
+      if (c === '\u001b') {
+        const m = /^\u001b(\[[0-9;?]*[@-~]|O.|.)?/s.exec(this.pending)!;
+        if (m[0].length === 1 && this.pending.length === 1) return;
+        this.pending = this.pending.slice(m[0].length);
+        continue;
+      }
+      this.pending = this.pending.slice(1);
+      if (c === '\r' || c === '\n') {
+        if (c === '\r' && this.pending[0] === '\n') this.pending = this.pending.slice(1);
+        if (this.interactive) this.write('\n');
+        this.endOfLine();
+      } else if (c === '\u007f' || c === '\b') {
+        if (this.line.length) {
+          this.line = this.line.slice(0, -1);
+          if (this.interactive) this.channel.write('\b \b');
+        }
+      } else if (c === '\u0003') {
+        if (this.interactive) this.write('^C\n' + this.prompt);
+        this.line = '';
+        this.continued = '';
+        this.overflow = false;
+      } else if (c === '\u0004') {
+        if (this.line === '' && this.continued === '') {
+          this.finish(this.status, this.interactive ? 'logout\n' : '');
+          return;
+        }
+      } else if (c === '\u0015') {
+        if (this.interactive) this.channel.write('\b \b'.repeat(this.line.length));
+        this.line = '';
+      } else if (c < ' ' && c !== '\t') {
+        // other control characters do nothing
+      } else if (this.line.length + this.continued.length >= MAX_SCRIPT) {
+        this.overflow = true;
+      } else {
+        this.line += c;
+        if (this.interactive) this.channel.write(c);
+      }
+    }
+  }
+
+  private endOfLine(): void {
+    const text = this.continued + this.line;
+    this.line = '';
+    if (this.overflow) {
+      this.overflow = false;
+      this.continued = '';
+      this.write(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
+      if (this.interactive) this.write(this.prompt);
+      return;
+    }
+    if (incomplete(text)) {
+      this.continued = text + '\n';
+      if (this.interactive) this.write('> ');
+      return;
+    }
+    this.continued = '';
+    if (text.trim() === '') {
+      if (this.interactive) this.write(this.prompt);
+      return;
+    }
+    this.busy = true;
+    this.sh.run(text).then(
+      (r) => {
+        this.busy = false;
+        this.status = r.status;
+        this.write(r.stdout);
+        this.write(r.stderr);
+        if (r.exit !== undefined) {
+          this.finish(r.exit, this.interactive ? 'logout\n' : '');
+          return;
+        }
+        if (this.interactive) this.write(this.prompt);
+        this.pump();
+      },
+      () => {
+        this.busy = false;
+        this.finish(1, '');
+      },
+    );
+  }
+
+  private finish(status: number, farewell: string): void {
+    if (this.closed) return;
+    this.write(farewell);
+    this.closed = true;
+    this.channel.exit(status);
+    this.channel.end();
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The running simulator: one world, one Endpoint (simulated HMC) per
+ * `--listen` address, and the fault-injection and inspection commands the
+ * control socket serves (`hmcsim ctl ...`).
+ */
+import { VcsPowervmError } from '../../framework/errors.js';
+import { Endpoint, type EndpointStats } from './endpoint.js';
+import { HmcError } from './hscl.js';
+import { SYS_STATES, type ManagedSystem, type Partition, type SysState } from './model.js';
+import { dumpWorld } from './worldfile.js';
+import type { World } from './world.js';
+
+export class ControlError extends VcsPowervmError {
+  constructor(command: string, detail: string) {
+    super('VCSPVM_SIM_CONTROL', { command, detail });
+  }
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface SimulatorOptions {
+  world: World;
+  listen: ListenAddress[];
+  hostKey: string | Buffer;
+  authorizedKeys: string[];
+}
+
+/** The ctl commands, their arguments, and what they do (also the `ctl help` text). */
+export const CTL_USAGE = [
+  'dump                                  the world as JSON (a world file with the current states)',
+  'stats [--reset]                       per endpoint: connections, logins, auth failures, open sessions, commands by name',
+  'lpar-crash SYS LPAR [--state Error|"Not Activated"] [--refcode CODE]',
+  'lpar-hang SYS LPAR                    the OS stops responding: RMC drops, OS shutdown never completes',
+  'vios-down SYS VIOS [--state Error]    the VIOS goes down (Not Activated, or Error)',
+  'vios-up SYS VIOS                      the VIOS boots again',
+  'system-power-off SYS [--state STATE]  the managed system loses power (Power Off, or No Connection, Error ...)',
+  'system-power-on SYS                   powers it on: Operating, then partitions with auto_start=1 start',
+  'hmc-down HOST:PORT|NAME               the HMC refuses connections and drops its sessions',
+  'hmc-up HOST:PORT|NAME                 back to normal (from down, hung or slow)',
+  'hmc-hang HOST:PORT|NAME               accepts TCP, never completes a handshake or a command',
+  'hmc-slow HOST:PORT|NAME MS            every command takes MS milliseconds longer (0: normal)',
+  'migrate SYS LPAR TARGET               a live partition migration started outside VCS',
+  'lpm-fail SYS LPAR [--stuck]           the next migration of LPAR fails (--stuck: needs migrlpar -o r)',
+  'speed N                               simulated time runs N times faster from now on',
+];
+
+export class Simulator {
+  readonly world: World;
+  readonly endpoints: Endpoint[];
+
+  private constructor(world: World, endpoints: Endpoint[]) {
+    this.world = world;
+    this.endpoints = endpoints;
+  }
+
+  /** Endpoint i is named after the world's HMC i (`hmc1`, `hmc2`... when the world names none). */
+  static async start(opts: SimulatorOptions): Promise<Simulator> {
+    const endpoints = opts.listen.map(
+      (l, i) =>
+        new Endpoint({
+          host: l.host,
+          port: l.port,
+          name: opts.world.hmcNames[i] ?? `hmc${i + 1}`,
+          world: opts.world,
+          hostKey: opts.hostKey,
+          authorizedKeys: opts.authorizedKeys,
+        }),
+    );
+    const sim = new Simulator(opts.world, endpoints);
+    try {
+      for (const e of endpoints) await e.listen();
+    } catch (e) {
+      await sim.stop();
+      throw e;
+    }
+    return sim;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.endpoints.map((e) => e.close()));
+    this.world.dispose();
+  }
+
+  private endpoint(command: string, ref: string | undefined): Endpoint {
+    if (!ref) throw new ControlError(command, 'an endpoint HOST:PORT or HMC name is required');
+    const e = this.endpoints.find((x) => x.address === ref || x.name === ref || (ref.startsWith('localhost:') && x.address === `127.0.0.1:${ref.slice(10)}`));
+    if (!e) throw new ControlError(command, `no endpoint ${ref} (endpoints: ${this.endpoints.map((x) => `${x.address} (${x.name})`).join(', ')})`);
+    return e;
+  }
+
+  private system(command: string, name: string | undefined): ManagedSystem {
+    if (!name) throw new ControlError(command, 'a managed system name is required');
+    const s = this.world.findSystem(name);
+    if (!s) throw new ControlError(command, `no managed system ${name} (systems: ${this.world.systems.map((x) => x.name).join(', ')})`);
+    return s;
+  }
+
+  private lpar(command: string, sys: ManagedSystem, name: string | undefined): Partition {
+    if (!name) throw new ControlError(command, 'a partition name is required');
+    const p = sys.partitions.find((x) => x.name === name && !x.migrationTarget);
+    if (!p) throw new ControlError(command, `no partition ${name} on ${sys.name}`);
+    return p;
+  }
+
+  /** Runs one ctl command; the result is JSON-serialisable. */
+  async control(command: string, args: string[]): Promise<unknown> {
+    const [a, b, c] = args;
+    const flag = (name: string) => {
+      const i = args.indexOf(name);
+      return i >= 0 ? (args[i + 1] ?? '') : undefined;
+    };
+    try {
+      switch (command) {
+        case 'help':
+          return CTL_USAGE;
+        case 'dump':
+          return dumpWorld(this.world);
+        case 'stats': {
+          const out: Record<string, EndpointStats & { name: string; state: string; latencyMs: number }> = {};
+          for (const e of this.endpoints) {
+            out[e.address] = { name: e.name, state: e.state, latencyMs: e.latencyMs, ...e.stats, commands: { ...e.stats.commands } };
+            if (args.includes('--reset')) e.resetStats();
+          }
+          return out;
+        }
+        case 'lpar-crash': {
+          const sys = this.system(command, a);
+          const p = this.lpar(command, sys, b);
+          const state = flag('--state');
+          if (state !== undefined && state !== 'Error' && state !== 'Not Activated') throw new ControlError(command, '--state is Error or "Not Activated"');
+          const refcode = flag('--refcode');
+          this.world.crash(sys, p, { ...(state ? { state } : {}), ...(refcode !== undefined ? { refcode } : {}) });
+          return { lpar: p.name, state: p.state };
+        }
+        case 'lpar-hang': {
+          const sys = this.system(command, a);
+          const p = this.lpar(command, sys, b);
+          this.world.hang(sys, p);
+          return { lpar: p.name, state: p.state, hung: true };
+        }
+        case 'vios-down': {
+          const sys = this.system(command, a);
+          const v = this.lpar(command, sys, b);
+          const state = flag('--state');
+          if (state !== undefined && state !== 'Error' && state !== 'Not Activated') throw new ControlError(command, '--state is Error or "Not Activated"');
+          this.world.viosDown(sys, v, state === 'Error' ? 'Error' : 'Not Activated');
+          return { vios: v.name, state: v.state };
+        }
+        case 'vios-up': {
+          const sys = this.system(command, a);
+          const v = this.lpar(command, sys, b);
+          this.world.viosUp(sys, v);
+          return { vios: v.name, state: v.state };
+        }
+        case 'system-power-off': {
+          const sys = this.system(command, a);
+          const state = (flag('--state') ?? 'Power Off') as SysState;
+          if (!SYS_STATES.includes(state) || state === 'Operating' || state === 'Standby' || state === 'Initializing') {
+            throw new ControlError(command, `--state must be a down state: Power Off, No Connection, Error, Recovery, Incomplete`);
+          }
+          this.world.powerOff(sys, state);
+          return { system: sys.name, state: sys.state };
+        }
+        case 'system-power-on': {
+          const sys = this.system(command, a);
+          if (sys.state !== 'Power Off') {
+            // A system that lost its connection or failed comes back to Power Off first.
+            if (sys.state === 'Operating' || sys.state === 'Initializing' || sys.state === 'Standby') return { system: sys.name, state: sys.state };
+            sys.state = 'Power Off';
+          }
+          this.world.powerOn(sys);
+          return { system: sys.name, state: sys.state };
+        }
+        case 'hmc-down':
+          await this.endpoint(command, a).down();
+          return { endpoint: a, state: 'down' };
+        case 'hmc-up': {
+          const e = this.endpoint(command, a);
+          e.latencyMs = 0;
+          await e.up();
+          return { endpoint: a, state: e.state };
+        }
+        case 'hmc-hang':
+          this.endpoint(command, a).hang();
+          return { endpoint: a, state: 'hung' };
+        case 'hmc-slow': {
+          const e = this.endpoint(command, a);
+          if (b === undefined || !/^\d+$/.test(b)) throw new ControlError(command, 'MS, a number of milliseconds, is required');
+          e.latencyMs = Number(b);
+          return { endpoint: a, latencyMs: e.latencyMs };
+        }
+        case 'migrate': {
+          const sys = this.system(command, a);
+          const p = this.lpar(command, sys, b);
+          if (!c) throw new ControlError(command, 'a target managed system is required');
+          const done = this.world.startMigration(sys, p, c);
+          void done.then(() => undefined);
+          return { lpar: p.name, source: sys.name, target: c, state: p.state };
+        }
+        case 'lpm-fail': {
+          const sys = this.system(command, a);
+          const p = this.lpar(command, sys, b);
+          p.lpmFault = args.includes('--stuck') ? 'stuck' : 'rollback';
+          return { lpar: p.name, fault: p.lpmFault };
+        }
+        case 'speed': {
+          const n = Number(a);
+          if (!(n > 0)) throw new ControlError(command, 'N must be a positive number');
+          this.world.speed = n;
+          return { speed: n };
+        }
+        default:
+          throw new ControlError(command, `unknown command (known: ${CTL_USAGE.map((u) => u.split(' ')[0]).join(', ')})`);
+      }
+    } catch (e) {
+      if (e instanceof ControlError) throw e;
+      if (e instanceof HmcError) throw new ControlError(command, e.lines.join(' '));
+      throw new ControlError(command, (e as Error).message);
+    }
+  }
+}

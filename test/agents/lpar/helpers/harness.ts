@@ -1,0 +1,234 @@
+/**
+ * An LPAR agent test bench made of real parts: `hmcsim` as a process with
+ * redundant HMC endpoints over SSH, a throwaway HOME whose ~/.ssh/config
+ * names them (Host hmc6 → 127.0.0.1:PORT), known_hosts pinned to the
+ * simulator's --host-key, a client key authorised with --authorized-keys,
+ * the simulated AIX commands (drmgr, hasys, hagrp) first on PATH, and
+ * `vcsagent` processes for every entry point. Needs dist/ (npm test builds).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+export const VCSAGENT = join(ROOT, 'bin', 'vcsagent');
+export const HMCSIM = join(ROOT, 'bin', 'hmcsim');
+export const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
+
+export interface BenchOptions {
+  /** main.cf text (the seed sample when omitted). */
+  mainCf?: string;
+  /** HMC names, one simulated endpoint each (default hmc6, hmc7). */
+  hmcs?: string[];
+  speed?: number;
+  /** Extra lines for each Host block of ~/.ssh/config. */
+  sshExtra?: string[];
+}
+
+export interface AgentRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export const SEED_MAINCF = `include "types.cf"
+
+cluster cluster01 (
+)
+
+system aixnode55mp1 (
+    PhysicalServer = sys1
+)
+
+system aixnode56mp1 (
+    PhysicalServer = sys2
+)
+
+group LPAR_aixnode5556mp2 (
+    SystemList = { aixnode55mp1 = 0, aixnode56mp1 = 1 }
+    SysDownPolicy = { AutoDisableNoOffline }
+)
+
+LPAR aixnode5556mp2 (
+    LPARName = aixnode5556mp2
+    MCUser = { hscroot, hscroot }
+    MCName = { hmc6, hmc7 }
+    VIOSName @aixnode55mp1 = { aixnode55vio1, aixnode55vio2 }
+    VIOSName @aixnode56mp1 = { aixnode56vio1, aixnode56vio2 }
+    RestartLimit = 1
+    OnlineTimeout = 60
+    OfflineTimeout = 40
+    CleanTimeout = 30
+    MigrateTimeout = 120
+)
+`;
+
+export class Bench {
+  readonly dir: string;
+  readonly home: string;
+  readonly aixRoot: string;
+  readonly vcsLog: string;
+  readonly vcsConf: string;
+  readonly mainCfPath: string;
+  readonly control: string;
+  readonly hmcNames: string[];
+  ports: number[] = [];
+  private sim: ChildProcess | undefined;
+  private simErr = '';
+
+  constructor(private readonly opts: BenchOptions = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'lpar-bench-'));
+    this.home = join(this.dir, 'home');
+    this.aixRoot = join(this.dir, 'aix');
+    this.vcsLog = join(this.dir, 'vcslog');
+    this.vcsConf = join(this.dir, 'vcsconf');
+    this.control = join(this.dir, 'hmcsim.sock');
+    this.hmcNames = opts.hmcs ?? ['hmc6', 'hmc7'];
+    mkdirSync(join(this.home, '.ssh'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(this.vcsLog, 'log'), { recursive: true });
+    mkdirSync(join(this.vcsConf, 'conf', 'config'), { recursive: true });
+    mkdirSync(this.aixRoot, { recursive: true });
+    this.mainCfPath = join(this.vcsConf, 'conf', 'config', 'main.cf');
+    writeFileSync(this.mainCfPath, opts.mainCf ?? SEED_MAINCF);
+  }
+
+  /** Host key, client key, hmcsim with one endpoint per HMC name, ssh config and known_hosts. */
+  async start(): Promise<this> {
+    const keygen = (file: string) => {
+      const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+    };
+    const hostKey = join(this.dir, 'hostkey');
+    keygen(hostKey);
+    keygen(join(this.home, '.ssh', 'id_ed25519'));
+    const authorized = join(this.dir, 'authorized_keys');
+    writeFileSync(authorized, readFileSync(join(this.home, '.ssh', 'id_ed25519.pub')));
+    const args = [HMCSIM, '--from-maincf', this.mainCfPath, '--host-key', hostKey, '--authorized-keys', authorized, '--control', this.control, '--speed', String(this.opts.speed ?? 10)];
+    for (let i = 0; i < this.hmcNames.length; i++) args.push('--listen', '127.0.0.1:0');
+    this.sim = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.sim.stderr!.on('data', (d: Buffer) => {
+      this.simErr += d.toString();
+    });
+    const lines = createInterface({ input: this.sim.stdout! });
+    this.ports = await new Promise<number[]>((res, rej) => {
+      const ports: number[] = [];
+      const t = setTimeout(() => rej(new Error(`hmcsim did not start: ${this.simErr}`)), 20_000);
+      this.sim!.once('exit', (code) => rej(new Error(`hmcsim exited ${code}: ${this.simErr}`)));
+      lines.on('line', (line) => {
+        const m = /^listening 127\.0\.0\.1:(\d+)$/.exec(line);
+        if (m) ports.push(Number(m[1]));
+        if (ports.length === this.hmcNames.length) {
+          clearTimeout(t);
+          res(ports);
+        }
+      });
+    });
+    const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(this.home, '.ssh', 'known_hosts'), this.ports.map((p) => `[127.0.0.1]:${p} ${pub}\n`).join(''));
+    const blocks = this.hmcNames.map((n, i) =>
+      [`Host ${n}`, '  HostName 127.0.0.1', `  Port ${this.ports[i]}`, '  User hscroot', '  IdentityFile ~/.ssh/id_ed25519', '  StrictHostKeyChecking yes', '  ConnectTimeout 5', ...(this.opts.sshExtra ?? []).map((l) => `  ${l}`)].join('\n'),
+    );
+    writeFileSync(join(this.home, '.ssh', 'config'), `${blocks.join('\n\n')}\n`, { mode: 0o600 });
+    chmodSync(join(this.home, '.ssh', 'config'), 0o600);
+    return this;
+  }
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      PATH: `${AIX_BIN}:${process.env.PATH ?? ''}`,
+      HOME: this.home,
+      USER: 'root',
+      AIXSIM_ROOT: this.aixRoot,
+      VCS_LOG: this.vcsLog,
+      VCS_CONF: this.vcsConf,
+      VCS_HOME: join(this.dir, 'vcshome'),
+      ...extra,
+    };
+  }
+
+  /** `vcsagent LPAR EP RESOURCE --config main.cf --system SYSTEM [...]` */
+  agent(entryPoint: string, system: string, more: string[] = [], resource = 'aixnode5556mp2', env: Record<string, string> = {}): Promise<AgentRun> {
+    return this.run(process.execPath, [VCSAGENT, 'LPAR', entryPoint, resource, '--config', this.mainCfPath, '--system', system, ...more], env);
+  }
+
+  run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<AgentRun> {
+    const started = Date.now();
+    return new Promise((res) => {
+      const p = spawn(cmd, args, { env: this.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('close', (code) => res({ code, stdout, stderr, ms: Date.now() - started }));
+    });
+  }
+
+  /** `hmcsim ctl --control SOCKET ...`, parsed when it prints JSON. */
+  async ctl(...args: string[]): Promise<any> {
+    const r = await this.run(process.execPath, [HMCSIM, 'ctl', '--control', this.control, ...args]);
+    if (r.code !== 0) throw new Error(`hmcsim ctl ${args.join(' ')}: exit ${r.code}: ${r.stderr}${r.stdout}`);
+    try {
+      return JSON.parse(r.stdout);
+    } catch {
+      return r.stdout;
+    }
+  }
+
+  /** The world's partitions by managed system: { sys1: { name: state } }. */
+  async states(): Promise<Record<string, Record<string, string>>> {
+    const world = await this.ctl('dump');
+    const out: Record<string, Record<string, string>> = {};
+    for (const s of world.systems) {
+      out[s.name] = {};
+      for (const p of s.partitions ?? s.lpars ?? []) out[s.name]![p.name] = p.state;
+    }
+    return out;
+  }
+
+  async waitFor(what: () => Promise<boolean>, timeoutMs = 20_000, label = 'condition'): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (await what()) return;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** LPAR_A.log so far. */
+  log(): string {
+    const f = join(this.vcsLog, 'log', 'LPAR_A.log');
+    return existsSync(f) ? readFileSync(f, 'utf8') : '';
+  }
+
+  /** Commands the HMCs ran, summed over endpoints, by name. */
+  async commandCounts(): Promise<{ logins: number; commands: Record<string, number>; byEndpoint: Record<string, { logins: number; total: number }> }> {
+    const stats = await this.ctl('stats');
+    const commands: Record<string, number> = {};
+    const byEndpoint: Record<string, { logins: number; total: number }> = {};
+    let logins = 0;
+    for (const [addr, s] of Object.entries<any>(stats)) {
+      logins += s.logins ?? 0;
+      let total = 0;
+      for (const [c, n] of Object.entries<number>(s.commands ?? {})) {
+        commands[c] = (commands[c] ?? 0) + n;
+        total += n;
+      }
+      byEndpoint[s.name ?? addr] = { logins: s.logins ?? 0, total };
+    }
+    return { logins, commands, byEndpoint };
+  }
+
+  async stop(): Promise<void> {
+    if (this.sim && this.sim.exitCode === null) {
+      const exited = new Promise((r) => this.sim!.once('exit', r));
+      this.sim.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (this.sim.exitCode === null) this.sim.kill('SIGKILL');
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Every rule has a failing and a passing configuration under
+ * fixtures/rules/<CODE>/. In fail.cf, `// expect-next-line CODE` marks each
+ * line where that rule must report; it must report nowhere else. pass.cf must
+ * verify with no finding at all.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../../../framework/cf/verify/rules/index.js';
+import { verifyPath } from '../../../../framework/cf/verify/verify.js';
+
+const dir = fileURLToPath(new URL('./fixtures/rules/', import.meta.url));
+const codes = readdirSync(dir).sort();
+
+function expectedLines(file: string, code: string): number[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out: number[] = [];
+  lines.forEach((l, i) => {
+    const m = /\/\/ expect-next-line (.+)$/.exec(l);
+    if (m && m[1]!.split(/[\s,]+/).includes(code)) out.push(i + 2);
+  });
+  return out;
+}
+
+describe('rule fixtures', () => {
+  it('cover every rule', () => {
+    const missing = RULES.map((r) => r.code).filter((c) => !codes.includes(c));
+    expect(missing).toEqual([]);
+  });
+
+  for (const code of codes) {
+    describe(code, () => {
+      it('reports at each marked line of fail.cf, and nowhere else', () => {
+        const file = join(dir, code, 'fail.cf');
+        const want = expectedLines(file, code);
+        expect(want.length).toBeGreaterThan(0);
+        const got = [
+          ...new Set(verifyPath(file).findings.filter((f) => f.code === code && f.file === file).map((f) => f.line)),
+        ].sort((a, b) => a - b);
+        expect(got).toEqual(want);
+      });
+
+      it('finds nothing in pass.cf', () => {
+        const r = verifyPath(join(dir, code, 'pass.cf'));
+        expect(r.findings.map((f) => `${f.line}: ${f.code} ${f.message}`)).toEqual([]);
+      });
+    });
+  }
+});
+
+describe('README rule table', () => {
+  it('has one line per rule with its code, name and severity', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const missing = RULES.filter((r) => !readme.includes(`| \`${r.code}\` | \`${r.name}\` | ${r.severity} |`)).map((r) => r.code);
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every rule a unique code and name', () => {
+    expect(new Set(RULES.map((r) => r.code)).size).toBe(RULES.length);
+    expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
+  });
+});

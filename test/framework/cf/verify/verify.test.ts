@@ -1,0 +1,211 @@
+/**
+ * `vcscf verify` behaviour: many findings at their lines, parse errors that
+ * do not stop the rules, configuration directories and nested includes, the
+ * types-cf fallback, --rule, suppression, output formats (SARIF validated
+ * against the official 2.1.0 schema) and exit codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ajvDraft04 from 'ajv-draft-04';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../../../framework/cf/cli.js';
+import { formatText } from '../../../../framework/cf/verify/format/text.js';
+import { toSarif } from '../../../../framework/cf/verify/format/sarif.js';
+import { RULES } from '../../../../framework/cf/verify/rules/index.js';
+import { verifyPath } from '../../../../framework/cf/verify/verify.js';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const behaviour = (name: string) => join(fixtures, 'behaviour', name);
+const require = createRequire(import.meta.url);
+// The official schema is JSON Schema draft-04: ajv-draft-04 is Ajv for that draft (CommonJS: the class is .default).
+const Ajv04 = ajvDraft04.default;
+
+async function run(args: string[], stdin?: string) {
+  let out = '';
+  let err = '';
+  const code = await main(['verify', ...args], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    readStdin: () => stdin ?? '',
+  });
+  return { code, out, err };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'vcscf-verify-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('verify', () => {
+  it('reports many findings in one run, each at its line', () => {
+    const file = behaviour('many.cf');
+    const got = verifyPath(file).findings.map((f) => `${f.line}:${f.code}`);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        '11:VCF503', // sysB shares physical server ps1 (its PhysicalServer line)
+        '14:VCF501', // no SysDownPolicy
+        '18:VCF505', // no VIOSName
+        '20:VCF504', // one MCUser for two HMCs
+        '22:VCF603', // gateway outside the subnet
+        '22:VCF604', // ConfigureNetwork is not 1
+      ]),
+    );
+    // The suppressed undefined type on line 26 is not reported.
+    expect(got.filter((g) => g.startsWith('26:'))).toEqual([]);
+  });
+
+  it('still runs the rules on what parsed after a syntax error', () => {
+    const r = verifyPath(behaviour('syntax-and-more.cf'));
+    const codes = r.findings.map((f) => f.code);
+    expect(codes).toContain('VCF001');
+    expect(r.findings.find((f) => f.code === 'VCF001')!.line).toBe(15);
+    expect(r.findings.find((f) => f.code === 'VCF202')?.line).toBe(10); // sysZ
+    expect(r.findings.find((f) => f.code === 'VCF101')?.line).toBe(18); // Frobnicator
+  });
+
+  it('takes a configuration directory, resolving includes relative to the including file', () => {
+    const r = verifyPath(join(fixtures, 'nested', 'conf'));
+    expect(r.findings).toEqual([]);
+    expect(r.files.some((f) => f.endsWith(join('types', 'WidgetTypes.cf')))).toBe(true);
+  });
+
+  it('falls back to the shipped types-cf/types.cf for a missing include "types.cf"', () => {
+    const r = verifyPath(join(fixtures, 'nested', 'conf', 'main.cf'));
+    expect(r.files.some((f) => f.endsWith(join('types-cf', 'types.cf')))).toBe(true);
+  });
+
+  it('reads standard input for PATH -', async () => {
+    const text = readFileSync(behaviour('warning-only.cf'), 'utf8');
+    const { code, out } = await run(['-'], text);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^-:19:5: warning VCF505 /m);
+  });
+
+  it('loads --types files before the configuration', async () => {
+    const main = join(scratch, 'uses-gadget.cf');
+    writeFileSync(
+      main,
+      'include "types.cf"\n\ncluster c1 (\n    )\n\nsystem sysA (\n    )\n\ngroup G (\n    SystemList = { sysA = 0 }\n    )\n\n    Gadget g1 (\n        Path = "/x"\n        )\n',
+    );
+    expect((await run([main])).out).toMatch(/:13:5: error VCF101 /);
+    const gadget = join(fixtures, 'nested', 'conf', 'types', 'GadgetTypes.cf');
+    const r = await run([main, '--types', gadget]);
+    expect([r.code, r.out]).toEqual([0, '']);
+  });
+
+  it('treats a group cut out of a main.cf as a fragment that includes types.cf', () => {
+    const frag = join(scratch, 'fragment.cf');
+    writeFileSync(frag, 'group G (\n    SystemList = { n1 = 0, n2 = 1 }\n    )\n\n    NIC nic1 (\n        Device = en0\n        )\n');
+    expect(verifyPath(frag).findings).toEqual([]);
+  });
+});
+
+describe('--rule and suppression', () => {
+  it('turns a rule off, or changes its severity', async () => {
+    const file = behaviour('warning-only.cf');
+    expect((await run([file])).code).toBe(0);
+    const asError = await run([file, '--rule', 'VCF505=error']);
+    expect(asError.code).toBe(1);
+    expect(asError.out).toMatch(/:19:5: error VCF505 /);
+    const off = await run([file, '--rule', 'lpar-viosname=off']);
+    expect(off.out).toBe('');
+    expect(off.code).toBe(0);
+  });
+
+  it('rejects an unknown rule with exit 2', async () => {
+    const r = await run([behaviour('warning-only.cf'), '--rule', 'VCF999=off']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no verifier rule VCF999/);
+    expect((await run([behaviour('warning-only.cf'), '--rule', 'VCF505=loud'])).code).toBe(2);
+  });
+
+  it('honours vcscf-disable-next-line by code, by name, and for every rule', () => {
+    const base = readFileSync(behaviour('warning-only.cf'), 'utf8');
+    for (const comment of ['// vcscf-disable-next-line VCF505', '// vcscf-disable-next-line lpar-viosname', '// vcscf-disable-next-line']) {
+      const f = join(scratch, 'suppressed.cf');
+      writeFileSync(f, base.replace('    LPAR lpar1 (', `    ${comment}\n    LPAR lpar1 (`));
+      expect(verifyPath(f).findings).toEqual([]);
+    }
+    const other = join(scratch, 'other.cf');
+    writeFileSync(other, base.replace('    LPAR lpar1 (', '    // vcscf-disable-next-line VCF101\n    LPAR lpar1 ('));
+    expect(verifyPath(other).findings.map((f) => f.code)).toEqual(['VCF505']);
+  });
+});
+
+describe('output', () => {
+  it('text: FILE:LINE:COL: severity CODE message, one line per finding', () => {
+    const r = verifyPath(behaviour('many.cf'));
+    const lines = formatText(r, fixtures).trimEnd().split('\n');
+    expect(lines.length).toBe(r.findings.length);
+    for (const l of lines) expect(l).toMatch(/^behaviour\/many\.cf:\d+:\d+: (error|warning) VCF\d{3} \S/);
+  });
+
+  it('json: the findings with counts', async () => {
+    const { code, out } = await run([behaviour('many.cf'), '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out);
+    expect(doc.errors).toBeGreaterThan(0);
+    expect(doc.findings[0]).toMatchObject({ code: expect.stringMatching(/^VCF/), line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it('sarif: valid against the SARIF 2.1.0 schema, with rules and located results', async () => {
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv04({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    for (const file of [behaviour('many.cf'), behaviour('syntax-and-more.cf'), join(fixtures, 'nested', 'conf')]) {
+      const { out } = await run([file, '--format', 'sarif']);
+      const log = JSON.parse(out);
+      expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    }
+    // The validator does reject a malformed log.
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] })).toBe(false);
+    const log = toSarif(verifyPath(behaviour('many.cf')), fixtures);
+    const run0 = log.runs[0]!;
+    expect(run0.tool.driver.rules!.map((r) => r.id)).toEqual(RULES.map((r) => r.code));
+    const res = run0.results!.find((x) => x.ruleId === 'VCF504')!;
+    expect(res.level).toBe('error');
+    expect(res.locations![0]!.physicalLocation!.region).toEqual({ startLine: 20, startColumn: 9 });
+    expect(res.locations![0]!.physicalLocation!.artifactLocation).toMatchObject({ uri: 'behaviour/many.cf', uriBaseId: 'SRCROOT' });
+    expect(run0.tool.driver.rules![res.ruleIndex!]!.id).toBe('VCF504');
+  });
+
+  it('sarif: a clean configuration gives a valid log with no results', async () => {
+    const { code, out } = await run([join(fixtures, 'nested', 'conf'), '--format', 'sarif']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).runs[0].results).toEqual([]);
+  });
+});
+
+describe('exit codes', () => {
+  it('0 clean, 0 with warnings only, 1 with errors, 2 for usage or unreadable input', async () => {
+    expect((await run([join(fixtures, 'nested', 'conf')])).code).toBe(0);
+    expect((await run([behaviour('warning-only.cf')])).code).toBe(0);
+    expect((await run([behaviour('many.cf')])).code).toBe(1);
+    expect((await run([])).code).toBe(2);
+    expect((await run(['a.cf', 'b.cf'])).code).toBe(2);
+    expect((await run([behaviour('many.cf'), '--format', 'xml'])).code).toBe(2);
+    const missing = await run([join(scratch, 'no-such-dir')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('bin/vcscf verify (a real process)', () => {
+  const bin = fileURLToPath(new URL('../../../../bin/vcscf', import.meta.url));
+  const vcscf = (...args: string[]) => spawnSync(process.execPath, [bin, 'verify', ...args], { encoding: 'utf8' });
+
+  it('prints findings and exits 1 on errors, 0 when clean, 2 on unreadable input', () => {
+    const bad = vcscf(behaviour('many.cf'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/many\.cf:20:9: error VCF504 /);
+    expect(bad.stderr).toMatch(/\d+ errors?, \d+ warnings?/);
+    const clean = vcscf(join(fixtures, 'nested', 'conf'));
+    expect([clean.status, clean.stdout, clean.stderr]).toEqual([0, '', '']);
+    const missing = vcscf(join(scratch, 'absent.cf'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
