@@ -7,6 +7,7 @@
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
 import { blockMigration, unblockMigration } from './block-migration.js';
 import { profileExport } from './export.js';
+import { lparImf } from './imf/index.js';
 import { migrate } from './migrate.js';
 import { monitor } from './monitor.js';
 import { clean, offline } from './offline.js';
@@ -50,5 +51,8 @@ export default defineAgent<LparAttributes>({
     action: {
       'profile-export': (ctx) => withLpar(ctx, (l) => profileExport(l, ctx.args)),
     },
+
+    // IMF (agents/lpar/imf): batched HMC polling behind imf_getnotification.
+    ...lparImf,
   },
 });

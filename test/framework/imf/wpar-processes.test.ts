@@ -123,7 +123,7 @@ async function allRegistered(w: World, names: string[], ms = 20_000): Promise<vo
   throw new Error(`not registered: ${names.filter((n) => w.runner.resource(n)!.imfStatus.status !== 'registered').join(', ')}`);
 }
 
-describe('IMF over real entry point processes (WPAR)', () => {
+describe('IMF over real entry point processes (WPAR)', { timeout: 90_000 }, () => {
   it('sees a crash through the notification path, well before MonitorFreq polling would', async () => {
     world = setupWorld([
       { name: 'r1', wpar: 'w1', state: 'A' },
