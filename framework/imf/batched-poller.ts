@@ -106,17 +106,16 @@ export class BatchedPoller implements NotificationSource {
       const wait = this.regs.size > 0 ? Math.max(0, this.opts.intervalMs - (this.clock.now() - started)) : this.opts.intervalMs;
       if (this.closing.signal.aborted) break;
       await new Promise<void>((resolve) => {
-        const t = this.clock.setTimer(wait, done);
-        const onClose = () => done();
-        function done() {
+        const signal = this.closing.signal;
+        const done = () => {
           t.cancel();
-          resolve();
-        }
-        this.wake = () => {
+          signal.removeEventListener('abort', done);
           this.wake = undefined;
-          onClose();
+          resolve();
         };
-        this.closing.signal.addEventListener('abort', onClose, { once: true });
+        const t = this.clock.setTimer(wait, done);
+        this.wake = done;
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }

@@ -119,8 +119,12 @@ export class TypeImfService implements ImfService {
         this.host.emit({ kind: 'imf-daemon', type: this.type, action: 'gave-up', detail: `${this.failedStarts} starts without becoming ready: traditional monitoring` });
         return;
       }
-      const t = this.host.clock.setTimer(this.restartDelayMs, () => this.spawn());
-      this.host.stopSignal.addEventListener('abort', () => t.cancel(), { once: true });
+      const cancel = () => t.cancel();
+      const t = this.host.clock.setTimer(this.restartDelayMs, () => {
+        this.host.stopSignal.removeEventListener('abort', cancel);
+        this.spawn();
+      });
+      this.host.stopSignal.addEventListener('abort', cancel, { once: true });
     });
   }
 
