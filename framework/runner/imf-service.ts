@@ -7,7 +7,6 @@
  * adopted where it still matches the resource, and dropped otherwise.
  * imf_register runs as its own short process per (un)registration.
  */
-import { ENTRY_POINT_SPECS } from '../agent/entrypoints.js';
 import { parsePipeEvent, parseRegisterId } from '../imf/protocol.js';
 import type { Clock } from './clock.js';
 import type { EntryPointExecutor, LongLivedProcess } from './executor.js';
@@ -181,6 +180,3 @@ export class TypeImfService implements ImfService {
     await gone;
   }
 }
-
-/** imf_register's time limit: the spec says "like monitor". */
-export const IMF_REGISTER_TIMEOUT_ATTRIBUTE = ENTRY_POINT_SPECS.imf_register.timeoutAttribute;
