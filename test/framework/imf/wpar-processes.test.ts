@@ -6,7 +6,7 @@
  * imf_getnotification killed mid-run and the fallback; RegisterRetryLimit
  * exhausted.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -182,6 +182,37 @@ describe('IMF over real entry point processes (WPAR)', { timeout: 90_000 }, () =
     w.set('w1', 'D');
     await w.waitFor((e) => e.kind === 'imf-notification' && e.resource === 'r1');
     await w.waitFor((e) => e.kind === 'resource-state' && e.resource === 'r1' && e.to === 'faulted');
+  });
+
+  it('imf_getnotification exits by itself when its agent framework is gone (no orphan daemon)', async () => {
+    world = setupWorld([{ name: 'r1', wpar: 'w1', state: 'A' }]);
+    const w = world;
+    const ep = join(w.env.VCS_HOME!, 'bin', 'TestWpar', 'imf_getnotification');
+    // A stand-in framework: starts imf_getnotification with the pipe on fd 3, reports its pid, waits.
+    const script = `const { spawn } = require('node:child_process');
+      const c = spawn(${JSON.stringify(ep)}, ['TestWpar'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: { ...process.env, VCS_IMF_PIPE_FD: '3' } });
+      c.stdio[3].on('data', (d) => { if (String(d).includes('READY')) console.log(c.pid); });
+      setInterval(() => {}, 1000);`;
+    const fw = spawn(process.execPath, ['-e', script], { env: w.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((res) => fw.stdout!.once('data', (d) => res(Number(String(d).trim()))));
+    expect(pid).toBeGreaterThan(0);
+    const sock = join(w.env.VCS_IMF_DIR!, 'TestWpar.sock');
+    expect(existsSync(sock)).toBe(true);
+    fw.kill('SIGKILL');
+    const end = Date.now() + 10_000;
+    let alive = true;
+    while (alive && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+    // It went cleanly: the socket is gone, the registrations file stays for the next one.
+    expect(existsSync(sock)).toBe(false);
+    expect(readFileSync(join(w.env.VCS_LOG!, 'log', 'TestWpar_A.log'), 'utf8')).toMatch(/the agent framework went away/);
   });
 
   it('RegisterRetryLimit exhausted: the resource is polled instead', async () => {
