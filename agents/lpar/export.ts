@@ -10,7 +10,8 @@
  * 4. written to this system's ProfileFile atomically, the previous file kept
  *    as FILE.previous.
  */
-import { isAbsolute } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
 import { writeFileAtomic } from '../../framework/agent/files.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { parseAdapter } from './adapters.js';
@@ -69,6 +70,7 @@ export async function profileExport(l: Lpar, args: readonly string[]): Promise<s
   for (const v of new Set(skipped)) log.warn('VIOS %s is not Running: the mappings it holds for %s are not in the ProfileFile', v, l.name);
 
   const text = generateProfileFile({ partition: record, profile: prof, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
+  mkdirSync(dirname(l.profileFile), { recursive: true });
   const written = writeFileAtomic(l.profileFile, text, { mode: 0o644 });
   const msg = written
     ? `wrote ${l.profileFile}: partition ${l.name}, profile ${profile}, ${mappings.length} VIOS mapping(s), from ${l.system}${skipped.length ? ` (VIOS not Running: ${[...new Set(skipped)].join(', ')})` : ''}; the previous file, if any, is ${l.profileFile}.previous`

@@ -20,10 +20,16 @@ const DEVICE = /[A-Za-z0-9_.-]+/;
 /** HMC user names. */
 const USER = /[A-Za-z0-9_.-]+/;
 
-/** Spaces are fine inside a name, never around it (the HMC would not find it). */
+/**
+ * Spaces are fine inside a name, never around it (the HMC would not find it);
+ * a leading dash would read as an option to the HMC command.
+ */
 function spaced(value: string, what: string): string {
   if (value.trim() !== value) {
     throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what, value: JSON.stringify(value), reason: 'leading or trailing space' });
+  }
+  if (value.startsWith('-')) {
+    throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what, value: JSON.stringify(value), reason: 'starts with "-" (it would read as an option)' });
   }
   return value;
 }
@@ -41,11 +47,11 @@ export function systemName(value: unknown, what = 'managed system name'): string
 }
 
 export function deviceName(value: unknown, what = 'device name'): string {
-  return assertSafeName(value, { what, pattern: DEVICE, maxLength: 64 });
+  return spaced(assertSafeName(value, { what, pattern: DEVICE, maxLength: 64 }), what);
 }
 
 export function hmcUser(value: unknown, what = 'MCUser'): string {
-  return assertSafeName(value, { what, pattern: USER, maxLength: 32 });
+  return spaced(assertSafeName(value, { what, pattern: USER, maxLength: 32 }), what);
 }
 
 /** A virtual slot number as the HMC accepts it. */

@@ -108,6 +108,9 @@ class Checker {
     const subject = ENTRY_POINT_SPECS[ref.name].subject;
     const argv = [
       this.opts.self,
+      // VCS's entry points learn their system from $VCS_CONF/conf/sysname; the check runs them as on --system.
+      '--system',
+      this.r.system,
       ...this.a.modules.flatMap((m) => ['--module', m]),
       ...(this.a.typesFile ? ['--types', this.a.typesFile] : []),
       this.info.name,

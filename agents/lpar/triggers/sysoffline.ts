@@ -195,6 +195,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   const log = createAgentLogger(fd, { type: 'LPAR', resource: system ?? '', entryPoint: 'sysoffline', catalog: 50000, debugTags: new Set(), secrets: [], secretNames: [] });
+  // SSH connections do not hold the process open (framework/remote unrefs them); this does, until we are done.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     if (system === undefined || state === undefined) {
       log.error('usage: sysoffline SYSTEM SYSTEMSTATE (as VCS runs the trigger)');
@@ -223,6 +225,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } finally {
     const { closeAllConnections } = await import('../../../framework/remote/remote.js');
     await closeAllConnections();
+    clearInterval(keepAlive);
     closeLog(fd);
   }
 }

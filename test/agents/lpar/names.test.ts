@@ -11,10 +11,11 @@ describe('names', () => {
   });
 
   it('refuse hostile values with a message naming the attribute', () => {
-    const hostile = ['x;rmsyscfg -r lpar', '$(reboot)', '`id`', "a'b", 'a"b', 'a\nb', 'a,b', 'a=b', ' lead', 'trail ', '', 'x'.repeat(48), 'a|b', 'a&b', 'a>b'];
+    const hostile = ['x;rmsyscfg -r lpar', '$(reboot)', '`id`', "a'b", 'a"b', 'a\nb', 'a,b', 'a=b', ' lead', 'trail ', '', 'x'.repeat(48), 'a|b', 'a&b', 'a>b', '-n victim', '-x'];
     for (const v of hostile) expect(() => partitionName(v), JSON.stringify(v)).toThrow(/refusing unsafe LPARName/);
     expect(() => partitionName('a*b')).toThrow(/character "\*" is not allowed/);
     expect(() => deviceName('hdisk 7')).toThrow(/device name/);
+    expect(() => deviceName('-rmlv')).toThrow(/would read as an option/);
     expect(() => slotNumber('4;x', 'slot_num')).toThrow(/not a slot number/);
   });
 });

@@ -61,11 +61,16 @@ LPAR aixnode5556mp2 (
     VIOSName @aixnode56mp1 = { aixnode56vio1, aixnode56vio2 }
     RestartLimit = 1
     OnlineTimeout = 60
-    OfflineTimeout = 40
+    OfflineTimeout = 20
     CleanTimeout = 30
     MigrateTimeout = 120
 )
 `;
+
+/** The seed resource's ArgList as VCS flattens it for a system (V50 name-count-values). */
+export function seedArgList(vios: string[], profileFile = '', removeOnOffline = 0): string[] {
+  return ['LPARName', '1', 'aixnode5556mp2', 'MCUser', '2', 'hscroot', 'hscroot', 'MCName', '2', 'hmc6', 'hmc7', 'VIOSName', String(vios.length), ...vios, 'ProfileFile', '1', profileFile, 'RemoveProfileOnOffline', '1', String(removeOnOffline), 'DROpts', '0'];
+}
 
 export class Bench {
   readonly dir: string;
@@ -150,9 +155,24 @@ export class Bench {
     };
   }
 
-  /** `vcsagent LPAR EP RESOURCE --config main.cf --system SYSTEM [...]` */
-  agent(entryPoint: string, system: string, more: string[] = [], resource = 'aixnode5556mp2', env: Record<string, string> = {}): Promise<AgentRun> {
-    return this.run(process.execPath, [VCSAGENT, 'LPAR', entryPoint, resource, '--config', this.mainCfPath, '--system', system, ...more], env);
+  /**
+   * `vcsagent LPAR EP RESOURCE [LEADING...] --config main.cf --system SYSTEM [--target T] [-- ACTION ARGS]`
+   * (leading: the clean reason, ...).
+   */
+  agent(entryPoint: string, system: string, leading: string[] = [], o: { resource?: string; env?: Record<string, string>; target?: string; actionArgs?: string[]; config?: string } = {}): Promise<AgentRun> {
+    const args = [VCSAGENT, 'LPAR', entryPoint, o.resource ?? 'aixnode5556mp2', ...leading, '--config', o.config ?? this.mainCfPath, '--system', system];
+    if (o.target !== undefined) args.push('--target', o.target);
+    if (o.actionArgs !== undefined) args.push('--', ...o.actionArgs);
+    return this.run(process.execPath, args, o.env ?? {});
+  }
+
+  /**
+   * The VCS calling convention, no configuration: `vcsagent --system SYSTEM LPAR EP RESOURCE
+   * [LEADING...] ArgList...` (the system as $VCS_CONF/conf/sysname would give it; attributes
+   * the agent needs from VCS come from `hasys`, the simulated one on PATH).
+   */
+  vcs(entryPoint: string, system: string, leading: string[], argList: string[], resource = 'aixnode5556mp2'): Promise<AgentRun> {
+    return this.run(process.execPath, [VCSAGENT, '--system', system, 'LPAR', entryPoint, resource, ...leading, ...argList]);
   }
 
   run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<AgentRun> {
@@ -196,6 +216,14 @@ export class Bench {
       if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Writes a file under the bench directory (another main.cf, a ProfileFile...) and returns its path. */
+  file(name: string, text: string): string {
+    const p = join(this.dir, name);
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, text);
+    return p;
   }
 
   /** LPAR_A.log so far. */

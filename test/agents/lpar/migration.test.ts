@@ -1,0 +1,119 @@
+/**
+ * Live partition mobility: through VCS (the migrate entry point, with the
+ * seed's profile handling done by the agent), failed and timed-out
+ * migrations (the partition keeps running where it was), and a migration
+ * started outside VCS (intentional offline on the source, online on the target).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bench, SEED_MAINCF } from './helpers/harness.js';
+
+const A = 'aixnode55mp1';
+const B = 'aixnode56mp1';
+const L = 'aixnode5556mp2';
+
+let bench: Bench;
+beforeAll(async () => {
+  bench = await new Bench().start();
+});
+afterAll(() => bench?.stop());
+
+const where = async () => {
+  const s = await bench.states();
+  return { sys1: s.sys1![L], sys2: s.sys2![L], parked1: s.sys1![`${L}_vcsmig`], parked2: s.sys2![`${L}_vcsmig`] };
+};
+const rmcActive = (sys: string) => async () => {
+  const world = await bench.ctl('dump');
+  const p = world.systems.find((s: any) => s.name === sys).partitions.find((x: any) => x.name === L);
+  return p?.state === 'Running' && p.rmcState === 'active';
+};
+
+/** An administrator's command on the HMC, with OpenSSH as they would type it. */
+const adminSsh = (command: string) =>
+  bench.run('ssh', [
+    '-F', join(bench.home, '.ssh/config'),
+    // OpenSSH expands ~ from the password database, not $HOME: name the bench's files.
+    '-i', join(bench.home, '.ssh/id_ed25519'),
+    '-o', `UserKnownHostsFile=${join(bench.home, '.ssh/known_hosts')}`,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'BatchMode=yes',
+    'hmc6',
+    command,
+  ]);
+
+describe('live migration', () => {
+  it('hagrp -migrate: validates, migrates, parks and restores definitions as the seed describes', async () => {
+    expect((await bench.agent('online', A)).code).toBe(0);
+    await bench.waitFor(rmcActive('sys1'), 20_000, 'RMC active on sys1');
+    const r = await bench.agent('migrate', A, [], { target: B });
+    expect(r.code).toBe(0);
+    expect(await where()).toEqual({ sys1: 'Not Activated', sys2: 'Running', parked1: undefined, parked2: undefined });
+    const log = bench.log();
+    expect(log).toMatch(/backed up the definition of aixnode5556mp2 on sys1 to .*aixnode5556mp2@sys1\.premigrate\.cfg/);
+    expect(log).toMatch(/renaming aixnode5556mp2 on sys2 to aixnode5556mp2_vcsmig for the migration/);
+    expect(log).toMatch(/validating the migration of aixnode5556mp2 from sys1 to sys2 \(migrlpar -o v\)/);
+    expect(log).toMatch(/migrating aixnode5556mp2 from sys1 to sys2 \(migrlpar -o m\)/);
+    expect(log).toMatch(/restored the definition of aixnode5556mp2 on sys1 \(Not Activated\) for a later failback/);
+    expect((await bench.agent('monitor', B)).code).toBe(110);
+    expect((await bench.agent('monitor', A)).code).toBe(100);
+  });
+
+  it('a failed migration leaves the partition running where it was, the destination as it was', async () => {
+    await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
+    await bench.ctl('lpm-fail', 'sys2', L);
+    const r = await bench.agent('migrate', B, [], { target: A });
+    expect(r.code).toBe(0); // a migrate failure asks for no wait; VCS's monitor finds it still on the source
+    expect(await where()).toEqual({ sys1: 'Not Activated', sys2: 'Running', parked1: undefined, parked2: undefined });
+    expect(bench.log()).toMatch(/migration of aixnode5556mp2 to sys1 failed on HMC hmc6: HSCLA23A/);
+    expect(bench.log()).toMatch(/renamed aixnode5556mp2_vcsmig on sys1 back to aixnode5556mp2/);
+    expect((await bench.agent('monitor', B)).code).toBe(110);
+  });
+
+  it('a migration stuck in failure is recovered (migrlpar -o r)', async () => {
+    await bench.ctl('lpm-fail', 'sys2', L, '--stuck');
+    expect((await bench.agent('migrate', B, [], { target: A })).code).toBe(0);
+    expect(bench.log()).toMatch(/recovered aixnode5556mp2 on sys2 \(migrlpar -o r\)/);
+    expect(await where()).toEqual({ sys1: 'Not Activated', sys2: 'Running', parked1: undefined, parked2: undefined });
+    expect((await bench.agent('monitor', B)).code).toBe(110);
+  });
+
+  it('a migration that outlasts MigrateTimeout is stopped; the partition stays on its source', async () => {
+    const cfg = bench.file('slow.cf', SEED_MAINCF.replace('MigrateTimeout = 120', 'MigrateTimeout = 25'));
+    await bench.ctl('speed', '0.2');
+    try {
+      const r = await bench.agent('migrate', B, [], { target: A, config: cfg });
+      expect(r.code).toBe(0);
+      expect(r.ms).toBeLessThan(30_000);
+      expect(bench.log()).toMatch(/migration of aixnode5556mp2 did not finish within MigrateTimeout/);
+      expect(bench.log()).toMatch(/stopped the migration of aixnode5556mp2 \(migrlpar -o s\)/);
+    } finally {
+      await bench.ctl('speed', '10');
+    }
+    expect(await where()).toEqual({ sys1: 'Not Activated', sys2: 'Running', parked1: undefined, parked2: undefined });
+  }, 60_000);
+
+  it('a migration outside VCS: online on its source while it moves, then intentional offline there and online on the target', async () => {
+    // The administrator moves the target's own definition out of the way (seed, step 2).
+    const ren = await adminSsh(`chsyscfg -r lpar -m sys1 -i "name=${L},new_name=${L}_admin"`);
+    expect(ren.stderr).toBe('');
+    expect(ren.code).toBe(0);
+    await bench.ctl('speed', '1');
+    try {
+      await bench.ctl('migrate', 'sys2', L, 'sys1');
+      expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
+      expect((await bench.agent('monitor', B)).code).toBe(110);
+      expect((await bench.agent('monitor', A)).code).toBe(100);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration\): online here/);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(destination of the migration\): offline here/);
+      await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', 30_000, 'migration done');
+    } finally {
+      await bench.ctl('speed', '10');
+    }
+    expect((await bench.agent('monitor', B)).code).toBe(200);
+    expect(bench.log()).toMatch(/aixnode5556mp2 is not on sys2: it is Running on sys1 \(migrated outside VCS\?\); intentionally offline here/);
+    expect((await bench.agent('monitor', A)).code).toBe(110);
+    // Clean on the old source has nothing to stop and succeeds, so VCS may proceed.
+    expect((await bench.agent('clean', B, ['4'])).code).toBe(0);
+    expect((await bench.states()).sys1![L]).toBe('Running');
+  }, 60_000);
+});
