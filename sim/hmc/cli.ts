@@ -144,10 +144,6 @@ async function serve(argv: string[]): Promise<void> {
       throw e;
     }
   }
-  const fingerprint = createHash('sha256').update(Buffer.from(hostKey.publicKey.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '');
-  for (const e of sim.endpoints) process.stderr.write(`hmcsim: HMC ${e.name} on ${e.address}, host key ${hostKey.publicKey.split(' ')[0]} SHA256:${fingerprint}\n`);
-  for (const e of sim.endpoints) process.stdout.write(`listening ${e.address}\n`);
-
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -160,6 +156,11 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', stop);
   // A client can never take the simulator down: report the bug and keep serving.
   process.on('uncaughtException', (e) => process.stderr.write(`hmcsim: internal error: ${e.stack ?? e}\n`));
+
+  // Announced only once the signal handlers are in place: whoever reads the lines may stop us at once.
+  const fingerprint = createHash('sha256').update(Buffer.from(hostKey.publicKey.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '');
+  for (const e of sim.endpoints) process.stderr.write(`hmcsim: HMC ${e.name} on ${e.address}, host key ${hostKey.publicKey.split(' ')[0]} SHA256:${fingerprint}\n`);
+  for (const e of sim.endpoints) process.stdout.write(`listening ${e.address}\n`);
 }
 
 async function ctl(argv: string[]): Promise<number> {

@@ -9,6 +9,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, Session } from 'ssh2';
 import { runExec, ShellSession, type SessionInfo } from './session.js';
+import { serveSftp } from './sftp.js';
 import type { World } from './world.js';
 
 const { Server: SshServer, utils } = ssh2;
@@ -74,8 +75,9 @@ export class Endpoint {
     this.ssh = new SshServer({ hostKeys: [opts.hostKey], ident: 'OpenSSH_8.0' }, (client, info) => this.onClient(client, info.ip, info.port));
   }
 
+  /** `HOST:PORT`, with an IPv6 host in brackets as --listen takes it. */
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return this.host.includes(':') ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
   }
 
   listen(): Promise<void> {
@@ -111,6 +113,18 @@ export class Endpoint {
   }
 
   private startSsh(socket: Socket): void {
+    // The replies to one incoming batch of packets leave in one write: an exec request
+    // answers with data, exit status, EOF and close, which would otherwise be four syscalls.
+    let corked = false;
+    socket.on('data', () => {
+      if (corked) return;
+      corked = true;
+      socket.cork();
+      setImmediate(() => {
+        corked = false;
+        socket.uncork();
+      });
+    });
     const key = `${socket.remoteAddress}|${socket.remotePort}`;
     const grace = setTimeout(() => socket.destroy(), LOGIN_GRACE_MS);
     grace.unref();
@@ -199,7 +213,7 @@ export class Endpoint {
     session.on('signal', (accept) => accept?.());
     session.on('auth-agent', (_accept, reject) => reject?.());
     session.on('x11', (_accept, reject) => reject?.());
-    session.on('sftp', (_accept, reject) => reject?.());
+    session.on('sftp', (accept) => serveSftp(accept(), this.world, user));
     session.on('subsystem', (_accept, reject) => reject?.());
     session.on('exec', (accept, _reject, req) => {
       const channel = accept();

@@ -28,7 +28,11 @@ function quoteCsv(text: string): string {
 /** One `attr=value` pair of a default (no -F) listing. */
 export function formatPair(name: string, v: AttrValue): string {
   const pair = `${name}=${renderValue(v)}`;
-  return /[,"]/.test(pair) ? quoteCsv(pair) : pair;
+  return needsQuotes(pair, ',') ? quoteCsv(pair) : pair;
+}
+
+function needsQuotes(text: string, delimiter: string): boolean {
+  return text.includes(',') || text.includes('"') || text.includes(delimiter);
 }
 
 export function formatRecord(pairs: Iterable<readonly [string, AttrValue]>): string {
@@ -39,12 +43,13 @@ export function formatRecord(pairs: Iterable<readonly [string, AttrValue]>): str
 
 /** One line of `-F` output. */
 export function formatFields(values: AttrValue[], delimiter: string): string {
-  return values
-    .map((v) => {
-      const text = renderValue(v);
-      return text.includes(delimiter) || /[,"]/.test(text) ? quoteCsv(text) : text;
-    })
-    .join(delimiter);
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const text = renderValue(values[i]!);
+    if (i > 0) line += delimiter;
+    line += needsQuotes(text, delimiter) ? quoteCsv(text) : text;
+  }
+  return line;
 }
 
 export interface FieldSpec {

@@ -22,7 +22,9 @@ import { assocOf, attributeValue, listOf, scalarOf } from '../../framework/cf/va
 import { formatScsi } from './adapters.js';
 import type { AttrValue, ManagedSystem, Partition, User } from './model.js';
 import { buildProfile, ioFromProfile } from './profiles.js';
-import { macFor, mapDisk, newPartition, syncViosDevices, World } from './world.js';
+import { macFor, newPartition } from './partitions.js';
+import { mapDisk, syncViosDevices } from './vios/devices.js';
+import { World } from './world.js';
 import { WorldError } from './worldfile.js';
 
 export interface MainCfWorld {

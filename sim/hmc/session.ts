@@ -97,6 +97,13 @@ export class ShellSession {
     if (!this.closed && text) this.channel.write(this.interactive ? onlcr(text) : text);
   }
 
+  /** Without a pty, standard error is its own stream; on a pty it shares the terminal. */
+  private writeErr(text: string): void {
+    if (this.closed || !text) return;
+    if (this.interactive) this.write(text);
+    else this.channel.stderr.write(text);
+  }
+
   private receive(text: string): void {
     // Bound what a client can make us buffer: the rest of an overlong line is dropped.
     if (this.pending.length + text.length > 2 * MAX_SCRIPT) text = text.slice(0, Math.max(0, 2 * MAX_SCRIPT - this.pending.length));
@@ -114,7 +121,8 @@ export class ShellSession {
         this.busy = true;
         void this.sh.run(text).then((r) => {
           this.busy = false;
-          this.write(r.stdout + r.stderr);
+          this.write(r.stdout);
+          this.writeErr(r.stderr);
           this.finish(r.status, '');
         });
         return;
@@ -125,6 +133,17 @@ export class ShellSession {
 
   private consume(): void {
     while (!this.busy && !this.closed && this.pending.length) {
+      // Plain text up to the next control character is taken (and echoed) in one piece.
+      const plain = /^[^\u0000-\u0008\u000a-\u001f\u007f]+/.exec(this.pending);
+      if (plain) {
+        const room = Math.max(0, MAX_SCRIPT - this.line.length - this.continued.length);
+        const text = plain[0].slice(0, room);
+        if (text.length < plain[0].length) this.overflow = true;
+        this.line += text;
+        if (this.interactive && text) this.channel.write(text);
+        this.pending = this.pending.slice(plain[0].length);
+        continue;
+      }
       const c = this.pending[0]!;
       // Escape sequences (arrow keys and the like) are ignored: no history or cursor motion here.
       if (c === '\u001b') {
@@ -156,14 +175,8 @@ export class ShellSession {
       } else if (c === '\u0015') {
         if (this.interactive) this.channel.write('\b \b'.repeat(this.line.length));
         this.line = '';
-      } else if (c < ' ' && c !== '\t') {
-        // other control characters do nothing
-      } else if (this.line.length + this.continued.length >= MAX_SCRIPT) {
-        this.overflow = true;
-      } else {
-        this.line += c;
-        if (this.interactive) this.channel.write(c);
       }
+      // other control characters do nothing
     }
   }
 
@@ -173,7 +186,7 @@ export class ShellSession {
     if (this.overflow) {
       this.overflow = false;
       this.continued = '';
-      this.write(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
+      this.writeErr(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
       if (this.interactive) this.write(this.prompt);
       return;
     }
@@ -193,7 +206,7 @@ export class ShellSession {
         this.busy = false;
         this.status = r.status;
         this.write(r.stdout);
-        this.write(r.stderr);
+        this.writeErr(r.stderr);
         if (r.exit !== undefined) {
           this.finish(r.exit, this.interactive ? 'logout\n' : '');
           return;

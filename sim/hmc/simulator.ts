@@ -132,13 +132,13 @@ export class Simulator {
           const state = flag('--state');
           if (state !== undefined && state !== 'Error' && state !== 'Not Activated') throw new ControlError(command, '--state is Error or "Not Activated"');
           const refcode = flag('--refcode');
-          this.world.crash(sys, p, { ...(state ? { state } : {}), ...(refcode !== undefined ? { refcode } : {}) });
+          this.world.crash(p, { ...(state ? { state } : {}), ...(refcode !== undefined ? { refcode } : {}) });
           return { lpar: p.name, state: p.state };
         }
         case 'lpar-hang': {
           const sys = this.system(command, a);
           const p = this.lpar(command, sys, b);
-          this.world.hang(sys, p);
+          this.world.hang(p);
           return { lpar: p.name, state: p.state, hung: true };
         }
         case 'vios-down': {
@@ -146,7 +146,7 @@ export class Simulator {
           const v = this.lpar(command, sys, b);
           const state = flag('--state');
           if (state !== undefined && state !== 'Error' && state !== 'Not Activated') throw new ControlError(command, '--state is Error or "Not Activated"');
-          this.world.viosDown(sys, v, state === 'Error' ? 'Error' : 'Not Activated');
+          this.world.viosDown(v, state === 'Error' ? 'Error' : 'Not Activated');
           return { vios: v.name, state: v.state };
         }
         case 'vios-up': {
@@ -196,7 +196,7 @@ export class Simulator {
           const sys = this.system(command, a);
           const p = this.lpar(command, sys, b);
           if (!c) throw new ControlError(command, 'a target managed system is required');
-          const done = this.world.startMigration(sys, p, c);
+          const done = this.world.lpm.start(sys, p, c);
           void done.then(() => undefined);
           return { lpar: p.name, source: sys.name, target: c, state: p.state };
         }

@@ -1,35 +1,31 @@
 /**
  * The PowerVM world behind the simulated HMCs: managed systems and their
  * partitions, the partition state machine with simulated durations (divided
- * by `speed`), VIOS devices and mappings, live partition mobility, and the
- * faults the control socket injects.
+ * by `speed`), VIOS adapters, resources, and the faults the control socket
+ * injects. Live partition mobility is in lpm.ts (`world.lpm`).
  *
  * Operations either apply at once or throw HmcError with the HMC's lines;
  * state changes that take time are scheduled with timers (chsysstate returns
  * once the change is submitted, as a real HMC does).
  */
-import { createHash } from 'node:crypto';
-import { emptyIo, formatEth, formatFc, formatScsi, formatSerial, usedSlots } from './adapters.js';
-import { fail, HmcError, msg } from './hscl.js';
+import { usedSlots } from './adapters.js';
+import { fail, msg } from './hscl.js';
+import { Mobility } from './lpm.js';
 import {
   ACTIVE_STATES,
   DEFAULT_TIMINGS,
-  LPAR_SETTABLE_DEFAULTS,
-  type Disk,
-  type FcAdapter,
   type LparState,
   type ManagedSystem,
-  type Migration,
   type Partition,
   type Profile,
-  type ScsiAdapter,
   type SysState,
   type Timings,
   type User,
-  type ViosOs,
   type VirtualIo,
 } from './model.js';
+import { macFor } from './partitions.js';
 import { ioFromProfile } from './profiles.js';
+import { syncViosDevices } from './vios/devices.js';
 
 export interface WorldInit {
   systems: ManagedSystem[];
@@ -55,6 +51,8 @@ export class World {
   /** Cross-HMC SSH trust set up with `mkauthkeys -g` (key: `ip user`). */
   readonly remoteAuth = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Live partition mobility on this world. */
+  readonly lpm: Mobility = new Mobility(this);
   /** Files users copied to their HMC home directory (scp), read by `-f FILE`. */
   private readonly files = new Map<string, Map<string, string>>();
 
@@ -80,7 +78,7 @@ export class World {
   }
 
   /** Runs `fn` after `seconds` of simulated time. */
-  private after(seconds: number, fn: () => void): NodeJS.Timeout {
+  after(seconds: number, fn: () => void): NodeJS.Timeout {
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();
@@ -90,7 +88,7 @@ export class World {
     return t;
   }
 
-  private cancel(t: NodeJS.Timeout | null): void {
+  cancel(t: NodeJS.Timeout | null): void {
     if (!t) return;
     clearTimeout(t);
     this.timers.delete(t);
@@ -104,9 +102,14 @@ export class World {
   }
 
   writeUserFile(user: string, path: string, content: string): void {
+    this.userFiles(user).set(homeRelative(user, path), content);
+  }
+
+  /** The user's home directory: file name → content (flat, as HMC users see it). */
+  userFiles(user: string): Map<string, string> {
     let home = this.files.get(user);
     if (!home) this.files.set(user, (home = new Map()));
-    home.set(homeRelative(user, path), content);
+    return home;
   }
 
   /* ---------------------------------------------------------------- lookup */
@@ -147,7 +150,7 @@ export class World {
     if (sys.state !== 'Operating' && sys.state !== 'Standby') fail(msg.sysWrongState(sys.name, sys.state));
   }
 
-  private requireNotMigrating(p: Partition, op: string): void {
+  requireNotMigrating(p: Partition, op: string): void {
     if (p.migration || p.migrationTarget) fail(msg.wrongState(p.name, p.state, op));
   }
 
@@ -288,7 +291,7 @@ export class World {
   }
 
   /** Fault: the partition crashes into Error (with a reference code) or straight to Not Activated. */
-  crash(sys: ManagedSystem, p: Partition, opts: CrashOptions = {}): void {
+  crash(p: Partition, opts: CrashOptions = {}): void {
     if (!ACTIVE_STATES.has(p.state) || p.migrationTarget) throw new Error(`${p.name} is ${p.state}, not active`);
     this.cancel(p.timer);
     p.timer = null;
@@ -302,7 +305,7 @@ export class World {
   }
 
   /** Fault: the OS stops responding; RMC drops after the RMC timeout. */
-  hang(sys: ManagedSystem, p: Partition): void {
+  hang(p: Partition): void {
     if (p.state !== 'Running' && p.state !== 'Shutting Down') throw new Error(`${p.name} is ${p.state}, not running`);
     p.hung = true;
     if (p.state === 'Shutting Down' && p.timer) {
@@ -313,14 +316,13 @@ export class World {
     this.after(this.timings.rmcLoss, () => {
       if (p.hung) p.rmcState = 'inactive';
     });
-    void sys;
   }
 
-  viosDown(sys: ManagedSystem, vios: Partition, state: 'Not Activated' | 'Error' = 'Not Activated'): void {
+  viosDown(vios: Partition, state: 'Not Activated' | 'Error' = 'Not Activated'): void {
     if (vios.env !== 'vioserver') throw new Error(`${vios.name} is not a Virtual I/O Server`);
     if (state === 'Error') {
       if (!ACTIVE_STATES.has(vios.state)) throw new Error(`${vios.name} is ${vios.state}, not active`);
-      this.crash(sys, vios, { state: 'Error' });
+      this.crash(vios, { state: 'Error' });
     } else if (vios.state !== 'Not Activated') {
       this.toNotActivated(vios);
     }
@@ -340,7 +342,7 @@ export class World {
     for (const other of this.systems) {
       for (const p of [...other.partitions]) {
         const m = p.migration;
-        if (m && (m.source === sys.name || m.target === sys.name)) this.abortMigration(other, p, m, [msg.lpmFailed(p.name)]);
+        if (m && (m.source === sys.name || m.target === sys.name)) this.lpm.abort(other, p, m, [msg.lpmFailed(p.name)]);
       }
     }
     for (const p of [...sys.partitions]) {
@@ -384,10 +386,6 @@ export class World {
 
   /* --------------------------------------------------------- partitions */
 
-  newPartition(init: { name: string; id: number; env: Partition['env'] }): Partition {
-    return newPartition(init);
-  }
-
   /** Removes a Not Activated partition; with `vioscfg`, also its VIOS server adapters and mappings. */
   removePartition(sys: ManagedSystem, p: Partition, vioscfg: boolean): void {
     this.requireNotMigrating(p, 'delete');
@@ -398,7 +396,7 @@ export class World {
   }
 
   /** Every VIOS server adapter (current and in profiles) that serves partition `client`. */
-  private removeServerAdaptersFor(sys: ManagedSystem, client: Partition): void {
+  removeServerAdaptersFor(sys: ManagedSystem, client: Partition): void {
     for (const vios of sys.partitions.filter((v) => v.vios)) {
       const serves = (a: { type: string; remoteId: number | null; remoteName: string }) =>
         a.type === 'server' && (a.remoteId === client.id || (a.remoteId === null && a.remoteName === client.name));
@@ -455,318 +453,17 @@ export class World {
     if (p.vios) syncViosDevices(p);
   }
 
-  /* --------------------------------------------------------- migration */
-
-  /** Client adapters of a partition and the VIOS (on the same system) serving each. */
-  private servingVios(sys: ManagedSystem, p: Partition): Array<{ adapter: ScsiAdapter | FcAdapter; kind: 'scsi' | 'fc'; vios: Partition | undefined }> {
-    const find = (a: { remoteId: number | null; remoteName: string }) =>
-      sys.partitions.find((v) => v.vios && !v.migrationTarget && (a.remoteId !== null ? v.id === a.remoteId : v.name === a.remoteName));
-    return [
-      ...p.current.scsi.filter((a) => a.type === 'client').map((a) => ({ adapter: a, kind: 'scsi' as const, vios: find(a) })),
-      ...p.current.fc.filter((a) => a.type === 'client').map((a) => ({ adapter: a, kind: 'fc' as const, vios: find(a) })),
-    ];
-  }
-
-  /** Disks a VIOS maps to the client adapter in `clientSlot` of partition `p`. */
-  private mappedDisks(vios: Partition, p: Partition, clientSlot: number): Disk[] {
-    const os = vios.vios!;
-    const server = vios.current.scsi.find(
-      (a) => a.type === 'server' && (a.remoteSlot === clientSlot || a.remoteSlot === null) && (a.remoteId === p.id || (a.remoteId === null && (a.remoteName === p.name || a.remoteName === ''))),
-    );
-    if (!server) return [];
-    return os.vtds.filter((v) => v.slot === server.slot).flatMap((v) => os.disks.filter((d) => d.name === v.backing));
-  }
-
-  private runningVios(sys: ManagedSystem): Partition[] {
-    return sys.partitions.filter((v) => v.vios && v.state === 'Running' && v.rmcState === 'active');
-  }
-
-  /** `migrlpar -o v`: every problem as an HSCL line (empty when the migration can go ahead). */
-  validateMigration(src: ManagedSystem, p: Partition, target: string): string[] {
-    const errors: string[] = [];
-    const tgt = this.findSystem(target);
-    if (!tgt) return [msg.sysNotFound(target)];
-    if (tgt === src) return [msg.lpmSameSystem()];
-    for (const s of [src, tgt]) if (s.state !== 'Operating') errors.push(msg.sysWrongState(s.name, s.state));
-    if (p.env === 'vioserver') errors.push(msg.lpmVios(p.name));
-    if (p.migration) errors.push(msg.lpmBusy(p.name));
-    else if (p.state !== 'Running' && p.state !== 'Not Activated') errors.push(msg.lpmState(p.name, p.state));
-    if (p.attrs.get('migration_disabled') === '1') errors.push(msg.lpmMgmtDisabled(p.name));
-    if (this.findLpar(tgt, p.name)) errors.push(msg.lpmNameExists(p.name, tgt.name));
-    const active = p.state === 'Running';
-    if (active && p.rmcState !== 'active') errors.push(msg.lpmNoRmc(p.name));
-    const targetVios = this.runningVios(tgt);
-    if (targetVios.length === 0) errors.push(msg.lpmNoTargetVios(tgt.name));
-    for (const { adapter, kind, vios } of this.servingVios(src, p)) {
-      if (!vios || vios.state !== 'Running' || vios.rmcState !== 'active') {
-        errors.push(msg.lpmSourceVios(vios?.name ?? adapter.remoteName, p.name));
-        continue;
-      }
-      if (kind === 'fc') {
-        if (targetVios.length && !targetVios.some((v) => v.vios!.fcPorts.length)) errors.push(msg.lpmNoTargetVios(tgt.name));
-        continue;
-      }
-      for (const disk of this.mappedDisks(vios, p, adapter.slot)) {
-        if ((disk.attrs.reserve_policy ?? 'no_reserve') !== 'no_reserve') errors.push(msg.lpmReserve(disk.name, vios.name));
-        if (targetVios.length && !targetVios.some((v) => v.vios!.disks.some((d) => d.pvid === disk.pvid))) errors.push(msg.lpmStorage(p.name, `${disk.name} (PVID ${disk.pvid})`, tgt.name));
-      }
-    }
-    if (active) {
-      const need = this.demand(p);
-      const avail = this.available(tgt);
-      if (need.mem > avail.mem || need.procUnits > avail.procUnits + 1e-9) errors.push(msg.lpmResources(p.name, tgt.name));
-    }
-    return [...new Set(errors)];
-  }
-
-  /**
-   * Starts a live (or inactive) migration: `Migrating - …` on the source and
-   * a placeholder on the target for the simulated duration, then the
-   * partition exists only on the target with its VIOS mappings rebuilt there.
-   * Resolves with null on success or the HSCL lines of the failure.
-   */
-  startMigration(src: ManagedSystem, p: Partition, target: string): Promise<string[] | null> {
-    const errors = this.validateMigration(src, p, target);
-    if (errors.length) throw new HmcError(errors);
-    const tgt = this.findSystem(target)!;
-    const active = p.state === 'Running';
-    const placeholder = newPartition({ name: p.name, id: this.nextFreeId(tgt, p.id), env: p.env });
-    placeholder.state = active ? 'Migrating - Running' : 'Migrating - Not Activated';
-    placeholder.migrationTarget = true;
-    placeholder.defaultProfile = p.defaultProfile;
-    placeholder.currProfile = p.currProfile;
-    tgt.partitions.push(placeholder);
-    const seconds = active ? this.timings.migration : this.timings.inactiveMigration;
-    const m: Migration = {
-      source: src.name,
-      target: tgt.name,
-      active,
-      startedAt: Date.now(),
-      durationMs: (seconds * 1000) / this.speed,
-      timer: null,
-      failed: false,
-      previousState: p.state,
-      done: [],
-    };
-    p.migration = m;
-    p.state = placeholder.state;
-    const fault = p.lpmFault;
-    p.lpmFault = null;
-    const promise = new Promise<string[] | null>((resolve) => m.done.push(resolve));
-    if (fault) {
-      m.timer = this.after(seconds / 2, () => {
-        m.timer = null;
-        if (fault === 'stuck') {
-          this.removePlaceholder(tgt, p.name);
-          m.failed = true;
-          settle(m, [msg.lpmFailedStuck(p.name)]);
-        } else {
-          this.abortMigration(src, p, m, [msg.lpmFailed(p.name)]);
-        }
-      });
-    } else {
-      m.timer = this.after(seconds, () => {
-        m.timer = null;
-        this.completeMigration(src, p, tgt, m);
-      });
-    }
-    return promise;
-  }
-
-  private removePlaceholder(tgt: ManagedSystem, name: string): void {
-    const i = tgt.partitions.findIndex((q) => q.migrationTarget && q.name === name);
-    if (i >= 0) tgt.partitions.splice(i, 1);
-  }
-
-  /** The migration ends without moving: the partition is back in its state on the source. */
-  private abortMigration(src: ManagedSystem, p: Partition, m: Migration, errors: string[]): void {
-    this.cancel(m.timer);
-    const tgt = this.findSystem(m.target);
-    if (tgt) this.removePlaceholder(tgt, p.name);
-    p.migration = null;
-    if (src.state === 'Operating') p.state = m.previousState;
-    settle(m, errors);
-  }
-
-  /** `migrlpar -o s`. */
-  stopMigration(src: ManagedSystem, p: Partition): void {
-    const m = p.migration;
-    if (!m || m.failed || m.source !== src.name) fail(msg.lpmNone(p.name));
-    this.abortMigration(src, p, m, [msg.lpmStopped(p.name)]);
-  }
-
-  /** `migrlpar -o r`: a failed migration left the partition migrating; put it back. */
-  recoverMigration(src: ManagedSystem, p: Partition): void {
-    const m = p.migration;
-    if (!m || !m.failed) fail(msg.lpmNone(p.name));
-    p.migration = null;
-    p.state = m.previousState;
-  }
-
-  private completeMigration(src: ManagedSystem, p: Partition, tgt: ManagedSystem, m: Migration): void {
-    const placeholder = tgt.partitions.find((q) => q.migrationTarget && q.name === p.name);
-    const newId = placeholder?.id ?? this.nextFreeId(tgt, p.id);
-    this.removePlaceholder(tgt, p.name);
-    const moved: Partition = { ...p, id: newId, migration: null, timer: null, allocated: null, current: cloneIo(p.current), attrs: new Map(p.attrs) };
-    moved.state = m.previousState;
-    // Rebuild each client adapter's server side on a target VIOS, one target VIOS per source VIOS.
-    const targetVios = this.runningVios(tgt);
-    const assignment = new Map<string, Partition>();
-    let next = 0;
-    const pick = (sourceVios: string, wantPvids: string[], needFc: boolean): Partition => {
-      const known = assignment.get(sourceVios);
-      if (known) return known;
-      const fits = (v: Partition) => (needFc ? v.vios!.fcPorts.length > 0 : wantPvids.every((pv) => v.vios!.disks.some((d) => d.pvid === pv)));
-      const candidates = targetVios.filter(fits);
-      const pool = candidates.length ? candidates : targetVios;
-      const chosen = pool.find((v) => ![...assignment.values()].includes(v)) ?? pool[next++ % pool.length]!;
-      assignment.set(sourceVios, chosen);
-      return chosen;
-    };
-    for (const { adapter, kind, vios } of this.servingVios(src, p)) {
-      const clientAdapter = (kind === 'scsi' ? moved.current.scsi : moved.current.fc).find((a) => a.slot === adapter.slot)!;
-      const disks = kind === 'scsi' && vios ? this.mappedDisks(vios, p, adapter.slot) : [];
-      const tv = pick(vios?.name ?? adapter.remoteName, disks.map((d) => d.pvid), kind === 'fc');
-      const slot = this.freeSlot(tv);
-      if (kind === 'scsi') {
-        const server: ScsiAdapter = { slot, type: 'server', remoteId: newId, remoteName: p.name, remoteSlot: adapter.slot, required: false };
-        tv.current.scsi.push(server);
-        syncViosDevices(tv);
-        for (const disk of disks) {
-          const local = tv.vios!.disks.find((d) => d.pvid === disk.pvid);
-          if (local) mapDisk(tv.vios!, slot, local.name);
-        }
-        addToProfile(tv, 'virtual_scsi_adapters', formatScsi(server));
-      } else {
-        const server: FcAdapter = { slot, type: 'server', remoteId: newId, remoteName: p.name, remoteSlot: adapter.slot, wwpns: [], required: false };
-        tv.current.fc.push(server);
-        syncViosDevices(tv);
-        const dev = tv.vios!.vfchosts.get(slot)!;
-        dev.fcPort = tv.vios!.fcPorts[0] ?? null;
-        addToProfile(tv, 'virtual_fc_adapters', formatFc(server));
-      }
-      clientAdapter.remoteId = tv.id;
-      clientAdapter.remoteName = tv.name;
-      clientAdapter.remoteSlot = slot;
-    }
-    // The profiles travel with the partition; the active one describes the new adapters.
-    moved.profiles = p.profiles.map((pr) => ({ name: pr.name, attrs: new Map([...pr.attrs].map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) }));
-    const active = moved.profiles.find((pr) => pr.name === moved.currProfile);
-    if (active) {
-      active.attrs.set('virtual_scsi_adapters', moved.current.scsi.map(formatScsi));
-      active.attrs.set('virtual_fc_adapters', moved.current.fc.map(formatFc));
-      active.attrs.set('virtual_eth_adapters', moved.current.eth.map((a) => formatEth(a, true)));
-      active.attrs.set('virtual_serial_adapters', moved.current.serial.map(formatSerial));
-    }
-    // The source forgets the partition, its profiles and its VIOS mappings.
-    this.removeServerAdaptersFor(src, p);
-    src.partitions.splice(src.partitions.indexOf(p), 1);
-    p.migration = null;
-    p.allocated = null;
-    if (m.active) moved.allocated = this.demand(moved);
-    tgt.partitions.push(moved);
-    moved.timer = null;
-    settle(m, null);
-  }
 }
 
-function settle(m: Migration, errors: string[] | null): void {
-  const done = m.done.splice(0);
-  for (const fn of done) fn(errors);
-}
 
-export function cloneIo(io: VirtualIo): VirtualIo {
-  return {
-    scsi: io.scsi.map((a) => ({ ...a })),
-    fc: io.fc.map((a) => ({ ...a, wwpns: [...a.wwpns] })),
-    eth: io.eth.map((a) => ({ ...a, addlVlanIds: [...a.addlVlanIds] })),
-    serial: io.serial.map((a) => ({ ...a })),
-  };
-}
 
-function addToProfile(p: Partition, key: string, item: string): void {
-  const prof = p.profiles.find((pr) => pr.name === p.currProfile) ?? p.profiles[0];
-  if (!prof) return;
-  const items = (prof.attrs.get(key) as string[]) ?? [];
-  const slot = item.split('/')[0];
-  prof.attrs.set(key, [...items.filter((i) => i.split('/')[0] !== slot), item]);
-}
 
-function lowestFree(prefix: string, used: Iterable<string>): string {
-  const taken = new Set(used);
-  let n = 0;
-  while (taken.has(`${prefix}${n}`)) n++;
-  return `${prefix}${n}`;
-}
 
-/**
- * Keeps the VIOS devices in step with its server adapters: each server SCSI
- * adapter is a vhostN, each server FC adapter a vfchostN (lowest free
- * number, as cfgdev assigns them); devices of removed adapters go, with
- * their mappings.
- */
-export function syncViosDevices(vios: Partition): void {
-  const os = vios.vios;
-  if (!os) return;
-  const scsiSlots = new Set(vios.current.scsi.filter((a) => a.type === 'server').map((a) => a.slot));
-  for (const slot of [...os.vhosts.keys()]) {
-    if (!scsiSlots.has(slot)) {
-      os.vhosts.delete(slot);
-      os.vtds = os.vtds.filter((v) => v.slot !== slot);
-    }
-  }
-  for (const slot of [...scsiSlots].sort((a, b) => a - b)) {
-    if (!os.vhosts.has(slot)) os.vhosts.set(slot, lowestFree('vhost', os.vhosts.values()));
-  }
-  const fcSlots = new Set(vios.current.fc.filter((a) => a.type === 'server').map((a) => a.slot));
-  for (const slot of [...os.vfchosts.keys()]) if (!fcSlots.has(slot)) os.vfchosts.delete(slot);
-  for (const slot of [...fcSlots].sort((a, b) => a - b)) {
-    if (!os.vfchosts.has(slot)) os.vfchosts.set(slot, { name: lowestFree('vfchost', [...os.vfchosts.values()].map((d) => d.name)), fcPort: null });
-  }
-}
 
-/** Maps a disk to the vhost in `slot`; returns the new VTD. */
-export function mapDisk(os: ViosOs, slot: number, backing: string, vtdName?: string): { name: string } {
-  const name = vtdName ?? lowestFree('vtscsi', os.vtds.map((v) => v.name));
-  const luns = os.vtds.filter((v) => v.slot === slot).map((v) => v.lun);
-  let lun = 0x81;
-  while (luns.includes(lun)) lun++;
-  os.vtds.push({ name, slot, backing, lun });
-  return { name };
-}
 
-/** A stable, locally administered MAC address for an adapter. */
-export function macFor(sys: ManagedSystem, p: { id: number; name: string }, slot: number): string {
-  const h = createHash('sha1').update(`${sys.serial}/${p.name}/${p.id}/${slot}`).digest('hex').toUpperCase();
-  return `C6${h.slice(0, 10)}`;
-}
 
-/** A new partition, Not Activated, without profiles. */
-export function newPartition(init: { name: string; id: number; env: Partition['env'] }): Partition {
-  return {
-    name: init.name,
-    id: init.id,
-    env: init.env,
-    state: 'Not Activated',
-    rmcState: 'inactive',
-    defaultProfile: '',
-    currProfile: '',
-    attrs: new Map(Object.entries(LPAR_SETTABLE_DEFAULTS)),
-    profiles: [],
-    current: emptyIo(),
-    osVersion: 'Unknown',
-    refcodes: [],
-    hung: false,
-    vios: init.env === 'vioserver' ? { disks: [], fcPorts: [], vhosts: new Map(), vfchosts: new Map(), vtds: [] } : null,
-    timer: null,
-    migration: null,
-    migrationTarget: false,
-    lpmFault: null,
-    allocated: null,
-  };
-}
 
-function homeRelative(user: string, path: string): string {
+export function homeRelative(user: string, path: string): string {
   let p = path;
   for (const prefix of [`/home/${user}/`, '~/', './']) if (p.startsWith(prefix)) p = p.slice(prefix.length);
   return p;

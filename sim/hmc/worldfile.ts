@@ -27,7 +27,9 @@ import {
   type User,
 } from './model.js';
 import { buildProfile, ioFromProfile } from './profiles.js';
-import { macFor, mapDisk, newPartition, syncViosDevices, World } from './world.js';
+import { macFor, newPartition } from './partitions.js';
+import { mapDisk, syncViosDevices } from './vios/devices.js';
+import { World } from './world.js';
 
 export class WorldError extends VcsPowervmError {
   constructor(source: string, detail: string) {

@@ -13,7 +13,8 @@
 import { AttrSyntaxError, parseRecord, type AttrField } from '../attrs.js';
 import { fail, msg } from '../hscl.js';
 import type { EthAdapter, FcAdapter, ManagedSystem, Partition, ScsiAdapter, VirtualIo } from '../model.js';
-import { syncViosDevices, type World } from '../world.js';
+import { syncViosDevices } from '../vios/devices.js';
+import type { World } from '../world.js';
 import { ok, parseOptions, partitionArg, type CommandContext, type CommandResult } from './common.js';
 
 const SPEC = {

@@ -87,10 +87,17 @@ export function parseOptions(args: string[], spec: Record<string, OptKind>): Opt
   return new Options(values);
 }
 
-/** One object of a listing: its default attributes in order, and extra ones `-F` may ask for. */
-export interface Row {
-  pairs: Array<[string, AttrValue]>;
-  extra?: Record<string, AttrValue>;
+/**
+ * One object of a listing: its default attributes in order and extra ones
+ * `-F` may ask for, either computed up front (`pairs`) or on demand (`names`
+ * and `value`, for the big listings: `-F name,state` computes two fields).
+ */
+export type Row =
+  | { pairs: Array<[string, AttrValue]>; extra?: Record<string, AttrValue> }
+  | { names: readonly string[]; value: (name: string) => AttrValue };
+
+function rowPairs(row: Row): Array<[string, AttrValue]> {
+  return 'pairs' in row ? row.pairs : row.names.map((n) => [n, row.value(n)]);
 }
 
 /**
@@ -105,23 +112,24 @@ export function listing(rows: Row[], opts: Options, known: ReadonlySet<string>):
     if (!spec) fail(msg.invalidAttr(f));
     for (const n of spec.names) if (!known.has(n)) fail(msg.invalidAttr(n));
     if (rows.length === 0) return ok(`${NO_RESULTS}\n`);
-    const lines: string[] = [];
-    if (opts.has('--header')) lines.push(spec.names.join(spec.delimiter));
+    let out = opts.has('--header') ? spec.names.join(spec.delimiter) + '\n' : '';
+    const values: AttrValue[] = new Array(spec.names.length);
     for (const row of rows) {
-      const values = spec.names.map((n) => lookup(row, n));
-      lines.push(formatFields(values, spec.delimiter));
+      for (let i = 0; i < spec.names.length; i++) values[i] = lookup(row, spec.names[i]!);
+      out += formatFields(values, spec.delimiter) + '\n';
     }
-    return ok(lines.join('\n') + '\n');
+    return ok(out);
   }
   if (rows.length === 0) return ok(`${NO_RESULTS}\n`);
   if (opts.has('-F')) {
     // -F without names: every value of the default listing, comma-separated.
-    return ok(rows.map((r) => formatFields(r.pairs.map(([, v]) => v), ',')).join('\n') + '\n');
+    return ok(rows.map((r) => formatFields(rowPairs(r).map(([, v]) => v), ',')).join('\n') + '\n');
   }
-  return ok(rows.map((r) => formatRecord(r.pairs)).join('\n') + '\n');
+  return ok(rows.map((r) => formatRecord(rowPairs(r))).join('\n') + '\n');
 }
 
 function lookup(row: Row, name: string): AttrValue {
+  if (!('pairs' in row)) return row.value(name);
   for (const [n, v] of row.pairs) if (n === name) return v;
   return row.extra?.[name] ?? '';
 }

@@ -25,7 +25,7 @@ export function lssyscfg(ctx: CommandContext): CommandResult {
   if (res === 'sys') {
     const m = opts.get('-m');
     const systems = m === undefined ? world.systems : [world.requireSystem(m)];
-    return listing(systems.map((s) => sysRow(world, s)), opts, SYS_FIELDS);
+    return listing(systems.map((s) => sysRow(s)), opts, SYS_FIELDS);
   }
   if (res === 'sysprof' || res === 'cage' || res === 'frame') {
     if (res === 'sysprof') world.requireSystem(opts.need('-m'));

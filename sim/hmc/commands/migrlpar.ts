@@ -48,20 +48,20 @@ export async function migrlpar(ctx: CommandContext): Promise<CommandResult> {
     if (!world.remoteAuth.has(`${remote} ${user}`)) fail(msg.noMasterAuth(user));
   }
   if (op === 's') {
-    world.stopMigration(src, p);
+    world.lpm.stop(src, p);
     return ok();
   }
   if (op === 'r') {
-    world.recoverMigration(src, p);
+    world.lpm.recover(src, p);
     return ok();
   }
   const target = opts.need('-t');
   if (op === 'v') {
-    const errors = world.validateMigration(src, p, target);
+    const errors = world.lpm.validate(src, p, target);
     if (errors.length) throw new HmcError(errors);
     return ok();
   }
-  const outcome = world.startMigration(src, p, target);
+  const outcome = world.lpm.start(src, p, target);
   if (opts.has('--async')) return ok();
   const errors = await outcome;
   if (errors) throw new HmcError(errors);

@@ -18,7 +18,7 @@ export function mksyscfg(ctx: CommandContext): CommandResult {
   if (opts.has('-o')) {
     opts.choice('-o', ['save'] as const);
     const p = partitionArg(world, sys, opts, '-p');
-    saveCurrent(world, p, opts.need('-n'), opts.has('--force'));
+    saveCurrent(p, opts.need('-n'), opts.has('--force'));
     return ok();
   }
   for (const fields of records(ctx, opts)) {

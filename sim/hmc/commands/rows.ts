@@ -19,65 +19,53 @@ export function rmcIpaddr(world: World, sys: ManagedSystem, p: Partition): strin
   return `10.${100 + (i % 150)}.${p.id >> 8}.${p.id & 255}`;
 }
 
-export function lparRow(world: World, sys: ManagedSystem, p: Partition): Row {
-  const a = (k: string) => p.attrs.get(k) ?? '';
-  const active = ACTIVE_STATES.has(p.state);
-  const pairs: Array<[string, AttrValue]> = [];
-  for (const key of LPAR_ATTRS) {
-    switch (key) {
-      case 'name':
-        pairs.push([key, p.name]);
-        break;
-      case 'lpar_id':
-        pairs.push([key, String(p.id)]);
-        break;
-      case 'lpar_env':
-        pairs.push([key, p.env]);
-        break;
-      case 'state':
-        pairs.push([key, world.effectiveState(sys, p)]);
-        break;
-      case 'resource_config':
-        pairs.push([key, '1']);
-        break;
-      case 'os_version':
-        pairs.push([key, p.osVersion]);
-        break;
-      case 'logical_serial_num':
-        pairs.push([key, `${sys.serial}${p.id.toString(16).toUpperCase()}`]);
-        break;
-      case 'default_profile':
-        pairs.push([key, p.defaultProfile]);
-        break;
-      case 'curr_profile':
-        pairs.push([key, p.currProfile]);
-        break;
-      case 'boot_mode':
-        if (p.env !== 'vioserver') pairs.push([key, a(key)]);
-        break;
-      case 'rmc_state':
-        pairs.push([key, p.rmcState]);
-        break;
-      case 'rmc_ipaddr':
-        pairs.push([key, rmcIpaddr(world, sys, p)]);
-        break;
-      case 'curr_lpar_proc_compat_mode':
-        pairs.push([key, active ? 'POWER9' : 'default']);
-        break;
-      default:
-        pairs.push([key, a(key)]);
-    }
+const VIOS_LPAR_ATTRS: readonly string[] = LPAR_ATTRS.filter((k) => k !== 'boot_mode');
+
+/** One partition attribute as `lssyscfg -r lpar` shows it. */
+function lparValue(world: World, sys: ManagedSystem, p: Partition, key: string): AttrValue {
+  switch (key) {
+    case 'name':
+      return p.name;
+    case 'lpar_id':
+      return String(p.id);
+    case 'lpar_env':
+      return p.env;
+    case 'state':
+      return world.effectiveState(sys, p);
+    case 'resource_config':
+      return '1';
+    case 'os_version':
+      return p.osVersion;
+    case 'logical_serial_num':
+      return `${sys.serial}${p.id.toString(16).toUpperCase()}`;
+    case 'default_profile':
+      return p.defaultProfile;
+    case 'curr_profile':
+      return p.currProfile;
+    case 'boot_mode':
+      return p.env === 'vioserver' ? '' : (p.attrs.get(key) ?? '');
+    case 'rmc_state':
+      return p.rmcState;
+    case 'rmc_ipaddr':
+      return rmcIpaddr(world, sys, p);
+    case 'curr_lpar_proc_compat_mode':
+      return ACTIVE_STATES.has(p.state) ? 'POWER9' : 'default';
+    case 'uuid':
+      return uuidOf(`${sys.serial}/${p.name}/${p.id}`);
+    default:
+      return p.attrs.get(key) ?? '';
   }
-  const extra: Record<string, AttrValue> = { uuid: uuidOf(`${sys.serial}/${p.name}/${p.id}`) };
-  for (const key of LPAR_EXTRA_ATTRS) if (key !== 'uuid') extra[key] = a(key);
-  return { pairs, extra };
+}
+
+export function lparRow(world: World, sys: ManagedSystem, p: Partition): Row {
+  return { names: p.env === 'vioserver' ? VIOS_LPAR_ATTRS : LPAR_ATTRS, value: (key) => lparValue(world, sys, p, key) };
 }
 
 export function profRow(p: Partition, prof: Profile): Row {
   return { pairs: profilePairs(prof, p.name, p.id, p.env) };
 }
 
-export function sysRow(world: World, sys: ManagedSystem): Row {
+export function sysRow(sys: ManagedSystem): Row {
   const service = sys.partitions.find((p) => p.env === 'vioserver');
   const values: Record<string, AttrValue> = {
     name: sys.name,
@@ -100,7 +88,6 @@ export function sysRow(world: World, sys: ManagedSystem): Row {
     installed_sys_proc_units: String(sys.procUnits),
     description: '',
   };
-  void world;
   return { pairs: SYS_ATTRS.map((k) => [k, values[k] ?? ''] as [string, AttrValue]), extra: { uuid: uuidOf(`${sys.typeModel}*${sys.serial}`) } };
 }
 

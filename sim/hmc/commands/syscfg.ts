@@ -9,7 +9,9 @@ import type { AttrField } from '../attrs.js';
 import { fail, msg } from '../hscl.js';
 import { LPAR_SETTABLE_DEFAULTS, MKSYSCFG_LPAR_KEYS, type AttrValue, type LparEnv, type ManagedSystem, type Partition, type Profile } from '../model.js';
 import { applyFields, buildProfile, ioFromProfile, isListAttr, isProfileAttr } from '../profiles.js';
-import { newPartition, syncViosDevices, type World } from '../world.js';
+import { newPartition } from '../partitions.js';
+import { syncViosDevices } from '../vios/devices.js';
+import type { World } from '../world.js';
 
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,46}$/;
 
@@ -53,7 +55,8 @@ export function createLpar(world: World, sys: ManagedSystem, fields: AttrField[]
     const isLparKey = MKSYSCFG_LPAR_KEYS.has(f.name);
     const isProfKey = isProfileAttr(f.name);
     if (!isLparKey && !isProfKey) fail(msg.invalidAttr(f.name));
-    if (isProfKey) applyFields(profValues, [f], isList);
+    // redundant_err_path_reporting in a -r lpar record is the partition's (the profile keeps its own, as the seed's lpar05 shows).
+    if (isProfKey && !(isLparKey && f.name === 'redundant_err_path_reporting')) applyFields(profValues, [f], isList);
     if (isLparKey && !['name', 'lpar_id', 'lpar_env', 'profile_name'].includes(f.name)) applyFields(lparValues, [f], () => false);
   }
   const profile = buildProfile(profileName!, profValues, env, true);
@@ -146,13 +149,13 @@ export function changeLpar(world: World, sys: ManagedSystem, fields: AttrField[]
       p.attrs.set('desired_lpar_proc_compat_mode', f.value);
     } else {
       setLparAttr(p, f.name, f.value);
-      if (f.name === 'sync_curr_profile' && f.value === '1') saveCurrent(world, p, p.currProfile, true);
+      if (f.name === 'sync_curr_profile' && f.value === '1') saveCurrent(p, p.currProfile, true);
     }
   }
 }
 
 /** `mksyscfg -o save`: the current configuration written to a profile. */
-export function saveCurrent(world: World, p: Partition, profileName: string, force: boolean): void {
+export function saveCurrent(p: Partition, profileName: string, force: boolean): void {
   const existing = p.profiles.find((pr) => pr.name === profileName);
   if (existing && !force) fail(msg.profileExists(profileName, p.name));
   const base = existing ?? p.profiles.find((pr) => pr.name === p.currProfile) ?? p.profiles[0];
@@ -164,7 +167,6 @@ export function saveCurrent(world: World, p: Partition, profileName: string, for
   const prof = buildProfile(profileName, values, p.env, false);
   if (existing) existing.attrs = prof.attrs;
   else p.profiles.push(prof);
-  void world;
 }
 
 /** `chsyscfg -r lpar -o apply`: an inactive partition takes a profile as its current configuration. */

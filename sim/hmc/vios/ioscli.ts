@@ -5,7 +5,7 @@
  * hmc-facts §4.5.
  */
 import type { ManagedSystem, Partition, ViosOs } from '../model.js';
-import { mapDisk } from '../world.js';
+import { mapDisk } from './devices.js';
 
 export interface IoscliResult {
   stdout: string;
