@@ -198,6 +198,7 @@ export class SshConnection {
     if (auth.length === 0) {
       log.warn({ endpoint: target.label, identityFiles: target.identityFiles }, 'ssh: no usable identity, no agent and no password: authentication will fail');
     }
+    let authExhausted = false;
     // ssh2 passes null before the server has listed its methods.
     const authHandler: AuthHandlerMiddleware = (methodsLeft: string[] | null, _partial, next): void => {
       while (auth.length > 0) {
@@ -210,6 +211,7 @@ export class SshConnection {
         }
       }
       // false ends authentication (ssh2 accepts it; the typings do not say so).
+      authExhausted = true;
       (next as (m: AnyAuthMethod | false) => void)(false);
     };
 
@@ -223,6 +225,11 @@ export class SshConnection {
       };
       client.on('error', (err: Error & { level?: string }) => {
         if (!settled) {
+          // ssh2 reports an unusable agent or key and goes on with the next method: not fatal.
+          if (err.level === 'agent' || (err.level === 'client-authentication' && !authExhausted)) {
+            log.warn({ endpoint: target.label, reason: err.message }, err.level === 'agent' ? 'ssh: SSH agent unusable; trying other methods' : 'ssh: authentication method failed; trying the next one');
+            return;
+          }
           fail(hostKeyError ?? this.mapConnectError(err, timeouts));
           return;
         }
@@ -295,8 +302,26 @@ export class SshConnection {
       list.push({ type: 'publickey', file: id.file, method: { type: 'publickey', username, key: id.key } });
     }
     if (agent) list.push({ type: 'agent', method: { type: 'agent', username, agent } });
-    if (this.target.password !== undefined) {
-      list.push({ type: 'password', method: { type: 'password', username, password: this.target.password } });
+    const password = this.target.password;
+    if (password !== undefined) {
+      list.push({ type: 'password', method: { type: 'password', username, password } });
+      // Servers that check passwords through PAM offer only keyboard-interactive: answer its
+      // hidden prompts with the password, as sshpass does; never echo it into a visible one.
+      let rounds = 0;
+      list.push({
+        type: 'keyboard-interactive',
+        method: {
+          type: 'keyboard-interactive',
+          username,
+          prompt: (_name, _instructions, _lang, prompts, finish) => {
+            const hidden = prompts.filter((p) => p.echo !== true);
+            // A second round with a hidden prompt is a new question (a rejected password):
+            // answering it again would only count as another failed attempt.
+            if (hidden.length > 0 && rounds++ > 0) return finish(prompts.map(() => ''));
+            finish(prompts.map((p) => (p.echo === true ? '' : password)));
+          },
+        },
+      });
     }
     return list;
   }
@@ -386,20 +411,29 @@ export class SshConnection {
 
     for (;;) {
       await this.acquireSlot(deadline, req.signal, timeoutError, req.display);
+      // The slot is held until the server has closed the channel, not just until we gave up on it.
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.releaseSlot();
+      };
       try {
-        return await this.execOnChannel(req, deadline, started, timeoutError);
+        return await this.execOnChannel(req, deadline, started, timeoutError, release);
       } catch (e) {
         if (!(e instanceof ChannelRefused)) throw e;
-        // The server caps sessions per connection below our limit: keep to its cap and wait for a slot.
-        this.limit = Math.max(1, this.active - 1);
         this.settings.logger.debug({ endpoint: this.target.label, limit: this.limit }, 'ssh: server refused a channel; lowering the channel limit');
-      } finally {
-        this.releaseSlot();
       }
     }
   }
 
-  private execOnChannel(req: ExecRequest, deadline: number, started: number, timeoutError: () => SshError): Promise<ExecResult> {
+  private execOnChannel(
+    req: ExecRequest,
+    deadline: number,
+    started: number,
+    timeoutError: () => SshError,
+    release: () => void,
+  ): Promise<ExecResult> {
     const { alias: host, port } = this.target;
     const client = this.client;
     return new Promise<ExecResult>((resolve, reject) => {
@@ -441,12 +475,14 @@ export class SshConnection {
       };
       const timer = setTimeout(onTimeout, Math.max(0, deadline - Date.now()));
       if (req.signal?.aborted) {
+        release();
         finish(() => reject(new ExecFailure(this.abortedError(`command ${req.display}`, req.signal?.reason), false, false)));
         return;
       }
       req.signal?.addEventListener('abort', onAbort, { once: true });
 
       if (!client || !this.up) {
+        release();
         finish(() => reject(new ExecFailure(this.lostError('channel open'), false, true)));
         return;
       }
@@ -454,11 +490,15 @@ export class SshConnection {
         client.exec(req.command, (e, ch) => {
           if (e) {
             const reason = (e as Error & { reason?: number }).reason;
-            if (done) return;
-            if (typeof reason === 'number' && BUSY_REASONS.has(reason) && this.active > 1) {
+            if (typeof reason === 'number' && BUSY_REASONS.has(reason) && this.active > 1 && !done) {
+              // The server caps sessions per connection below our limit: keep to its cap.
+              this.limit = Math.max(1, this.active - 1);
+              release();
               finish(() => reject(new ChannelRefused()));
               return;
             }
+            release();
+            if (done) return;
             if (typeof reason === 'number' || reason === '') {
               finish(() => reject(new ExecFailure(new SshError('VCSPVM_SSH_CHANNEL', { host, port, reason: e.message }), false, false)));
             } else if (e.message === 'No response from server' || !this.up) {
@@ -471,6 +511,7 @@ export class SshConnection {
             return;
           }
           stream = ch;
+          ch.once('close', release);
           if (done) {
             ch.close();
             return;
@@ -514,6 +555,7 @@ export class SshConnection {
         });
       } catch {
         // ssh2 throws synchronously when the socket is already gone.
+        release();
         finish(() => reject(new ExecFailure(this.lostError('channel open'), false, true)));
       }
     });

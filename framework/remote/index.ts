@@ -29,11 +29,17 @@
  *
  * Remote.run(command, { timeoutMs?, signal?, maxOutputBytes?, idempotent?, sensitive? }) → RunResult
  *   command: a command line, or argv (each element quoted with quoteArg). A non-zero exit is a
- *   result, not an error. Errors (all SshError, codes in framework/errors.ts):
- *   VCSPVM_SSH_NO_ENDPOINT (NoEndpointError, `.failures` says why each endpoint failed),
- *   VCSPVM_SSH_TIMEOUT / VCSPVM_SSH_CONNECTION_LOST when a command that may have run failed and
- *   was not idempotent, VCSPVM_SSH_ABORTED when the signal fired, VCSPVM_SSH_CONFIG for a bad
- *   ssh config line, VCSPVM_UNSAFE_ARGUMENT for an argv element holding NUL.
+ *   result, not an error; `signal` is a name like 'SIGTERM' when the command was killed;
+ *   `truncated` says output beyond maxOutputBytes (per stream) was dropped. Errors (SshError or
+ *   VcsPowervmError, codes in framework/errors.ts):
+ *   - VCSPVM_SSH_NO_ENDPOINT (NoEndpointError, `.failures` says why each endpoint failed): the
+ *     command ran nowhere (or, if idempotent, failed everywhere);
+ *   - VCSPVM_SSH_TIMEOUT / VCSPVM_SSH_CONNECTION_LOST: a command that may have run failed, and
+ *     was not idempotent, so it was not sent again;
+ *   - VCSPVM_SSH_ABORTED when the signal fired; VCSPVM_SSH_CONFIG for a bad ssh config line
+ *     (file:line:column); VCSPVM_UNSAFE_ARGUMENT for an argv element holding NUL.
+ *   The endpoint that served is in `result.endpoint`, and logged (debug per command, info when
+ *   it changes, warn for each endpoint passed over).
  *
  * Host keys are checked against known_hosts before any credential is sent: an unknown key is
  * refused (VCSPVM_SSH_HOSTKEY_UNKNOWN) unless StrictHostKeyChecking is no (accepted, warned)

@@ -68,7 +68,10 @@ export interface ResolvedHost {
 }
 
 interface ConfigLine {
+  /** Lower case, for matching. */
   keyword: string;
+  /** As written, for messages. */
+  name: string;
   args: string[];
   file: string;
   line: number;
@@ -348,6 +351,7 @@ export function parseConfigText(text: string, file: string): ConfigLine[] {
     if (!kw!.text) throw configError(file, n + 1, kw!.column, 'missing keyword');
     out.push({
       keyword: kw!.text.toLowerCase(),
+      name: kw!.text,
       args: rest.map((t) => t.text),
       argColumns: rest.map((t) => t.column),
       file,
@@ -430,7 +434,7 @@ export function matchPatternList(subject: string, list: string): 1 | 0 | -1 {
 
 function validate(l: ConfigLine): void {
   const need = (n: number): void => {
-    if (l.args.length < n) throw configError(l.file, l.line, l.column, `${l.keyword} needs a value`);
+    if (l.args.length < n) throw configError(l.file, l.line, l.column, `${l.name} needs a value`);
   };
   switch (l.keyword) {
     case 'hostname':
@@ -484,14 +488,14 @@ function parseSeconds(l: ConfigLine): number {
     consumed = re.lastIndex;
   }
   if (v === '' || consumed !== v.length) {
-    throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad time value ${JSON.stringify(l.args[0] ?? '')} for ${l.keyword}`);
+    throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad time value ${JSON.stringify(l.args[0] ?? '')} for ${l.name}`);
   }
   return total;
 }
 
 function parseCount(l: ConfigLine): number {
   const v = l.args[0] ?? '';
-  if (!/^\d+$/.test(v)) throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad number ${JSON.stringify(v)} for ${l.keyword}`);
+  if (!/^\d+$/.test(v)) throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad number ${JSON.stringify(v)} for ${l.name}`);
   return Number(v);
 }
 
@@ -500,7 +504,7 @@ function yesNo(l: ConfigLine | undefined): boolean | undefined {
   const v = (l.args[0] ?? '').toLowerCase();
   if (v === 'yes' || v === 'true') return true;
   if (v === 'no' || v === 'false') return false;
-  throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad value ${JSON.stringify(l.args[0] ?? '')} for ${l.keyword}: expected yes or no`);
+  throw configError(l.file, l.line, l.argColumns[0] ?? l.column, `bad value ${JSON.stringify(l.args[0] ?? '')} for ${l.name}: expected yes or no`);
 }
 
 function strictness(l: ConfigLine | undefined): StrictHostKeyChecking {
@@ -565,7 +569,7 @@ function tokenTable(
 function expandTokens(value: string, table: Record<string, string>, l: ConfigLine): string {
   return value.replace(/%(.?)/g, (_, t: string) => {
     const v = table[t];
-    if (v === undefined) throw configError(l.file, l.line, l.column, `unknown token %${t} in ${l.keyword}`);
+    if (v === undefined) throw configError(l.file, l.line, l.column, `unknown token %${t} in ${l.name}`);
     return v;
   });
 }

@@ -27,6 +27,15 @@ describe('ssh config and identities', () => {
     expect(f.log.text()).toContain('hmc_key');
   });
 
+  it('stops on a bad ssh config line, naming file:line:column, before connecting', async () => {
+    const s = await f.server();
+    const sshConfig = f.home.write('.ssh/config', `Host *\n  ConnectTimeout soon\n`);
+    const e = await rejection<Error & { code: string }>(f.remote(f.endpoint(s), { sshConfigPath: sshConfig }).run('true'));
+    expect(e.code).toBe('VCSPVM_SSH_CONFIG');
+    expect(e.message).toBe(`${sshConfig}:2:18: bad time value "soon" for ConnectTimeout`);
+    expect(s.connections).toBe(0);
+  });
+
   it('uses the default identities when none is configured (id_ecdsa here)', async () => {
     const k = generateKey('ecdsa');
     rmSync(f.home.path('.ssh/id_ed25519'));
@@ -61,6 +70,29 @@ describe('ssh config and identities', () => {
     expect(f.log.text()).not.toContain('Pa55-w0rd!');
   });
 
+  it('answers a keyboard-interactive password prompt (PAM) with the given password', async () => {
+    const s = await f.server({ authorizedKeys: [], password: 'kbd-Secret', keyboardInteractiveOnly: true });
+    const r = await f.remote(f.endpoint(s), { password: 'kbd-Secret' }).run('true');
+    expect(r.code).toBe(0);
+    expect(s.authAttempts).toContain('keyboard-interactive');
+    expect(s.authAttempts).not.toContain('password');
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s), { password: 'wrong' }).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(f.log.text()).not.toContain('kbd-Secret');
+  });
+
+  it('works with a pino logger, and pino never sees the password', async () => {
+    const { default: pino } = await import('pino');
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (l: string) => lines.push(l) });
+    const s = await f.server({ authorizedKeys: [], password: 'pino-Secret' });
+    await f.remote(f.endpoint(s), { password: 'pino-Secret', logger }).run('true');
+    const out = lines.join('');
+    expect(out).toContain('"msg":"ssh: connected"');
+    expect(out).toContain(`"endpoint":"hscroot@127.0.0.1:${s.port}"`);
+    expect(out).not.toContain('pino-Secret');
+  });
+
   it('never logs key material', async () => {
     const s = await f.server();
     await f.remote(f.endpoint(s)).run('true');
@@ -72,31 +104,67 @@ describe('ssh config and identities', () => {
 });
 
 describe('ssh-agent', () => {
+  it('goes on with the key files when SSH_AUTH_SOCK points at no agent', async () => {
+    const s = await f.server();
+    f.home.env.SSH_AUTH_SOCK = f.home.path('no-agent.sock');
+    // the agent comes after the key files: make the files fail first
+    const other = generateKey('ed25519');
+    rmSync(f.home.path('.ssh/id_ed25519'));
+    f.home.addKey('id_ed25519', other);
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s)).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(f.log.records.some((r) => r.level === 'warn' && /SSH agent unusable/.test(r.message))).toBe(true);
+    // with a password after the dead agent, login still succeeds
+    const s2 = await f.server({ authorizedKeys: [], password: 'pw-after-agent' });
+    expect((await f.remote(f.endpoint(s2), { password: 'pw-after-agent' }).run('true')).code).toBe(0);
+  });
+
   let agent: ChildProcess | undefined;
   afterEach(() => {
     agent?.kill();
     agent = undefined;
   });
 
-  it('logs in with a key held by the agent at SSH_AUTH_SOCK (the file on disk is locked)', async () => {
-    const locked = generateKey('ed25519', 'phrase');
-    rmSync(f.home.path('.ssh/id_ed25519'));
-    f.home.addKey('id_ed25519', locked);
+  /** Starts a real ssh-agent holding `keyFile` (unlocked with `passphrase`); returns its socket. */
+  async function startAgent(keyFile: string, passphrase: string): Promise<string> {
     // ssh-add reads the passphrase from SSH_ASKPASS when there is no terminal
-    const askpass = f.home.write('askpass.sh', '#!/bin/sh\necho phrase\n', 0o700);
+    const askpass = f.home.write('askpass.sh', `#!/bin/sh\necho '${passphrase}'\n`, 0o700);
     const sock = f.home.path('agent.sock');
     agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     for (let i = 0; i < 100 && spawnSync('test', ['-S', sock]).status !== 0; i++) await sleep(20);
-    const add = spawnSync('ssh-add', [f.home.path('.ssh/id_ed25519')], {
+    const add = spawnSync('ssh-add', [keyFile], {
       env: { ...process.env, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
     });
     expect(add.status, add.stderr).toBe(0);
+    return sock;
+  }
+
+  it('logs in with a key held by the agent at SSH_AUTH_SOCK (the file on disk is locked)', async () => {
+    const locked = generateKey('ed25519', 'phrase');
+    rmSync(f.home.path('.ssh/id_ed25519'));
+    const file = f.home.addKey('id_ed25519', locked);
+    f.home.env.SSH_AUTH_SOCK = await startAgent(file, 'phrase');
     const s = await f.server({ authorizedKeys: [locked] });
-    f.home.env.SSH_AUTH_SOCK = sock;
     const r = await f.remote(f.endpoint(s)).run('true');
     expect(r.code).toBe(0);
     expect(s.logins).toBe(1);
+  });
+
+  it('with IdentitiesOnly, offers only the agent keys matching IdentityFile', async () => {
+    const inAgent = generateKey('ed25519', 'p');
+    const agentFile = f.home.addKey('agent_only', inAgent);
+    f.home.env.SSH_AUTH_SOCK = await startAgent(agentFile, 'p');
+    rmSync(f.home.path('.ssh/agent_only'));
+    rmSync(f.home.path('.ssh/agent_only.pub'));
+    const s = await f.server({ authorizedKeys: [inAgent] });
+    const only = f.home.write('.ssh/config', 'Host *\n  IdentityFile ~/.ssh/id_ed25519\n  IdentitiesOnly yes\n');
+    const e = await rejection<NoEndpointError>(f.remote(f.endpoint(s), { sshConfigPath: only }).run('true'));
+    expect(e.failures[0]!.error.code).toBe('VCSPVM_SSH_AUTH');
+    expect(s.offeredKeys.some((k) => k.equals(inAgent.blob))).toBe(false);
+    // without IdentitiesOnly the agent's key is offered and accepted
+    const any = f.home.write('.ssh/config2', 'Host *\n  IdentityFile ~/.ssh/id_ed25519\n');
+    expect((await f.remote(f.endpoint(s), { sshConfigPath: any }).run('true')).code).toBe(0);
   });
 });

@@ -56,6 +56,8 @@ export interface TestServerOptions {
   password?: string;
   /** Public keys accepted for `user`. */
   authorizedKeys?: KeyPair[];
+  /** Check the password through keyboard-interactive only (PasswordAuthentication no, PAM). */
+  keyboardInteractiveOnly?: boolean;
   /** Sessions allowed open at once per connection (as OpenSSH's MaxSessions). */
   maxSessions?: number;
   onCommand?: CommandHandler;
@@ -156,10 +158,18 @@ export class TestSshServer {
     client.on('authentication', (ctx) => {
       this.authAttempts.push(ctx.method);
       // As sshd does, every failure lists the methods that may still succeed.
-      const methods: AuthenticationType[] = ['publickey', 'password'];
+      const methods: AuthenticationType[] = ['publickey', this.opts.keyboardInteractiveOnly ? 'keyboard-interactive' : 'password'];
       const user = this.opts.user ?? 'hscroot';
       if (ctx.username !== user) return ctx.reject(methods);
-      if (ctx.method === 'password') {
+      if (ctx.method === 'keyboard-interactive' && this.opts.keyboardInteractiveOnly) {
+        const want = this.opts.password;
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], 'hmc', '', (answers) => {
+          if (want !== undefined && answers.length === 1 && equal(Buffer.from(answers[0]!), Buffer.from(want))) ctx.accept();
+          else ctx.reject(methods);
+        });
+        return;
+      }
+      if (ctx.method === 'password' && !this.opts.keyboardInteractiveOnly) {
         const want = this.opts.password;
         if (want !== undefined && equal(Buffer.from(ctx.password), Buffer.from(want))) return ctx.accept();
         return ctx.reject(methods);
