@@ -322,7 +322,7 @@ export class Resource {
   private async imfSteady(result: MonitorResultKind): Promise<void> {
     const svc = this.imf;
     const st = this.imfStatus;
-    if (!svc || st.status !== 'none' || !svc.available()) return;
+    if (!svc || st.status !== 'none' || !svc.available() || this.recoveries > 0) return;
     if (this.history.length < 2 || this.history[0] !== this.history[1]) return;
     if (result !== 'online' && result !== 'offline') return;
     if (!imfCovers(this.settings.IMF.Mode, result)) return;
@@ -372,10 +372,15 @@ export class Resource {
     if (!this.timer && !this.busy) this.schedule();
   }
 
+  /** Recovered registrations waiting for their turn in the queue: no new registration meanwhile. */
+  private recoveries = 0;
+
   /** A restarted imf_getnotification still holds this registration. */
   imfRecovered(id: string, state: 'online' | 'offline'): Promise<void> {
+    this.recoveries++;
     return this.enqueue(
       this.guard(async () => {
+        this.recoveries--;
         const st = this.imfStatus;
         const steady = (this.agentState === 'online' || this.agentState === 'offline') && !this.pendingClean;
         const svc = this.host.imf(this.type);

@@ -183,6 +183,22 @@ describe('imf_getnotification going away', () => {
     expect(s.exec.callsOf('r', 'imf_register')).toHaveLength(1);
   });
 
+  it('a monitor in flight when the registration comes back does not register it a second time', async () => {
+    const clock = new FakeClock();
+    const s = await started(clock, { IMF: imf(3, 5) });
+    s.exec.on('r', 'monitor', { after: 2000, exit: 110 }); // monitors take 2 s from now on
+    await clock.advance(63_000); // poll at 60-62: registered at 62
+    expect(s.runner.resource('r')!.imfStatus.status).toBe('registered');
+    s.exec.daemon!.exit(1);
+    await clock.advance(60_000); // traditional poll at 122, in flight until 124
+    expect(s.exec.running.get('r')).toBe(1);
+    s.exec.pipe('READY');
+    s.exec.pipe('RECOVERED id-r r ONLINE');
+    await clock.advance(5_000);
+    expect(s.runner.resource('r')!.imfStatus).toMatchObject({ status: 'registered', id: 'id-r' });
+    expect(s.exec.callsOf('r', 'imf_register')).toHaveLength(1);
+  });
+
   it('drops a recovered registration that no longer matches the resource', async () => {
     const clock = new FakeClock();
     const s = await started(clock, { IMF: imf(3, 5) }, 'offline');
