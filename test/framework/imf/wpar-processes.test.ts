@@ -135,15 +135,15 @@ describe('IMF over real entry point processes (WPAR)', { timeout: 90_000 }, () =
     await w.waitFor((e) => e.kind === 'imf-daemon' && e.action === 'ready');
     await allRegistered(w, ['r1', 'r2', 'r3']);
     const pollsBefore = w.lswparPolls();
-    const crashedAt = Date.now();
+    const mark = w.events.length;
     w.set('w2', 'D');
     const note = await w.waitFor((e) => e.kind === 'imf-notification' && e.resource === 'r2');
     await w.waitFor((e) => e.kind === 'resource-state' && e.resource === 'r2' && e.to === 'faulted');
-    const latency = Date.now() - crashedAt;
-    // MonitorFreq 5 × MonitorInterval 2 s at speed 4 is 2.5 s of real time.
-    expect(latency).toBeLessThan(2000);
     expect(note).toMatchObject({ state: 'offline' });
-    expect(w.of('monitor', 'r2').some((e) => e.via === 'imf' && e.result === 'offline')).toBe(true);
+    // Seen through the notification: the first monitor to find it offline ran because of it,
+    // not at the traditional MonitorFreq interval.
+    const firstOffline = w.events.slice(mark).find((e) => e.kind === 'monitor' && e.resource === 'r2' && e.result === 'offline');
+    expect(firstOffline).toMatchObject({ via: 'imf' });
     expect(w.of('clean', 'r2')).toMatchObject([{ reason: 'unexpected-offline', code: 4, ok: true }]);
     // The other WPARs were not disturbed, and each poll was one lswpar for all three.
     expect(w.runner.resource('r1')!.state).toBe('online');

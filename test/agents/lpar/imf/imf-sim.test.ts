@@ -106,19 +106,16 @@ describe('LPAR IMF on the simulated HMC', { timeout: 120_000 }, () => {
     await registered(l);
     await l.bench.ctl('stats', '--reset');
     const mark = l.events.length;
-    const crashedAt = Date.now();
     await l.bench.ctl('lpar-crash', 'sys1', RES);
     const note = await l.waitFor((e) => e.kind === 'imf-notification' && l.events.indexOf(e) >= mark);
-    const noticed = Date.now() - crashedAt;
     expect(note).toMatchObject({ resource: RES, state: 'offline' });
     // Confirmed by a traditional monitor, cleaned with reason 4 (unexpected offline), restarted (RestartLimit 1).
     const clean = await l.waitFor((e) => e.kind === 'clean' && l.events.indexOf(e) >= mark);
     expect(clean).toMatchObject({ reason: 'unexpected-offline', code: 4, ok: true });
     await l.waitFor((e) => e.kind === 'restart' && l.events.indexOf(e) >= mark);
     await l.waitFor((e) => e.kind === 'ep-finished' && e.entryPoint === 'online' && l.events.indexOf(e) > mark, 60_000);
-    expect(l.since(mark).some((e) => e.kind === 'monitor' && e.via === 'imf' && e.result === 'offline')).toBe(true);
-    // MonitorFreq 5 × MonitorInterval 10 s is 5 s of real time here; the notification path is far quicker.
-    expect(noticed).toBeLessThan(3000);
+    // The first monitor to find it down ran because of the notification, not at the MonitorFreq interval.
+    expect(l.since(mark).find((e) => e.kind === 'monitor' && e.result === 'offline')).toMatchObject({ via: 'imf' });
     expect((await l.bench.states()).sys1![RES]).toMatch(/Running|Starting/);
   });
 
