@@ -3,11 +3,11 @@
  * resources belong to the test script agent installed under $VCS_HOME.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../../framework/runner/cli.js';
-import { requireBuild, VCSAGENT } from '../../bin/helpers.js';
+import { requireBuild, ROOT, VCSAGENT } from '../../bin/helpers.js';
 import { type Installation, install, mainCf } from './helpers/script-agent.js';
 
 let inst: Installation | undefined;
@@ -63,6 +63,28 @@ describe('vcsagent run', () => {
     const log = readFileSync(join(inst.env.VCS_LOG!, 'log', 'engine_A.log'), 'utf8');
     expect(log).toMatch(/V-16-2-13066 \(sysA\) Agent is calling clean for resource\(r1\) because the resource is not up even after online completed\./);
     expect(log).toMatch(/V-16-1-10303 Resource r1 \(Owner: Unspecified, Group: G\) is FAULTED on sys sysA/);
+  });
+
+  it('runs a vcsagent agent (not installed) through `vcsagent TYPE EP RES ArgList`, and takes it offline on exit', async () => {
+    inst = install('');
+    const file = join(inst.root, 'sample.txt');
+    const cf = [
+      `include "${join(ROOT, 'agents', 'sample', 'SampleFileTypes.cf')}"`,
+      'cluster c (\n)',
+      'system sysA (\n)',
+      'group S (\n    SystemList = { sysA = 0 }\n)',
+      `SampleFile f1 (\n    PathName = "${file}"\n    Content = hello\n    MonitorInterval = 1\n)`,
+    ].join('\n\n');
+    writeFileSync(inst.configPath, `${cf}\n`);
+    const r = await runCli(['run', '--config', inst.configPath, '--system', 'sysA', '--online', 'S', '--duration', '3', '--speed', '5', '--offline-on-exit', '--verbose'], inst.env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/f1 \(SampleFile, group S\): OFFLINE -> ONLINE \(VCS initiated\)/);
+    expect(r.stdout).toMatch(/f1: monitor \(poll\) says online/);
+    expect(r.stdout).toMatch(/f1 \(SampleFile, group S\): ONLINE -> OFFLINE \(VCS initiated\)/);
+    expect(existsSync(file)).toBe(false);
+    const agentLog = readFileSync(join(inst.env.VCS_LOG!, 'log', 'SampleFile_A.log'), 'utf8');
+    expect(agentLog).toMatch(/SampleFile:f1:online:wrote /);
   });
 
   it('bad input: a clear one-line error and exit 2', async () => {
