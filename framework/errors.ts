@@ -48,6 +48,15 @@ export const ERROR_TABLE = {
   VCSPVM_AGENT_LOG: { exitCode: 2, message: 'cannot write the agent log: {detail}' },
   VCSPVM_AGENT_CONFIG: { exitCode: 2, message: 'resource {resource} in {file}: {detail}' },
 
+  /* framework/runner and framework/imf: the local agent framework, IMF */
+  VCSPVM_RUNNER_UNKNOWN: { exitCode: 2, message: 'no {what} {name} on system {system}' },
+  VCSPVM_IMF_UNAVAILABLE: { exitCode: 1, message: 'imf_getnotification of {type} is not serving {socket}: {reason}' },
+  VCSPVM_IMF_UNSAFE_DIR: { exitCode: 1, message: 'IMF directory {dir} {reason}' },
+  VCSPVM_IMF_ALREADY_RUNNING: { exitCode: 1, message: 'imf_getnotification of {type} is already serving {socket}' },
+  VCSPVM_IMF_REFUSED: { exitCode: 1, message: 'imf_getnotification of {type} refused {op} {resource}: {detail}' },
+  VCSPVM_IMF_PROTOCOL: { exitCode: 1, message: 'IMF {what}: {detail}' },
+  VCSPVM_IMF_REST: { exitCode: 1, message: 'HMC REST {hmc}: {detail}' },
+
   /* framework/remote: SSH */
   VCSPVM_SSH_CONNECT: { exitCode: 1, message: 'cannot connect to {host}:{port}: {reason}' },
   VCSPVM_SSH_AUTH: { exitCode: 1, message: 'authentication as {user} to {host}:{port} failed' },

@@ -7,6 +7,7 @@
  * module it runs.
  */
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
+import { lparImf } from './imf/index.js';
 import { forgetPhysicalServer, lparOf, physicalServerOf, type Lpar, type LparAttributes } from './resource.js';
 
 async function withLpar<T>(ctx: ResourceContext<LparAttributes>, fn: (l: Lpar) => Promise<T>): Promise<T> {
@@ -48,5 +49,8 @@ export default defineAgent<LparAttributes>({
     action: {
       'profile-export': (ctx) => withLpar(ctx, async (l) => (await import('./export.js')).profileExport(l, ctx.args)),
     },
+
+    // IMF (agents/lpar/imf): batched HMC polling behind imf_getnotification.
+    ...lparImf,
   },
 });

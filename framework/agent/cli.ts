@@ -52,6 +52,7 @@ export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   install: () => import('./install.js'),
   check: () => import('./check.js'),
   precompile: () => import('./precompile.js'),
+  run: () => import('../runner/cli.js'),
 };
 
 export const USAGE = `usage:
@@ -59,6 +60,7 @@ export const USAGE = `usage:
   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING ARGS...] --config main.cf --system NAME [--target SYSTEM] [-- ACTION ARGS...]
   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
   vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]...
+  vcsagent run --config main.cf --system NAME [--group G] [--online G]... [--duration S] [--commands]
 options before TYPE: --module FILE (an agent outside this repository), --types FILE (its types.cf)
 entry points: open close monitor online offline clean shutdown migrate attr_changed info
               action/TOKEN imf_init imf_register imf_getnotification

@@ -1,0 +1,111 @@
+/**
+ * The static attributes that drive the agent framework's schedule for one
+ * resource, as numbers, with VCS's meaning (research/vcs-facts.md §2–§3).
+ * Built from the configuration (type default, resource override, engine
+ * default) or, in tests, from a plain object over the defaults.
+ */
+
+/** The IMF static association {Mode, MonitorFreq, RegisterRetryLimit}. */
+export interface ImfSettings {
+  /** 0 off; 1 offline resources only; 2 online resources only; 3 both. */
+  Mode: 0 | 1 | 2 | 3;
+  /** A traditional monitor every MonitorFreq intervals while registered; 0 none. */
+  MonitorFreq: number;
+  /** imf_register retries after a failure before falling back to polling. */
+  RegisterRetryLimit: number;
+}
+
+export interface ResourceSettings {
+  MonitorInterval: number;
+  OfflineMonitorInterval: number;
+  MonitorTimeout: number;
+  OnlineTimeout: number;
+  OfflineTimeout: number;
+  CleanTimeout: number;
+  OpenTimeout: number;
+  CloseTimeout: number;
+  MigrateTimeout: number;
+  AttrChangedTimeout: number;
+  OnlineWaitLimit: number;
+  OfflineWaitLimit: number;
+  MigrateWaitLimit: number;
+  ToleranceLimit: number;
+  RestartLimit: number;
+  OnlineRetryLimit: number;
+  ConfInterval: number;
+  FaultOnMonitorTimeouts: number;
+  IntentionalOffline: number;
+  AEPTimeout: number;
+  NumThreads: number;
+  IMF: ImfSettings;
+  IMFRegList: string[];
+  RegList: string[];
+}
+
+/** The engine's defaults (framework/cf/builtins.ts TYPE_STATIC_ATTRIBUTES). */
+export const DEFAULT_SETTINGS: Readonly<ResourceSettings> = Object.freeze({
+  MonitorInterval: 60,
+  OfflineMonitorInterval: 300,
+  MonitorTimeout: 60,
+  OnlineTimeout: 300,
+  OfflineTimeout: 300,
+  CleanTimeout: 60,
+  OpenTimeout: 60,
+  CloseTimeout: 60,
+  MigrateTimeout: 600,
+  AttrChangedTimeout: 60,
+  OnlineWaitLimit: 2,
+  OfflineWaitLimit: 0,
+  MigrateWaitLimit: 2,
+  ToleranceLimit: 0,
+  RestartLimit: 0,
+  OnlineRetryLimit: 0,
+  ConfInterval: 600,
+  FaultOnMonitorTimeouts: 4,
+  IntentionalOffline: 0,
+  AEPTimeout: 0,
+  NumThreads: 10,
+  IMF: Object.freeze({ Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 }) as ImfSettings,
+  IMFRegList: [],
+  RegList: [],
+});
+
+export const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
+  (k) => typeof (DEFAULT_SETTINGS as unknown as Record<string, unknown>)[k] === 'number',
+) as (keyof ResourceSettings)[];
+
+/** A non-negative integer, or the fallback. */
+function count(v: unknown, fallback: number): number {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** Reads the IMF association: unknown keys ignored, bad values fall back to the default. */
+export function imfSettings(v: Record<string, unknown> | undefined, fallback: ImfSettings = DEFAULT_SETTINGS.IMF): ImfSettings {
+  if (!v) return { ...fallback };
+  const mode = count(v.Mode, fallback.Mode);
+  return {
+    Mode: (mode >= 0 && mode <= 3 ? mode : fallback.Mode) as ImfSettings['Mode'],
+    MonitorFreq: count(v.MonitorFreq, fallback.MonitorFreq),
+    RegisterRetryLimit: count(v.RegisterRetryLimit, fallback.RegisterRetryLimit),
+  };
+}
+
+/** Whether IMF watches a resource in this steady state under `mode`. */
+export function imfCovers(mode: number, state: 'online' | 'offline'): boolean {
+  return state === 'online' ? mode === 2 || mode === 3 : mode === 1 || mode === 3;
+}
+
+/** Settings from plain values over the defaults (tests, and the configuration reader). */
+export function settingsFrom(values: Partial<Record<keyof ResourceSettings, unknown>>): ResourceSettings {
+  const out = { ...DEFAULT_SETTINGS, IMF: { ...DEFAULT_SETTINGS.IMF } } as ResourceSettings;
+  for (const k of NUMERIC_SETTINGS) {
+    if (values[k] !== undefined) (out as unknown as Record<string, number>)[k] = count(values[k], DEFAULT_SETTINGS[k] as number);
+  }
+  if (values.IMF !== undefined) out.IMF = imfSettings(values.IMF as Record<string, unknown>);
+  if (Array.isArray(values.IMFRegList)) out.IMFRegList = values.IMFRegList.map(String);
+  if (Array.isArray(values.RegList)) out.RegList = values.RegList.map(String);
+  // NumThreads is 1–30 in VCS.
+  out.NumThreads = Math.min(30, Math.max(1, out.NumThreads));
+  return out;
+}
