@@ -1,0 +1,18 @@
+/**
+ * The acts, in order. Each builds on the state the previous one left (the
+ * group where it runs, the VIO servers and HMCs back up), so `--act N` runs
+ * the first N.
+ */
+import type { Checks, Scenario } from '../context.js';
+import { actWorld } from './world.js';
+
+export interface Act {
+  title: string;
+  run(s: Scenario, c: Checks): Promise<void>;
+  /** Says what is not built yet, and does nothing else. */
+  notBuilt?: boolean;
+}
+
+export const ACTS: readonly Act[] = [
+  { title: "The seed's sample main.cf, verified, and the PowerVM world built from it", run: actWorld },
+];
