@@ -4,6 +4,8 @@
  * the first N.
  */
 import type { Checks, Scenario } from '../context.js';
+import { actCrash } from './crash.js';
+import { actOnline } from './online.js';
 import { actWorld } from './world.js';
 
 export interface Act {
@@ -15,4 +17,6 @@ export interface Act {
 
 export const ACTS: readonly Act[] = [
   { title: "The seed's sample main.cf, verified, and the PowerVM world built from it", run: actWorld },
+  { title: 'The LPAR group brought online on the first system', run: actOnline },
+  { title: 'The managed LPAR crashes: clean, restart in place (RestartLimit = 1)', run: actCrash },
 ];
