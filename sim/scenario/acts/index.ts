@@ -6,6 +6,7 @@
 import type { Checks, Scenario } from '../context.js';
 import { actCrash } from './crash.js';
 import { actOnline } from './online.js';
+import { actVios } from './vios.js';
 import { actWorld } from './world.js';
 
 export interface Act {
@@ -19,4 +20,5 @@ export const ACTS: readonly Act[] = [
   { title: "The seed's sample main.cf, verified, and the PowerVM world built from it", run: actWorld },
   { title: 'The LPAR group brought online on the first system', run: actOnline },
   { title: 'The managed LPAR crashes: clean, restart in place (RestartLimit = 1)', run: actCrash },
+  { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
 ];
