@@ -9,7 +9,7 @@ import { attributeValue, listOf, scalarOf } from '../../framework/cf/values.js';
 import type { Clock } from '../../framework/runner/clock.js';
 import type { RunnerEvent } from '../../framework/runner/events.js';
 import { systemListOf } from '../../framework/runner/plan.js';
-import type { Lab } from './lab.js';
+import type { EndpointStats, Lab } from './lab.js';
 import type { ClusterNode } from './node.js';
 import type { Output } from './output.js';
 
@@ -124,4 +124,14 @@ export async function until<T>(s: Scenario, probe: () => Promise<T | undefined>,
     if (Date.now() > end) throw new ActAbort(`${what} did not happen within ${Math.round(ms / 1000)} s`);
     await sleep(everyMs, s.signal);
   }
+}
+
+/** What the HMCs saw since the last call (`hmcsim ctl stats --reset`), added to the run's totals. */
+export async function hmcStats(s: Scenario): Promise<EndpointStats[]> {
+  const stats = await s.lab.stats(true);
+  for (const e of stats) {
+    s.totals.logins += e.logins;
+    s.totals.commands += Object.values(e.commands).reduce((a, b) => a + b, 0);
+  }
+  return stats;
 }

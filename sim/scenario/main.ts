@@ -14,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../framework/cf/load.js';
 import { realClock } from '../../framework/runner/clock.js';
-import { ActAbort, Checks, lparSetup, type Scenario } from './context.js';
-import { Lab, type EndpointStats } from './lab.js';
+import { ActAbort, Checks, hmcStats, lparSetup, type Scenario } from './context.js';
+import { Lab } from './lab.js';
 import { WaitTimeout } from './node.js';
 import { describeStats, Output, plural } from './output.js';
 import { ACTS, type Act } from './acts/index.js';
@@ -96,13 +96,6 @@ interface ActOutcome {
   verdict: 'PASS' | 'FAIL' | 'NOT BUILT' | 'NOT RUN';
   ms: number;
   reason?: string;
-}
-
-function addTotals(s: Scenario, stats: readonly EndpointStats[]): void {
-  for (const e of stats) {
-    s.totals.logins += e.logins;
-    s.totals.commands += Object.values(e.commands).reduce((a, b) => a + b, 0);
-  }
 }
 
 function fmtMs(ms: number): string {
@@ -192,10 +185,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!interrupted && !act.notBuilt && lab.endpoints.length > 0) {
       try {
-        const st = await lab.stats(true);
-        out.say('What the HMCs saw (hmcsim ctl stats):');
-        for (const l of describeStats(st)) out.say(`  ${l}`);
-        addTotals(s, st);
+        const st = await hmcStats(s);
+        if (st.some((e) => e.logins > 0 || Object.keys(e.commands).length > 0)) {
+          out.say(`What the HMCs saw${act.ownStats ? ' since' : ''} (hmcsim ctl stats):`);
+          for (const l of describeStats(st)) out.say(`  ${l}`);
+        }
       } catch (e) {
         reason ??= `cannot read what the HMCs saw: ${(e as Error).message}`;
       }
@@ -215,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
   const stopResults = await Promise.allSettled(s.nodes.map((n) => n.stop()));
   for (const [i, r] of stopResults.entries()) if (r.status === 'rejected') out.say(`${s.nodes[i]!.system}: ${(r.reason as Error).message}`);
   try {
-    if (!interrupted && s.lab.endpoints.length > 0) addTotals(s, await s.lab.stats(true));
+    if (!interrupted && s.lab.endpoints.length > 0) await hmcStats(s);
   } catch {
     // The simulator is gone already: the totals so far stand.
   }

@@ -5,6 +5,7 @@
  */
 import type { Checks, Scenario } from '../context.js';
 import { actCrash } from './crash.js';
+import { actHmc } from './hmc.js';
 import { actOnline } from './online.js';
 import { actVios } from './vios.js';
 import { actWorld } from './world.js';
@@ -12,6 +13,8 @@ import { actWorld } from './world.js';
 export interface Act {
   title: string;
   run(s: Scenario, c: Checks): Promise<void>;
+  /** Shows the HMCs' counters itself: what the scenario prints after it is what came since. */
+  ownStats?: boolean;
   /** Says what is not built yet, and does nothing else. */
   notBuilt?: boolean;
 }
@@ -21,4 +24,5 @@ export const ACTS: readonly Act[] = [
   { title: 'The LPAR group brought online on the first system', run: actOnline },
   { title: 'The managed LPAR crashes: clean, restart in place (RestartLimit = 1)', run: actCrash },
   { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
+  { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
 ];
