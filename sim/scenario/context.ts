@@ -135,3 +135,22 @@ export async function hmcStats(s: Scenario): Promise<EndpointStats[]> {
   }
   return stats;
 }
+
+/** `p`, unless `vcsSeconds` of VCS time (plus room) pass first or Ctrl-C comes: then the act stops. */
+export function bounded<T>(s: Scenario, p: Promise<T>, vcsSeconds: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const ms = allow(s, vcsSeconds);
+    const finish = () => {
+      clearTimeout(timer);
+      s.signal.removeEventListener('abort', onAbort);
+    };
+    const timer = setTimeout(() => (finish(), reject(new ActAbort(`${what} did not finish within ${Math.round(ms / 1000)} s`))), ms);
+    const onAbort = () => (finish(), reject(new ActAbort(`interrupted during ${what}`)));
+    if (s.signal.aborted) return onAbort();
+    s.signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (finish(), resolve(v)),
+      (e: unknown) => (finish(), reject(e)),
+    );
+  });
+}

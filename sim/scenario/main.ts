@@ -93,7 +93,7 @@ function repoRoot(): string {
 interface ActOutcome {
   act: Act;
   n: number;
-  verdict: 'PASS' | 'FAIL' | 'NOT BUILT' | 'NOT RUN';
+  verdict: 'PASS' | 'FAIL' | 'NOT BUILT' | 'NOT RUN' | 'INTERRUPTED';
   ms: number;
   reason?: string;
 }
@@ -181,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
       reason = e instanceof ActAbort || e instanceof WaitTimeout ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
       if (interrupted) reason = 'interrupted';
-      out.verdict(false, reason);
+      else out.verdict(false, reason);
     }
     if (!interrupted && !act.notBuilt && lab.endpoints.length > 0) {
       try {
@@ -195,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const ms = Date.now() - t0;
-    const verdict = act.notBuilt ? 'NOT BUILT' : reason || checks.failed.length > 0 ? 'FAIL' : 'PASS';
+    const verdict = interrupted ? 'INTERRUPTED' : act.notBuilt ? 'NOT BUILT' : reason || checks.failed.length > 0 ? 'FAIL' : 'PASS';
     outcomes.push({ act, n, verdict, ms, ...(reason ? { reason } : checks.failed.length ? { reason: checks.failed[0] } : {}) });
     out.say(`=> ${verdict} (${fmtMs(ms)})`);
     // Every act builds on the state the previous one left: after a failure the rest would tell nothing.
@@ -218,7 +218,7 @@ export async function main(argv: string[]): Promise<number> {
   const total = Date.now() - started;
   out.line();
   out.line('== Summary');
-  for (const o of outcomes) out.line(`   ${String(o.n).padStart(2)}  ${o.verdict.padEnd(9)} ${o.act.title}${o.ms ? `  (${fmtMs(o.ms)})` : ''}${o.verdict === 'FAIL' && o.reason ? `\n                 ${o.reason.split('\n')[0]}` : ''}`);
+  for (const o of outcomes) out.line(`   ${String(o.n).padStart(2)}  ${o.verdict.padEnd(11)} ${o.act.title}${o.ms ? `  (${fmtMs(o.ms)})` : ''}${o.verdict === 'FAIL' && o.reason ? `\n                   ${o.reason.split('\n')[0]}` : ''}`);
   out.line(`   total ${fmtMs(total)} at speed ${opts.speed}; the HMCs saw ${plural(s.totals.logins, 'SSH login')} and ${plural(s.totals.commands, 'command')}`);
   if (opts.keep) out.line(`   kept: ${lab.dir} (nodes/*/var/VRTSvcs/log: LPAR_A.log, engine_A.log)`);
   const failed = outcomes.some((o) => o.verdict === 'FAIL');

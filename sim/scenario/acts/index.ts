@@ -6,6 +6,8 @@
 import type { Checks, Scenario } from '../context.js';
 import { actCrash } from './crash.js';
 import { actHmc } from './hmc.js';
+import { actMigrate } from './migrate.js';
+import { actNotBuilt } from './not-built.js';
 import { actOnline } from './online.js';
 import { actVios } from './vios.js';
 import { actWorld } from './world.js';
@@ -25,4 +27,6 @@ export const ACTS: readonly Act[] = [
   { title: 'The managed LPAR crashes: clean, restart in place (RestartLimit = 1)', run: actCrash },
   { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
   { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
+  { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
+  { title: 'DR network reconfiguration and WPAR failover', run: actNotBuilt, notBuilt: true },
 ];

@@ -4,7 +4,7 @@
  * drmgr) and probes the resource — then the group is brought online on the
  * first system of its SystemList: online, then the monitor that confirms it.
  */
-import { allow, type Checks, type Scenario } from '../context.js';
+import { bounded, type Checks, type Scenario } from '../context.js';
 import { ClusterNode } from '../node.js';
 import { vcsSeconds } from '../output.js';
 
@@ -35,10 +35,7 @@ export async function actOnline(s: Scenario, c: Checks): Promise<void> {
   out.say(`$ hagrp -online ${setup.group} -sys ${first.name}`);
   const t0 = s.clock.now();
   const r0 = Date.now();
-  const state = await Promise.race([
-    n1.runner.online(setup.group),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`online did not finish within ${Math.round(allow(s, 600) / 1000)} s`)), allow(s, 600)).unref()),
-  ]);
+  const state = await bounded(s, n1.runner.online(setup.group), 900, `hagrp -online on ${first.name}`);
   const took = vcsSeconds(t0, s.clock.now());
   out.agentLog(first.name, n1.newAgentLog(), (l) => l.severity !== 'INFO');
   c.check(state === 'online', `group ${setup.group} ONLINE on ${first.name} after ${took} of VCS time (${((Date.now() - r0) / 1000).toFixed(1)} s real): online, then monitor`);

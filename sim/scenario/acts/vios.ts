@@ -8,7 +8,7 @@
  * the other physical server. The VIO servers come back, the fault is cleared.
  */
 import type { RunnerEvent } from '../../../framework/runner/events.js';
-import { allow, isState, until, type Checks, type Scenario } from '../context.js';
+import { allow, bounded, isState, until, type Checks, type Scenario } from '../context.js';
 import type { ClusterNode } from '../node.js';
 import { vcsSeconds } from '../output.js';
 
@@ -44,7 +44,7 @@ export async function actVios(s: Scenario, c: Checks): Promise<void> {
   const t0 = s.clock.now();
   await lab.ctl('vios-down', first.physicalServer, vio2);
   const faulted = await n1.waitFor(isState(res, 'faulted'), mark, allow(s, 900), `${res} FAULTED on ${first.name}`, s.signal);
-  await n1.runner.idle();
+  await bounded(s, n1.runner.idle(), 300, 'the end of the reaction to the fault');
   out.agentLog(first.name, n1.newAgentLog(), (l) => l.severity !== 'INFO');
   const ev = n1.since(mark);
   const firstOffline = ev.find((e) => e.kind === 'monitor' && e.resource === res && e.result === 'offline');
@@ -62,7 +62,7 @@ export async function actVios(s: Scenario, c: Checks): Promise<void> {
   out.say(`$ hagrp -online ${setup.group} -sys ${second.name}`);
   n2.newAgentLog();
   const t1 = s.clock.now();
-  const state = await n2.runner.online(setup.group);
+  const state = await bounded(s, n2.runner.online(setup.group), 900, `hagrp -online on ${second.name}`);
   out.agentLog(second.name, n2.newAgentLog(), (l) => l.severity !== 'INFO');
   c.check(state === 'online', `group ${setup.group} ONLINE on ${second.name} after ${vcsSeconds(t1, s.clock.now())} of VCS time`);
   const w = await lab.world();
@@ -87,6 +87,6 @@ export async function actVios(s: Scenario, c: Checks): Promise<void> {
   );
   out.say(`HMC: ${vio1} and ${vio2} are Running again`);
   out.say(`$ hagrp -clear ${setup.group} -sys ${first.name}`);
-  await n1.runner.clear(setup.group);
+  await bounded(s, n1.runner.clear(setup.group), 300, 'hagrp -clear');
   c.check(n1.runner.resource(res)!.state === 'offline' && n1.runner.groupState(setup.group) === 'offline', `fault cleared: ${setup.group} OFFLINE on ${first.name}, ready to take the group back`);
 }
