@@ -160,8 +160,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const started = Date.now();
   out.line('vcs-powervm: the PowerVM scenario on the embedded simulators');
-  out.line(`Simulated HMCs, VIO servers and the agent framework run ${opts.speed}x faster than real time;`);
-  out.line('times in the agent framework lines (| ...) are VCS time. Agent log lines are marked > .');
+  out.line(`The simulated HMCs and the agent framework run ${opts.speed}x faster than real time: durations are VCS time.`);
+  out.line('Lines marked | are the agent framework\'s (VCS time), > the LPAR agent\'s log, : what the HMC shows.');
 
   const outcomes: ActOutcome[] = [];
   let stopAt = opts.act;

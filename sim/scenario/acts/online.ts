@@ -21,7 +21,7 @@ export async function actOnline(s: Scenario, c: Checks): Promise<void> {
   await Promise.all(s.nodes.map((n) => n.runner.start()));
   for (const n of s.nodes) {
     const st = n.runner.resource(setup.resource)!.state;
-    c.check(st === 'offline', `${n.system} probes ${setup.resource}: OFFLINE (${st.toUpperCase()})`);
+    c.check(st === 'offline', `${n.system} probes ${setup.resource}: ${st.toUpperCase()}`);
   }
   for (const n of s.nodes) {
     const l = await lab.run(['drmgr', '-l'], n.dirs.env);
