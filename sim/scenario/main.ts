@@ -27,14 +27,15 @@ Runs the PowerVM scenario on the embedded simulators: the seed's sample
 main.cf, two physical servers with two VIO servers each, two redundant HMCs.
 
   --speed N   simulated time (HMCs and the agent framework) runs N times
-              faster than real time (default 20: a MonitorInterval of 60 s
-              passes in 3 s)
+              faster than real time, 1-100 (default 20: a MonitorInterval
+              of 60 s passes in 3 s)
   --act N     run the acts up to N only (1-${ACTS.length})
   --verbose   every entry point, monitor and agent log line
   --keep      keep the temporary directory (logs, keys, main.cf) and say where
   --help      this text
 
-Exit 0 when every act behaved as the seed says, 1 otherwise, 2 for bad arguments.
+Exit 0 when every act behaved as the seed says, 1 otherwise, 2 for bad
+arguments, 130 when interrupted (Ctrl-C: everything is stopped and removed).
 `;
 
 export interface Options {
@@ -57,7 +58,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
       case '--speed': {
         const v = value();
         const n = Number(v);
-        if (!Number.isFinite(n) || n < 1 || n > 200) throw new Error(`--speed must be a number from 1 to 200, not ${v}`);
+        if (!Number.isFinite(n) || n < 1 || n > 100) throw new Error(`--speed must be a number from 1 to 100, not ${v}`);
         o.speed = n;
         break;
       }
