@@ -5,6 +5,7 @@
  * servers, HMCs), and the checks an act records to PASS or FAIL.
  */
 import type { Config } from '../../framework/cf/model.js';
+import { VcsPowervmError } from '../../framework/errors.js';
 import { attributeValue, listOf, scalarOf } from '../../framework/cf/values.js';
 import type { Clock } from '../../framework/runner/clock.js';
 import type { RunnerEvent } from '../../framework/runner/events.js';
@@ -33,10 +34,10 @@ export function lparSetup(config: Config): LparSetup {
     const systems = systemListOf(g).map((name) => {
       const sys = config.systems.find((s) => s.name === name);
       const ps = sys ? scalarOf(attributeValue(sys, 'PhysicalServer')) : undefined;
-      if (ps === undefined) throw new Error(`system ${name} has no PhysicalServer`);
+      if (ps === undefined) throw setupError(`system ${name} has no PhysicalServer`);
       return { name, physicalServer: String(ps), vios: (listOf(attributeValue(r, 'VIOSName', name)) ?? []).map(String) };
     });
-    if (systems.length < 2) throw new Error(`group ${g.name} needs two systems in its SystemList for the scenario`);
+    if (systems.length < 2) throw setupError(`group ${g.name} needs two systems in its SystemList`);
     return {
       cluster: config.clusters[0]?.name ?? '(unnamed)',
       group: g.name,
@@ -47,7 +48,7 @@ export function lparSetup(config: Config): LparSetup {
       systems,
     };
   }
-  throw new Error('the configuration has no group with an LPAR resource');
+  throw setupError('the configuration has no group with an LPAR resource');
 }
 
 /** An act's checks: each one a line, all of them its verdict. */
@@ -63,7 +64,16 @@ export class Checks {
 }
 
 /** Stop waiting: the act cannot go on (its checks so far stand, and it fails). */
-export class ActAbort extends Error {}
+export class ActAbort extends VcsPowervmError {
+  constructor(detail: string) {
+    super('VCSPVM_SCENARIO_STEP', { detail });
+  }
+}
+
+/** The lab could not be built (keys, simulator, agents, configuration). */
+export function setupError(detail: string): VcsPowervmError {
+  return new VcsPowervmError('VCSPVM_SCENARIO_SETUP', { detail });
+}
 
 export interface Scenario {
   root: string;

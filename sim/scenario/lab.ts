@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ctlRequest } from '../hmc/control.js';
+import { ActAbort, setupError } from './context.js';
 
 export interface Endpoint {
   name: string;
@@ -110,7 +111,7 @@ export class Lab {
   async startHmcs(mainCf: string, hmcNames: readonly string[]): Promise<Endpoint[]> {
     const keygen = (file: string) => {
       const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'vcs-powervm-scenario', '-f', file], { encoding: 'utf8', env: this.baseEnv() });
-      if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.error?.message ?? r.stderr.trim()}`);
+      if (r.status !== 0) throw setupError(`ssh-keygen failed: ${r.error?.message ?? r.stderr.trim()}`);
     };
     const hostKey = join(this.dir, 'hmc_host_key');
     const idKey = join(this.home, '.ssh', 'id_ed25519');
@@ -126,8 +127,8 @@ export class Lab {
     const lines = createInterface({ input: sim.stdout! });
     const ports = await new Promise<number[]>((resolve, reject) => {
       const found: number[] = [];
-      const timer = setTimeout(() => reject(new Error(`hmcsim did not listen within 30 s: ${this.simErr.trim()}`)), 30_000);
-      sim.once('exit', (code) => (clearTimeout(timer), reject(new Error(`hmcsim exited ${code}: ${this.simErr.trim()}`))));
+      const timer = setTimeout(() => reject(setupError(`hmcsim did not listen within 30 s: ${this.simErr.trim()}`)), 30_000);
+      sim.once('exit', (code) => (clearTimeout(timer), reject(setupError(`hmcsim exited ${code}: ${this.simErr.trim()}`))));
       lines.on('line', (line) => {
         const m = /^listening 127\.0\.0\.1:(\d+)$/.exec(line);
         if (m) found.push(Number(m[1]));
@@ -156,7 +157,7 @@ export class Lab {
   /** `hmcsim ctl COMMAND ARGS` as its own process; the JSON it prints, parsed. */
   async ctl(...args: string[]): Promise<unknown> {
     const r = await this.run([process.execPath, this.hmcsimBin, 'ctl', '--control', this.control, ...args]);
-    if (r.code !== 0) throw new Error(`hmcsim ctl ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0) throw new ActAbort(`hmcsim ctl ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
     try {
       return JSON.parse(r.stdout) as unknown;
     } catch {
@@ -167,7 +168,7 @@ export class Lab {
   /** The world as the HMCs see it, over the control socket (cheap enough to poll). */
   async world(): Promise<WorldSystem[]> {
     const r = await ctlRequest(this.control, 'dump', [], 10_000);
-    if (!r.ok) throw new Error(`hmcsim dump: ${r.error}`);
+    if (!r.ok) throw new ActAbort(`hmcsim ctl dump: ${r.error ?? 'failed'}`);
     const w = r.result as { systems: Array<{ name: string; state: string; partitions?: WorldPartition[] }> };
     return w.systems.map((s) => ({ name: s.name, state: s.state, partitions: (s.partitions ?? []).map((p) => ({ name: p.name, id: p.id, env: p.env, state: p.state, refcode: p.refcode })) }));
   }
@@ -218,7 +219,7 @@ export class Lab {
       VCS_HOME: d.vcsHome,
     };
     const inst = await this.run([process.execPath, this.vcsagent, 'install', '--vcs-home', d.vcsHome, 'LPAR'], d.env);
-    if (inst.code !== 0) throw new Error(`vcsagent install on ${system}: ${(inst.stderr || inst.stdout).trim()}`);
+    if (inst.code !== 0) throw setupError(`vcsagent install on ${system}: ${(inst.stderr || inst.stdout).trim()}`);
     return d;
   }
 

@@ -13,10 +13,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../framework/cf/load.js';
+import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { realClock } from '../../framework/runner/clock.js';
 import { ActAbort, Checks, hmcStats, lparSetup, type Scenario } from './context.js';
 import { Lab } from './lab.js';
-import { WaitTimeout } from './node.js';
 import { describeStats, Output, plural } from './output.js';
 import { ACTS, type Act } from './acts/index.js';
 
@@ -51,21 +51,21 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     const a = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
     switch (a) {
       case '--speed': {
         const v = value();
         const n = Number(v);
-        if (!Number.isFinite(n) || n < 1 || n > 100) throw new Error(`--speed must be a number from 1 to 100, not ${v}`);
+        if (!Number.isFinite(n) || n < 1 || n > 100) throw new UsageError(`--speed must be a number from 1 to 100, not ${v}`);
         o.speed = n;
         break;
       }
       case '--act': {
         const v = value();
         const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > ACTS.length) throw new Error(`--act must be an act number from 1 to ${ACTS.length}, not ${v}`);
+        if (!Number.isInteger(n) || n < 1 || n > ACTS.length) throw new UsageError(`--act must be an act number from 1 to ${ACTS.length}, not ${v}`);
         o.act = n;
         break;
       }
@@ -79,7 +79,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
       case '-h':
         return 'help';
       default:
-        throw new Error(`unknown argument ${a}`);
+        throw new UsageError(`unknown argument ${a}`);
     }
   }
   return o;
@@ -180,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       await act.run(s, checks);
     } catch (e) {
-      reason = e instanceof ActAbort || e instanceof WaitTimeout ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+      reason = e instanceof ActAbort || isVcsPowervmError(e) ? e.message : e instanceof Error ? ((opts.verbose ? e.stack : undefined) ?? `unexpected: ${e.message}`) : String(e);
       if (interrupted) reason = 'interrupted';
       else out.verdict(false, reason);
     }

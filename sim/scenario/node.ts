@@ -14,6 +14,7 @@ import type { RunnerEvent } from '../../framework/runner/events.js';
 import { ProcessExecutor } from '../../framework/runner/executor.js';
 import { buildPlan } from '../../framework/runner/plan.js';
 import { Runner } from '../../framework/runner/runner.js';
+import { ActAbort, setupError } from './context.js';
 import type { NodeDirs } from './lab.js';
 
 export interface AgentLogLine {
@@ -28,8 +29,6 @@ interface Waiter {
   resolve: (e: RunnerEvent) => void;
 }
 
-/** Thrown when something the scenario waits for does not happen in time. */
-export class WaitTimeout extends Error {}
 
 export class ClusterNode {
   readonly system: string;
@@ -47,7 +46,7 @@ export class ClusterNode {
   ) {
     this.system = dirs.system;
     const { config, errors } = loadConfig(dirs.mainCf);
-    if (errors.length > 0) throw new Error(`${dirs.mainCf}: ${errors.map((e) => e.message).join('; ')}`);
+    if (errors.length > 0) throw setupError(`${dirs.mainCf}: ${errors.map((e) => e.message).join('; ')}`);
     const plan = buildPlan(config, dirs.system);
     const groupOf = new Map(plan.groups.flatMap((g) => g.resources.map((r) => [r.name, g.name] as const)));
     this.engineLog = new EngineLog(dirs.vcsLog, (r) => groupOf.get(r));
@@ -91,11 +90,11 @@ export class ClusterNode {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new WaitTimeout(`${this.system}: ${what} did not happen within ${(ms / 1000).toFixed(0)} s`));
+        reject(new ActAbort(`${this.system}: ${what} did not happen within ${(ms / 1000).toFixed(0)} s`));
       }, ms);
       const onAbort = () => {
         done();
-        reject(new WaitTimeout(`${this.system}: interrupted while waiting for ${what}`));
+        reject(new ActAbort(`${this.system}: interrupted while waiting for ${what}`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const waiter: Waiter = {
