@@ -17,10 +17,11 @@ export async function actHmc(s: Scenario, c: Checks): Promise<void> {
   if (!c.check(n !== undefined, `the group runs somewhere (${n?.system ?? 'nowhere'})`) || !n) return;
   out.monitors = true;
   for (const x of s.nodes) x.newAgentLog();
-  await hmcStats(s);
 
   out.say(`$ hmcsim ctl hmc-down ${hmcA}`);
   await lab.ctl('hmc-down', hmcA);
+  // Counted from here: a monitor in flight may have logged in to it just before.
+  await hmcStats(s);
   let mark = n.mark();
   const monitors = [await nextMonitor(s, n, res, mark, `a monitor on ${n.system} with ${hmcA} down`)];
   monitors.push(await nextMonitor(s, n, res, n.mark(), `a second monitor on ${n.system} with ${hmcA} down`));

@@ -18,9 +18,8 @@ import type { WorldSystem } from '../lab.js';
 import { vcsSeconds } from '../output.js';
 
 /** Prints the partition's states on every managed system as they change on the HMC, until stopped. */
-function watchHmc(s: Scenario, names: (p: string) => boolean): { stop(): Promise<string[]> } {
+function watchHmc(s: Scenario, names: (p: string) => boolean): { stop(): Promise<void> } {
   const seen = new Map<string, string>();
-  const lines: string[] = [];
   let running = true;
   const t0 = s.clock.now();
   const record = (world: WorldSystem[]) => {
@@ -32,10 +31,7 @@ function watchHmc(s: Scenario, names: (p: string) => boolean): { stop(): Promise
       if (before === after) continue;
       const [sys, lpar] = k.split(' ') as [string, string];
       const text = `HMC +${vcsSeconds(t0, s.clock.now())}  ${sys}: ${lpar} ${before === undefined ? 'appears' : before} -> ${after === undefined ? 'gone' : after}`;
-      if (seen.size > 0 || before !== undefined) {
-        lines.push(text);
-        s.out.line(`     : ${text}`);
-      }
+      if (seen.size > 0 || before !== undefined) s.out.line(`     : ${text}`);
     }
     seen.clear();
     for (const [k, v] of now) seen.set(k, v);
@@ -54,7 +50,6 @@ function watchHmc(s: Scenario, names: (p: string) => boolean): { stop(): Promise
     async stop() {
       running = false;
       await loop;
-      return lines;
     },
   };
 }
@@ -85,8 +80,10 @@ export async function actMigrate(s: Scenario, c: Checks): Promise<void> {
   out.say(`The engine probes the target, ${dst.system}:`);
   await bounded(s, dst.runner.probe(res), 300, `the probe on ${dst.system}`);
   await sleep(Math.max(100, 4000 / s.speed), s.signal);
-  let moves = await watch.stop();
-  c.check(moves.some((l) => l.includes(`${srcMs}: ${lpar} `) && l.includes('Migrating')) && moves.some((l) => l.includes(`${dstMs}: ${lpar} `)), `the HMC showed ${lpar} migrating from ${srcMs} to ${dstMs}`);
+  await watch.stop();
+  // The sampled HMC view above is for the reader; the verdict rests on what the HMCs ran and hold.
+  const ran = (await lab.stats()).reduce((n, e) => n + (e.commands.migrlpar ?? 0), 0);
+  c.check(ran >= 2, `the HMC ran migrlpar (validate, then migrate: ${ran} calls)`);
   let w = await lab.world();
   const on = (ms: string, name = lpar) => w.find((x) => x.name === ms)?.partitions.find((p) => p.name === name)?.state;
   c.check(dst.runner.resource(res)!.state === 'online' && dst.runner.groupState(setup.group) === 'online', `${setup.group} ONLINE on ${dst.system}`);
@@ -112,9 +109,8 @@ export async function actMigrate(s: Scenario, c: Checks): Promise<void> {
   await lab.ctl('migrate', back.fromMs, lpar, back.toMs);
   const gone = await back.from.waitFor(isState(res, 'offline'), mark[0]!, allow(s, 900), `${res} OFFLINE on ${back.from.system}`, s.signal);
   const arrived = await back.to.waitFor(isState(res, 'online'), mark[1]!, allow(s, 900), `${res} ONLINE on ${back.to.system}`, s.signal);
-  moves = await watch.stop();
+  await watch.stop();
   for (const x of s.nodes) out.agentLog(x.system, x.newAgentLog(), (l) => l.severity !== 'INFO' || /migrat|intentional/i.test(l.message));
-  c.check(moves.some((l) => l.includes('Migrating')), `the HMC showed the migration`);
   c.check(gone.kind === 'resource-state' && gone.cause === 'intentional-offline', `${back.from.system}: ${res} OFFLINE, intentional offline (${vcsSeconds(t1, gone.time)} after the migration started): not a fault`);
   c.check(arrived.kind === 'resource-state' && arrived.cause === 'not-vcs-initiated', `${back.to.system}: ${res} ONLINE, found by its monitor (${vcsSeconds(t1, arrived.time)} after)`);
   const bad = [...faults(0, back.from), ...faults(1, back.to)];
