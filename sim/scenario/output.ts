@@ -35,9 +35,7 @@ export class Output {
   event(e: RunnerEvent): void {
     const showMonitor = e.kind === 'monitor' && this.monitors;
     const text = formatEvent(e, { verbose: this.verbose || showMonitor });
-    if (text === undefined) return;
-    if (!this.verbose && !showMonitor && (e.kind === 'monitor' || e.kind === 'agent-state')) return;
-    this.line(`     | ${text}`);
+    if (text !== undefined) this.line(`     | ${text}`);
   }
 
   /** New LPAR_A.log lines of a node (INFO and above; the routine ones left out unless verbose). */
