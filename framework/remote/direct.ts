@@ -1,6 +1,7 @@
 /**
- * createRemote(): commands on a device reachable over SSH at one of several
- * redundant endpoints (VCS's MCName/MCUser pairs for HMCs).
+ * Commands over SSH from this process (ssh2): what createRemote() runs when
+ * no connection broker is used, and what the broker itself runs. Loaded on
+ * first use, so a process served by a broker never loads it.
  *
  * Endpoints are tried in order, the last one that worked first. Connections
  * live in one process-wide pool (one per endpoint and credentials), so any
@@ -15,103 +16,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname, userInfo } from 'node:os';
 import { SshError, VcsPowervmError } from '../errors.js';
-import { ExecFailure, SshConnection, reasonText, type ConnectionTarget, type ExecResult } from './connection.js';
+import { ExecFailure, SshConnection, reasonText, type ConnectionTarget } from './connection.js';
 import { knownHostsName } from './known-hosts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { buildCommand } from './quote.js';
-import { SshConfig, expandTilde, type LocalContext, type ResolvedHost, type StrictHostKeyChecking } from './ssh-config.js';
-
-export interface Endpoint {
-  /** Host name, address, or a Host alias of the ssh config. */
-  host: string;
-  /** Login user; default: the ssh config's User, else the local user. */
-  user?: string;
-  /** Default: the ssh config's Port, else 22. */
-  port?: number;
-}
-
-export interface RemoteOptions {
-  /** Tried in order (the last one that worked in this process first). */
-  endpoints: readonly Endpoint[] | Endpoint;
-  logger?: Logger;
-  /** ssh_config file (as `ssh -F`; `'none'` for none). Default ~/.ssh/config then /etc/ssh/ssh_config. */
-  sshConfigPath?: string;
-  /** A known_hosts file used instead of UserKnownHostsFile and GlobalKnownHostsFile; accept-new appends here. */
-  knownHostsPath?: string;
-  /** Overrides the ssh config's StrictHostKeyChecking (default yes; `ask` is yes). */
-  strictHostKeyChecking?: StrictHostKeyChecking;
-  /** Private key files tried before the ssh config's IdentityFile list (as `ssh -i`). */
-  identityFiles?: readonly string[];
-  /** ssh-agent socket; `false` to use no agent. Default: IdentityAgent, else $SSH_AUTH_SOCK. */
-  agent?: string | false;
-  /** Password authentication, only when given here. Never logged. */
-  password?: string;
-  /** TCP connect bound. Default: ConnectTimeout from the ssh config, else 10 s. */
-  connectTimeoutMs?: number;
-  /** SSH handshake and login bound, after TCP connected. Default 15 s. */
-  readyTimeoutMs?: number;
-  /** Per-command bound (channel wait, run, output). Default 60 s. */
-  commandTimeoutMs?: number;
-  /** Per-stream output cap; beyond it output is dropped and `truncated` set. Default 16 MiB. */
-  maxOutputBytes?: number;
-  /** Concurrent channels per connection (OpenSSH's MaxSessions default is 10). Default 8. */
-  maxChannels?: number;
-  /** SSH keepalive interval; 0 turns it off. Default: ServerAliveInterval, else 15 s. */
-  keepaliveIntervalMs?: number;
-  /** Unanswered keepalives before the connection is dropped. Default: ServerAliveCountMax, else 3. */
-  keepaliveCountMax?: number;
-  /** Environment for HOME, USER and SSH_AUTH_SOCK. Default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
-export interface RunOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  maxOutputBytes?: number;
-  /** Safe to run twice: may be sent to the next endpoint after the connection was lost mid-command or it timed out. */
-  idempotent?: boolean;
-  /** Log `[redacted]` instead of the command line (it carries a secret). */
-  sensitive?: boolean;
-}
-
-/** The endpoint that ran a command. */
-export interface ServedBy {
-  /** As given in `endpoints`. */
-  host: string;
-  /** Where we connected, after the ssh config. */
-  hostname: string;
-  port: number;
-  user: string;
-  /** Position in `endpoints`. */
-  index: number;
-}
-
-export interface RunResult extends ExecResult {
-  endpoint: ServedBy;
-}
-
-export interface Remote {
-  /** Runs `command` (a command line, or argv quoted with buildCommand) on the first endpoint that works. */
-  run(command: string | readonly string[], options?: RunOptions): Promise<RunResult>;
-  readonly endpoints: readonly Endpoint[];
-  /** Releases this Remote's connections; the last user of a connection closes it. */
-  close(): Promise<void>;
-}
-
-/** Why one endpoint did not serve a command. */
-export interface EndpointFailure {
-  endpoint: string;
-  error: VcsPowervmError;
-}
-
-/** Every endpoint failed: `failures` says why each one did, in the order tried. */
-export class NoEndpointError extends SshError {
-  constructor(readonly failures: EndpointFailure[]) {
-    super('VCSPVM_SSH_NO_ENDPOINT', {
-      detail: failures.length === 0 ? 'no endpoint configured' : failures.map((f) => `${f.endpoint}: ${f.error.message}`).join('; '),
-    });
-  }
-}
+import { SshConfig, expandTilde, type LocalContext, type ResolvedHost } from './ssh-config.js';
+import { NoEndpointError, endpointList, type Endpoint, type EndpointFailure, type Remote, type RemoteOptions, type RunOptions, type RunResult, type ServedBy } from './types.js';
 
 const DEFAULTS = {
   connectTimeoutMs: 10_000,
@@ -143,8 +53,14 @@ export async function closeAllConnections(): Promise<void> {
   await Promise.all(entries.map((e) => e.connection.close()));
 }
 
-export function createRemote(options: RemoteOptions): Remote {
+/** A Remote that connects from this process (never through a broker). */
+export function createDirectRemote(options: RemoteOptions): DirectRemote {
   return new RemoteImpl(options);
+}
+
+export interface DirectRemote extends Remote {
+  /** Connects to the first endpoint that accepts (in run()'s order) without running anything; false when none did. */
+  connect(signal?: AbortSignal): Promise<boolean>;
 }
 
 interface ResolvedEndpoint {
@@ -157,7 +73,7 @@ interface ResolvedEndpoint {
   keepaliveCountMax: number;
 }
 
-class RemoteImpl implements Remote {
+class RemoteImpl implements DirectRemote {
   readonly endpoints: readonly Endpoint[];
   private readonly log: Logger;
   private readonly listKey: string;
@@ -165,18 +81,27 @@ class RemoteImpl implements Remote {
   private closed = false;
 
   constructor(private readonly options: RemoteOptions) {
-    const list = Array.isArray(options.endpoints) ? options.endpoints : [options.endpoints as Endpoint];
-    this.endpoints = list.map((e) => ({ ...e }));
+    this.endpoints = endpointList(options.endpoints);
     this.log = options.logger ?? silentLogger;
     this.listKey = JSON.stringify(this.endpoints.map((e) => [e.host, e.user ?? null, e.port ?? null]));
-    for (const e of this.endpoints) {
-      if (typeof e.host !== 'string' || e.host === '' || /[\s\0]/.test(e.host) || e.host.startsWith('-')) {
-        throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'SSH host', value: JSON.stringify(String(e.host)), reason: 'not a host name or address' });
-      }
-      if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535)) {
-        throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'SSH port', value: String(e.port), reason: 'expected 1-65535' });
+  }
+
+  async connect(signal?: AbortSignal): Promise<boolean> {
+    if (this.closed) return false;
+    const resolved = this.resolve();
+    const first = preferred.get(this.listKey) ?? 0;
+    for (const ep of [...resolved.slice(first), ...resolved.slice(0, first)]) {
+      if (signal?.aborted) return false;
+      try {
+        await this.connectionFor(ep).ensureConnected({ connectTimeoutMs: ep.connectTimeoutMs, readyTimeoutMs: this.options.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs }, signal);
+        this.remember(ep);
+        return true;
+      } catch (e) {
+        const error = asCoded(e, ep);
+        this.log.warn({ endpoint: ep.target.label, code: error.code, reason: error.message }, 'ssh: endpoint unavailable; trying the next one');
       }
     }
+    return false;
   }
 
   async run(command: string | readonly string[], opts: RunOptions = {}): Promise<RunResult> {

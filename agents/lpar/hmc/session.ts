@@ -1,8 +1,9 @@
 /**
  * The HMC as one entry point sees it: the MCName/MCUser pairs as redundant
  * endpoints (framework/remote: tried in order, a down or hung one passed over
- * within a bounded time, the one that worked remembered for the process, one
- * pooled SSH connection per HMC), every command bounded by the entry point's
+ * within a bounded time, the one that worked remembered, one pooled SSH
+ * connection per HMC held by the user's connection broker so that monitors
+ * do not log in each time), every command bounded by the entry point's
  * deadline, and the HMC's error convention (text on stdout, exit 1, HSCL
  * codes) turned into HmcCommandError.
  */
@@ -28,6 +29,8 @@ export interface HmcSessionOptions {
   quiet?: boolean;
   /** Environment for HOME/USER (tests point HOME at a directory holding ~/.ssh). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Go through the connection broker (default true; VCS_REMOTE_PERSIST=no also turns it off). */
+  persist?: boolean;
 }
 
 export interface HmcResult {
@@ -80,6 +83,9 @@ export class HmcSession {
       logger: { ...opts.log, debug: opts.log.debug, info: opts.log.debug, warn: opts.log.warn, error: opts.log.error },
       readyTimeoutMs: Math.max(1_000, Math.min(HANDSHAKE_CAP_MS, Math.floor(budget / 4))),
       commandTimeoutMs: Math.max(1_000, Math.min(COMMAND_CAP_MS, budget)),
+      // One SSH connection per HMC for all of this system's entry points (and IMF), held by a
+      // connection broker ($VCS_LOG/tmp/remote); VCS_REMOTE_PERSIST=no turns it off.
+      persist: opts.persist ?? true,
       ...(opts.env ? { env: opts.env } : {}),
     });
   }
