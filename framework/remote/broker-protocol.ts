@@ -53,6 +53,7 @@ export interface ConnectionTunables {
   maxChannels?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  failbackMs?: number;
 }
 
 export interface RunRequest {
@@ -100,7 +101,7 @@ export interface PingReply {
 /* ---------- requests: checked field by field, nothing unknown accepted ---------- */
 
 const RUN_FIELDS = new Set(['op', 'endpoints', 'connection', 'argv', 'command', 'timeoutMs', 'maxOutputBytes', 'idempotent', 'sensitive']);
-const TUNABLES = ['connectTimeoutMs', 'readyTimeoutMs', 'maxChannels', 'keepaliveIntervalMs', 'keepaliveCountMax'] as const;
+const TUNABLES = ['connectTimeoutMs', 'readyTimeoutMs', 'maxChannels', 'keepaliveIntervalMs', 'keepaliveCountMax', 'failbackMs'] as const;
 const DAY_MS = 24 * 3600 * 1000;
 
 function isObject(v: unknown): v is Record<string, unknown> {

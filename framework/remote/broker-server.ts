@@ -81,6 +81,8 @@ const LOCK_STALE_MS = 10_000;
 /** A client that says nothing is dropped after this. */
 const HELLO_TIMEOUT_MS = 10_000;
 const MAX_CLIENTS = 512;
+/** A broker outlives the processes it serves: back to the first endpoint a minute after moving away from it. */
+const BROKER_FAILBACK_MS = 60_000;
 /** Remote objects kept, one per endpoint list and connection settings. */
 const MAX_REMOTES = 64;
 
@@ -336,6 +338,7 @@ class Broker implements RemoteServer {
       ...(p.identityFiles !== null ? { identityFiles: p.identityFiles } : {}),
       ...(p.agent !== null ? { agent: p.agent } : {}),
       ...connection,
+      failbackMs: connection.failbackMs ?? BROKER_FAILBACK_MS,
     });
     this.remotes.set(key, r);
     if (this.remotes.size > MAX_REMOTES) {

@@ -41,8 +41,8 @@ interface PoolEntry {
 }
 
 const pool = new Map<string, PoolEntry>();
-/** Endpoint list → index of the endpoint that last worked. */
-const preferred = new Map<string, number>();
+/** Endpoint list → the endpoint that last worked, and since when it is preferred. */
+const preferred = new Map<string, { index: number; since: number }>();
 /** Salt for password digests in pool keys: passwords themselves are never kept in keys. */
 const keySalt = randomBytes(16);
 
@@ -89,7 +89,7 @@ class RemoteImpl implements DirectRemote {
   async connect(signal?: AbortSignal): Promise<boolean> {
     if (this.closed) return false;
     const resolved = this.resolve();
-    const first = preferred.get(this.listKey) ?? 0;
+    const first = this.preferredIndex();
     for (const ep of [...resolved.slice(first), ...resolved.slice(0, first)]) {
       if (signal?.aborted) return false;
       try {
@@ -114,7 +114,7 @@ class RemoteImpl implements DirectRemote {
     const resolved = this.resolve();
     if (resolved.length === 0) throw new NoEndpointError([]);
 
-    const first = preferred.get(this.listKey) ?? 0;
+    const first = this.preferredIndex();
     const order = [...resolved.slice(first), ...resolved.slice(0, first)];
     const failures: EndpointFailure[] = [];
     const aborted = (): SshError => new SshError('VCSPVM_SSH_ABORTED', { what: `command ${display}`, reason: reasonText(opts.signal?.reason) }, { cause: opts.signal?.reason });
@@ -156,7 +156,7 @@ class RemoteImpl implements DirectRemote {
             throw e.error;
           }
           this.log.warn({ endpoint: ep.target.label, command: display, code: e.error.code, reason: e.error.message }, 'ssh: command failed on this endpoint; trying the next one');
-          if (preferred.get(this.listKey) === ep.index) preferred.delete(this.listKey);
+          if (preferred.get(this.listKey)?.index === ep.index) preferred.delete(this.listKey);
           break;
         }
       }
@@ -166,10 +166,23 @@ class RemoteImpl implements DirectRemote {
     throw err;
   }
 
+  /** Where to start: the endpoint that last worked, until failbackMs has passed since we moved to it. */
+  private preferredIndex(): number {
+    const p = preferred.get(this.listKey);
+    if (!p) return 0;
+    const failback = this.options.failbackMs;
+    if (p.index !== 0 && failback !== undefined && Date.now() - p.since >= failback) {
+      preferred.delete(this.listKey);
+      this.log.debug({ endpoint: this.endpoints[0]?.host, after: failback }, 'ssh: trying the endpoints in their configured order again');
+      return 0;
+    }
+    return p.index;
+  }
+
   private remember(ep: ResolvedEndpoint): void {
     const before = preferred.get(this.listKey);
-    if (before !== ep.index) {
-      preferred.set(this.listKey, ep.index);
+    if (before?.index !== ep.index) {
+      preferred.set(this.listKey, { index: ep.index, since: Date.now() });
       if (this.resolved!.length > 1) this.log.info({ endpoint: ep.target.label, index: ep.index }, 'ssh: endpoint in use');
     }
   }

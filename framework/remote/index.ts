@@ -24,7 +24,8 @@
  *   ('none' for none), knownHostsPath?, strictHostKeyChecking? ('yes' | 'no' | 'accept-new'),
  *   identityFiles?, agent? (socket path or false), password? (only used when given; never logged),
  *   connectTimeoutMs?, readyTimeoutMs?, commandTimeoutMs?, maxOutputBytes?, maxChannels?,
- *   keepaliveIntervalMs?, keepaliveCountMax?, env? (HOME, USER, SSH_AUTH_SOCK, VCS_REMOTE_*;
+ *   keepaliveIntervalMs?, keepaliveCountMax?, failbackMs? (back to the first endpoint this long
+ *   after moving away from it; default never, 60 s in a broker), env? (HOME, USER, SSH_AUTH_SOCK, VCS_REMOTE_*;
  *   default process.env), persist? (true or { dir?, idleTimeoutMs?, logFile?, brokerScript? }).
  *   Explicit options beat the ssh config, as ssh's command line does.
  *

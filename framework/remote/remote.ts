@@ -145,7 +145,7 @@ class FrontRemote implements Remote {
   private tunables(): ConnectionTunables {
     const o = this.options;
     const t: ConnectionTunables = {};
-    for (const k of ['connectTimeoutMs', 'readyTimeoutMs', 'maxChannels', 'keepaliveIntervalMs', 'keepaliveCountMax'] as const) {
+    for (const k of ['connectTimeoutMs', 'readyTimeoutMs', 'maxChannels', 'keepaliveIntervalMs', 'keepaliveCountMax', 'failbackMs'] as const) {
       const v = o[k];
       if (typeof v === 'number' && Number.isFinite(v)) t[k] = Math.max(0, Math.round(v));
     }

@@ -63,6 +63,12 @@ export interface RemoteOptions {
   keepaliveIntervalMs?: number;
   /** Unanswered keepalives before the connection is dropped. Default: ServerAliveCountMax, else 3. */
   keepaliveCountMax?: number;
+  /**
+   * Once a later endpoint serves because an earlier one failed, it is tried first; after this
+   * long the configured order is tried again (the first endpoint is the preferred one). Default:
+   * never within a process of its own; 60 s in a connection broker, which outlives processes.
+   */
+  failbackMs?: number;
   /** Environment for HOME, USER, SSH_AUTH_SOCK and VCS_REMOTE_*. Default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
