@@ -171,7 +171,8 @@ class FrontRemote implements Remote {
   /** How long to wait for a broker that says nothing: the command's own bounds, and then some. */
   private guardMs(opts: RunOptions): number {
     const o = this.options;
-    const perEndpoint = (o.connectTimeoutMs ?? 10_000) + (o.readyTimeoutMs ?? 15_000);
+    // Generous: the ssh config may set a longer ConnectTimeout than we know of here.
+    const perEndpoint = (o.connectTimeoutMs ?? 60_000) + (o.readyTimeoutMs ?? 15_000);
     return (opts.timeoutMs ?? o.commandTimeoutMs ?? 60_000) * (opts.idempotent ? this.endpoints.length : 1) + perEndpoint * this.endpoints.length + 5_000;
   }
 
