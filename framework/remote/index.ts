@@ -36,8 +36,9 @@
  * `VCS_REMOTE_PERSIST` seconds (default 300) without a command. `VCS_REMOTE_PERSIST=no` turns
  * it off. Results, errors and the log lines of the command come back as from a direct run; a
  * broker lost mid-command costs a direct run only for an idempotent command
- * (VCSPVM_SSH_BROKER_LOST otherwise). serveRemote() is the broker itself (broker-server.ts);
- * brokerPing/brokerRetire ask one who it is / to exit.
+ * (VCSPVM_SSH_BROKER_LOST otherwise). retireBroker(options) asks the broker of those options
+ * to exit (`ssh -O exit`). serveRemote() is the broker itself (broker-server.ts);
+ * brokerPing/brokerRetire ask the one on a socket who it is / to exit.
  *
  * Remote.run(command, { timeoutMs?, signal?, maxOutputBytes?, idempotent?, sensitive? }) → RunResult
  *   command: a command line, or argv (each element quoted with quoteArg). A non-zero exit is a
@@ -63,7 +64,7 @@
  * quoteArg(s), buildCommand(argv), assertSafeName(value, { what, pattern?, maxLength?,
  * allowEmpty? }) — safe command lines for a remote (restricted) bash.
  */
-export { createRemote, closeAllConnections, NoEndpointError } from './remote.js';
+export { createRemote, closeAllConnections, retireBroker, NoEndpointError } from './remote.js';
 export type { Endpoint, EndpointFailure, PersistOptions, Remote, RemoteOptions, RunOptions, RunResult, ServedBy } from './remote.js';
 export { serveRemote } from './broker-server.js';
 export type { RemoteServer, ServeRemoteOptions, StopReason } from './broker-server.js';

@@ -14,7 +14,7 @@
 import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SshError } from '../errors.js';
-import { brokerLostError, brokerRun, type BrokerAttempt, type BrokerTarget } from './broker-client.js';
+import { brokerLostError, brokerRetire, brokerRun, type BrokerAttempt, type BrokerTarget } from './broker-client.js';
 import {
   DEFAULT_IDLE_MS,
   MAX_SOCKET_PATH,
@@ -26,6 +26,7 @@ import {
   defaultBrokerDir,
   persistSetting,
   profileText,
+  type BrokerFiles,
   type Env,
 } from './broker-paths.js';
 import { decodeError, type ConnectionTunables, type RunRequest } from './broker-protocol.js';
@@ -48,6 +49,23 @@ export async function closeAllConnections(): Promise<void> {
 
 export function createRemote(options: RemoteOptions): Remote {
   return new FrontRemote(options);
+}
+
+/** The broker files and profile text a Remote with these options uses. */
+function brokerTargetOf(o: Omit<RemoteOptions, 'endpoints'>, env: Env): { files: BrokerFiles; profile: string } {
+  const p = typeof o.persist === 'object' ? o.persist : {};
+  const profile = profileText(brokerProfile({ ...o, endpoints: [] }, env));
+  return { files: brokerFiles(p.dir ?? defaultBrokerDir(env), brokerName(profile), p.logFile), profile };
+}
+
+/**
+ * Asks the connection broker that a Remote with these options would use to
+ * exit (after the commands it is running), as `ssh -O exit` does for a
+ * ControlMaster. Resolves with its pid, or undefined when none served.
+ */
+export async function retireBroker(options: Omit<RemoteOptions, 'endpoints'>): Promise<number | undefined> {
+  const { files } = brokerTargetOf(options, options.env ?? process.env);
+  return (await brokerRetire(files))?.pid;
 }
 
 /** How this Remote uses a broker. */
@@ -186,9 +204,7 @@ class FrontRemote implements Remote {
     const setting = persistSetting(env);
     if (setting.off) return null;
     const p = typeof o.persist === 'object' ? o.persist : {};
-    const dir = p.dir ?? defaultBrokerDir(env);
-    const profile = profileText(brokerProfile(o, env));
-    const files = brokerFiles(dir, brokerName(profile), p.logFile);
+    const { files, profile } = brokerTargetOf(o, env);
     if (files.socket.length > MAX_SOCKET_PATH) {
       if (!warned.has(files.socket)) {
         warned.add(files.socket);

@@ -10,7 +10,7 @@
 import { HmcCommandError, VcsPowervmError } from '../../../framework/errors.js';
 import type { Logger } from '../../../framework/remote/logger.js';
 import { buildCommand } from '../../../framework/remote/quote.js';
-import { createRemote, type Remote, type RunResult } from '../../../framework/remote/remote.js';
+import { createRemote, retireBroker, type Remote, type RunResult } from '../../../framework/remote/remote.js';
 import { hmcUser } from '../names.js';
 import { errorSummary, hsclCodes } from './hscl.js';
 import type { Argv } from './commands.js';
@@ -135,6 +135,14 @@ export class HmcSession {
   close(): Promise<void> {
     return this.remote.close();
   }
+}
+
+/**
+ * Asks the connection broker of this system's HMC sessions to exit (the agent
+ * stops: shutdown); its pid, or undefined when none was running.
+ */
+export function retireHmcBroker(env?: Readonly<Record<string, string | undefined>>): Promise<number | undefined> {
+  return retireBroker({ persist: true, ...(env ? { env } : {}) });
 }
 
 export function commandError(r: HmcResult, argv: Argv): HmcCommandError {

@@ -130,6 +130,16 @@ describe('LPAR monitors through the connection broker', () => {
     }
   });
 
+  it('shutdown (the agent stops) ends the broker', async () => {
+    expect((await bench.agent('monitor', SYSTEM)).code).toBe(110);
+    const { pid } = await servingBroker(bench);
+    const r = await bench.run(process.execPath, [VCSAGENT, '--system', SYSTEM, 'LPAR', 'shutdown']);
+    expect(r.code).toBe(0);
+    expect(bench.log()).toMatch(new RegExp(`the HMC connection broker \\(pid ${pid}\\) exits with the agent`));
+    await waitFor(() => brokerPids(bench.brokerDir).length === 0, 10_000, 'the broker to exit');
+    expect((await stats(bench)).open).toBe(0);
+  });
+
   it('VCS_REMOTE_PERSIST=no: each monitor logs in itself, no broker', async () => {
     await bench.stopBrokers();
     await bench.ctl('stats', '--reset');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerChannel } from 'ssh2';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { brokerPing, brokerProfile, brokerFiles, brokerName, profileText, serveRemote, type BrokerFiles } from '../../../framework/remote/index.js';
+import { brokerPing, brokerProfile, brokerFiles, brokerName, profileText, retireBroker, serveRemote, type BrokerFiles } from '../../../framework/remote/index.js';
 import { buildStamp } from '../../../framework/remote/broker-paths.js';
 import { fixture, sleep, type Fixture } from './helpers/fixture.js';
 import { BROKER_MAIN, brokerPids, requireDist, runClient, startBrokerProcess, stopBrokers, waitFor, type ClientSpec } from './helpers/brokers.js';
@@ -298,6 +298,18 @@ describe('lifecycle', () => {
     }, 10_000, 'the new broker');
     expect((await brokerPing(files))!.stamp).toBe(buildStamp(BROKER_MAIN));
     // A client of an older build than the broker is served (same protocol).
+  });
+
+  it('retireBroker (ssh -O exit): the broker of those settings exits; others stay', async () => {
+    const s = await f.server();
+    const pid = await warmBroker(s);
+    await client(spec(s, [{ argv: ['echo'] }], { strict: 'no' }));
+    await waitFor(() => brokerPids(dir).length === 2, 10_000, 'the second broker');
+    const env = { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' };
+    expect(await retireBroker({ sshConfigPath: 'none', persist: { dir }, env })).toBe(pid);
+    await waitFor(() => !brokerPids(dir).includes(pid), 5000, 'the broker to exit');
+    expect(brokerPids(dir)).toHaveLength(1);
+    expect(await retireBroker({ sshConfigPath: 'none', persist: { dir }, env })).toBeUndefined();
   });
 
   it('exits when its socket is removed (nobody could reach it any more)', async () => {
