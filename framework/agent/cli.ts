@@ -42,6 +42,8 @@ export interface MainOptions {
 
 export interface Subcommand {
   run(argv: string[], opts: MainOptions): Promise<number>;
+  /** Its own usage text; by default the subcommand's lines of USAGE. */
+  usage?: string;
 }
 
 /**
@@ -99,7 +101,13 @@ export async function main(argv: string[], opts: MainOptions): Promise<number> {
   }
   if (Object.hasOwn(SUBCOMMANDS, first)) {
     try {
-      return await (await SUBCOMMANDS[first]!()).run(argv.slice(1), opts);
+      const sub = await SUBCOMMANDS[first]!();
+      if (argv[1] === '--help' || argv[1] === '-h') {
+        const own = USAGE.split('\n').filter((l) => l.trimStart().startsWith(`vcsagent ${first} `));
+        out(sub.usage ?? `usage:\n${own.join('\n')}\n`);
+        return 0;
+      }
+      return await sub.run(argv.slice(1), opts);
     } catch (e) {
       // Subcommands report their own errors; anything left is still one line, never a stack.
       err(`vcsagent ${first}: ${isVcsPowervmError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);

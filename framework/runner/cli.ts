@@ -34,6 +34,8 @@ export const RUN_USAGE = `usage: vcsagent run --config main.cf --system NAME [--
          [--online G]... [--no-online] [--duration SECONDS] [--speed N]
          [--json] [--verbose] [--commands] [--offline-on-exit] [--imf-restart-delay SECONDS]
 `;
+/** What `vcsagent run --help` prints. */
+export const usage = RUN_USAGE;
 
 export interface RunArgs {
   config: string;

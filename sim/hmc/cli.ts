@@ -168,7 +168,10 @@ async function ctl(argv: string[]): Promise<number> {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--control') path = argv[++i];
-    else rest.push(argv[i]!);
+    else if (argv[i] === '--help' || argv[i] === '-h') {
+      process.stdout.write(`usage: hmcsim ctl --control SOCKET COMMAND [ARGS...]\ncommands:\n${CTL_USAGE.map((l) => `  ${l}`).join('\n')}\n`);
+      return 0;
+    } else rest.push(argv[i]!);
   }
   if (!path) throw new UsageError('ctl needs --control SOCKET');
   const [command, ...args] = rest;

@@ -18,6 +18,13 @@ describe('hmcsim command line', () => {
     }
   });
 
+  it('prints the ctl usage and its commands for ctl --help (exit 0)', () => {
+    const r = hmcsim('ctl', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: hmcsim ctl --control SOCKET COMMAND/);
+    for (const c of ['dump', 'stats', 'lpar-crash', 'vios-down', 'hmc-hang', 'migrate']) expect(r.stdout).toContain(`  ${c} `);
+  });
+
   it('reports an unreadable or invalid world file with exit 2', () => {
     const dir = tmp();
     expect(hmcsim('--world', join(dir, 'missing.json')).stderr).toMatch(/^hmcsim: bad world .*missing\.json: ENOENT/);
