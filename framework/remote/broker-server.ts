@@ -207,6 +207,10 @@ export async function serveRemote(o: ServeRemoteOptions): Promise<RemoteServer> 
       // Some systems do not let a socket's mode be changed; the directory is what protects it.
     }
     socketIno = lstatSync(files.socket).ino;
+  } catch (e) {
+    // Leave no token (or socket) of a broker that does not serve.
+    removeIfSame(files.token, tokenIno);
+    throw e;
   } finally {
     release();
   }
