@@ -37,13 +37,17 @@ const MAX_REPLY_BYTES = 1024 * 1024 * 1024;
 
 /** Why the socket cannot be trusted, or undefined when it can (ours, a socket, in an owner-only directory). */
 function distrust(files: BrokerFiles): string | undefined {
+  let st;
+  try {
+    lstatSync(files.dir);
+  } catch {
+    return 'absent';
+  }
   try {
     checkPrivateDir(files.dir, false);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    return code === 'VCSPVM_SSH_BROKER_UNSAFE' && /is missing/.test((e as Error).message) ? 'absent' : (e as Error).message;
+    return (e as Error).message;
   }
-  let st;
   try {
     st = lstatSync(files.socket);
   } catch {
