@@ -17,10 +17,11 @@ import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
 import { requireBuild } from '../../bin/helpers.js';
 import { brokerPids, waitFor } from '../../framework/remote/helpers/brokers.js';
-import { Bench, SEED_MAINCF, VCSAGENT } from './helpers/harness.js';
+import { Bench, ROOT, SEED_MAINCF, VCSAGENT, seedArgList } from './helpers/harness.js';
 
 const SYSTEM = 'aixnode55mp1';
 const RES = 'aixnode5556mp2';
+const ARGLIST = seedArgList(['aixnode55vio1', 'aixnode55vio2']);
 
 beforeAll(() => requireBuild());
 
@@ -106,11 +107,24 @@ describe('LPAR monitors through the connection broker', () => {
   it('the VCS calling convention goes through it too', async () => {
     const { pid } = await servingBroker(bench);
     await bench.ctl('stats', '--reset');
-    const argList = ['LPARName', '1', RES, 'MCUser', '2', 'hscroot', 'hscroot', 'MCName', '2', 'hmc6', 'hmc7', 'VIOSName', '2', 'aixnode55vio1', 'aixnode55vio2', 'ProfileFile', '1', '', 'RemoveProfileOnOffline', '1', '0', 'DROpts', '0'];
-    expect((await bench.vcs('open', SYSTEM, [], argList)).code).toBe(0);
-    expect((await bench.vcs('monitor', SYSTEM, [], argList)).code).toBe(110);
+    expect((await bench.vcs('open', SYSTEM, [], ARGLIST)).code).toBe(0);
+    expect((await bench.vcs('monitor', SYSTEM, [], ARGLIST)).code).toBe(110);
     expect((await stats(bench)).logins).toBe(0);
     expect((await servingBroker(bench)).pid).toBe(pid);
+  });
+
+  it('with a warm broker, a monitor process loads no ssh2, ajv or pino', async () => {
+    await servingBroker(bench);
+    const trace = join(ROOT, 'test', 'agents', 'lpar', 'fixtures', 'trace-loads.mjs');
+    const r = await bench.run(process.execPath, ['--import', trace, VCSAGENT, '--system', SYSTEM, 'LPAR', 'monitor', RES, ...ARGLIST]);
+    expect(r.code).toBe(110);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOAD '));
+    expect(loaded.some((l) => l.includes('/dist/vcsagent/cli.js'))).toBe(true); // the trace works
+    expect(loaded.filter((l) => /\/node_modules\/(ssh2|ajv|pino|cpu-features|asn1)\//.test(l))).toEqual([]);
+    // And without the broker it does load ssh2 (what the broker saves).
+    const direct = await bench.run(process.execPath, ['--import', trace, VCSAGENT, '--system', SYSTEM, 'LPAR', 'monitor', RES, ...ARGLIST], { VCS_REMOTE_PERSIST: 'no' });
+    expect(direct.code).toBe(110);
+    expect(direct.stderr).toMatch(/LOAD .*\/node_modules\/ssh2\//);
   });
 
   it('an HMC goes down: the broker passes to the next one and the agent log says so', async () => {
