@@ -2,8 +2,12 @@
  * The connection broker as a detached process (what createRemote({ persist })
  * starts when none serves its socket):
  *
- *   node broker-main.js --socket DIR/NAME.sock --profile JSON --stamp N --idle SECONDS
- *                       [--log FILE] [--warm JSON] [--debug]
+ *   node broker-main.js --socket DIR/NAME.sock --stamp N --idle SECONDS [--log FILE] [--debug]
+ *                       [--profile JSON] [--warm JSON]
+ *
+ * The profile (broker-paths.ts) and the endpoints to connect to at once come
+ * from VCS_REMOTE_BROKER_PROFILE and VCS_REMOTE_BROKER_WARM when not given
+ * (a client passes them there: the environment is not shown by ps).
  *
  * Started in its own session with its standard streams on /dev/null; it
  * writes its own log (DIR/NAME.log), exits 0 when another broker already
@@ -12,7 +16,7 @@
  * that fails leaves DIR/NAME.failed so that clients do not retry for a minute.
  */
 import { writeFileSync } from 'node:fs';
-import { checkPrivateDir, filesOfSocket, parseProfileText } from './broker-paths.js';
+import { PROFILE_ENV, WARM_ENV, checkPrivateDir, filesOfSocket, parseProfileText } from './broker-paths.js';
 import { fileLogger } from './broker-log.js';
 import type { ConnectionTunables } from './broker-protocol.js';
 import { serveRemote, type RemoteServer } from './broker-server.js';
@@ -35,7 +39,7 @@ async function main(): Promise<number> {
   const a = args(process.argv.slice(2));
   const socket = a.get('socket');
   if (!socket) {
-    process.stderr.write('usage: broker-main --socket PATH --profile JSON --stamp N --idle SECONDS [--log FILE] [--warm JSON] [--debug]\n');
+    process.stderr.write('usage: broker-main --socket PATH --stamp N --idle SECONDS [--log FILE] [--debug] [--profile JSON] [--warm JSON]\n');
     return 2;
   }
   const files = filesOfSocket(socket, a.get('log'));
@@ -62,10 +66,10 @@ async function main(): Promise<number> {
   });
   try {
     const idle = Number(a.get('idle') ?? '300');
-    const warm = a.get('warm');
+    const warm = a.get('warm') ?? process.env[WARM_ENV];
     server = await serveRemote({
       socket,
-      profile: parseProfileText(a.get('profile') ?? ''),
+      profile: parseProfileText(a.get('profile') ?? process.env[PROFILE_ENV] ?? ''),
       stamp: Number(a.get('stamp') ?? '0'),
       idleTimeoutMs: Math.max(1, Math.round((Number.isFinite(idle) && idle > 0 ? idle : 300) * 1000)),
       logger: log,

@@ -24,6 +24,10 @@ import type { RemoteOptions } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** How a client hands a new broker its profile and the endpoints to connect to at once. */
+export const PROFILE_ENV = 'VCS_REMOTE_BROKER_PROFILE';
+export const WARM_ENV = 'VCS_REMOTE_BROKER_WARM';
+
 /** ControlPersist's default: a broker outlives its last command by 5 minutes. */
 export const DEFAULT_IDLE_MS = 300_000;
 

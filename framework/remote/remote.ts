@@ -18,6 +18,8 @@ import { brokerLostError, brokerRetire, brokerRun, type BrokerAttempt, type Brok
 import {
   DEFAULT_IDLE_MS,
   MAX_SOCKET_PATH,
+  PROFILE_ENV,
+  WARM_ENV,
   brokerFiles,
   brokerName,
   brokerProfile,
@@ -78,8 +80,8 @@ interface BrokerUse {
 
 /** Sockets whose refusal was already logged by this process (once is enough). */
 const warned = new Set<string>();
-/** A broker start already attempted by this process for this socket. */
-const started = new Set<string>();
+/** When this process last started a broker for a socket (one start at a time is enough). */
+const started = new Map<string, number>();
 /** After a failed start, no new attempt for this long. */
 const FAILED_BACKOFF_MS = 60_000;
 /** A start announced less than this ago is left to finish. */
@@ -225,8 +227,8 @@ class FrontRemote implements Remote {
   /** Starts a detached broker for the next process (at most one per socket at a time). */
   private async startBroker(use: BrokerUse): Promise<void> {
     const f = use.target.files;
-    if (started.has(f.socket)) return;
-    started.add(f.socket);
+    if (Date.now() - (started.get(f.socket) ?? -Infinity) < STARTING_FRESH_MS) return;
+    started.set(f.socket, Date.now());
     try {
       checkPrivateDir(f.dir, true);
       if (ageMs(f.failed) < FAILED_BACKOFF_MS) {
@@ -237,10 +239,11 @@ class FrontRemote implements Remote {
       const { spawn } = await import('node:child_process');
       const warm = JSON.stringify({ endpoints: this.endpoints, connection: this.tunables() });
       const idle = String(Math.max(1, Math.round(use.idleMs / 1000)));
-      const child = spawn(process.execPath, [use.script, '--socket', f.socket, '--profile', use.target.profile, '--stamp', String(use.target.stamp), '--idle', idle, '--log', f.log, '--warm', warm], {
+      // The profile and the endpoints go in the environment, which only this user can read (ps shows argv to all).
+      const child = spawn(process.execPath, [use.script, '--socket', f.socket, '--stamp', String(use.target.stamp), '--idle', idle, '--log', f.log], {
         detached: true,
         stdio: 'ignore',
-        env: use.env as NodeJS.ProcessEnv,
+        env: { ...(use.env as NodeJS.ProcessEnv), [PROFILE_ENV]: use.target.profile, [WARM_ENV]: warm },
         cwd: '/',
       });
       child.on('error', (e) => this.log.warn({ socket: f.socket, reason: e.message }, 'ssh: cannot start a connection broker'));
