@@ -178,6 +178,9 @@ const envOf = (node: string, extra: Record<string, string> = {}): NodeJS.Process
   VCS_HOME: join(work, 'vcshome'),
   VCS_IMF_DIR: join(work, 'imf'),
   VCS_IMF_POLL_INTERVAL: String(POLL_MS / 1000),
+  // Each process its own SSH connection, as before the connection broker: IMF against
+  // traditional monitoring as such (what the broker saves is measured by lpar-monitor).
+  VCS_REMOTE_PERSIST: 'no',
   ...extra,
 });
 
@@ -232,7 +235,7 @@ try {
   const inner = createHmcPollSource({
     intervalMs: POLL_MS,
     log: silentSourceLogger,
-    env: { HOME: home, USER: 'root' },
+    env: { HOME: home, USER: 'root', VCS_REMOTE_PERSIST: 'no' },
     onPoll: (st) => {
       if (!measuring) return;
       polls++;

@@ -70,6 +70,10 @@ export const ERROR_TABLE = {
   VCSPVM_SSH_CHANNEL: { exitCode: 1, message: 'cannot run a command on {host}:{port}: {reason}' },
   VCSPVM_SSH_CONNECTION_LOST: { exitCode: 1, message: 'connection to {host}:{port} lost during {what}: {reason}' },
   VCSPVM_SSH_ABORTED: { exitCode: 1, message: '{what} aborted: {reason}' },
+  VCSPVM_SSH_BROKER_LOST: { exitCode: 1, message: 'connection broker {socket} went away during {what}: {reason}; not sent again (it may have run)' },
+  VCSPVM_SSH_BROKER_UNSAFE: { exitCode: 1, message: 'connection broker {path} {reason}; not used' },
+  VCSPVM_SSH_BROKER_BUSY: { exitCode: 1, message: 'a connection broker already serves {socket}' },
+  VCSPVM_SSH_BROKER_PROTOCOL: { exitCode: 1, message: 'connection broker {socket}: {detail}' },
 
   /* HMC */
   VCSPVM_HMC_COMMAND: { exitCode: 1, message: 'HMC {hmc}: {command} exited {status}: {output}' },

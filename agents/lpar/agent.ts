@@ -38,6 +38,9 @@ export default defineAgent<LparAttributes>({
       const { unblockMigration } = await import('./block-migration.js');
       await unblockMigration(ctx);
       forgetPhysicalServer(ctx, ctx.system);
+      // The HMC connections go with the agent rather than idle on for minutes.
+      const pid = await (await import('./hmc/session.js')).retireHmcBroker();
+      if (pid) ctx.log.info('the HMC connection broker (pid %d) exits with the agent', pid);
     },
 
     monitor: (ctx) => withLpar(ctx, async (l) => (await import('./monitor.js')).monitor(l)),

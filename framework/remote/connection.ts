@@ -22,6 +22,7 @@ import { createAgent, loadIdentities, type LoadedIdentities } from './identities
 import { appendKnownHost, checkHostKey, keyTypeOf, knownKeyTypes, loadKnownHosts, type HostKeyVerdict, type KnownHosts } from './known-hosts.js';
 import type { Logger } from './logger.js';
 import type { StrictHostKeyChecking } from './ssh-config.js';
+import type { ExecResult } from './types.js';
 import { loadSsh2 } from './ssh2-lib.js';
 
 export interface ConnectionTarget {
@@ -67,14 +68,7 @@ export interface ExecRequest {
   signal?: AbortSignal;
 }
 
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-  signal: string | null;
-  truncated: boolean;
-  durationMs: number;
-}
+export type { ExecResult };
 
 /**
  * Why a command did not complete, and whether it may have run: `started` is

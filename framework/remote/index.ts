@@ -24,8 +24,21 @@
  *   ('none' for none), knownHostsPath?, strictHostKeyChecking? ('yes' | 'no' | 'accept-new'),
  *   identityFiles?, agent? (socket path or false), password? (only used when given; never logged),
  *   connectTimeoutMs?, readyTimeoutMs?, commandTimeoutMs?, maxOutputBytes?, maxChannels?,
- *   keepaliveIntervalMs?, keepaliveCountMax?, env? (HOME, USER, SSH_AUTH_SOCK; default process.env).
+ *   keepaliveIntervalMs?, keepaliveCountMax?, failbackMs? (back to the first endpoint this long
+ *   after moving away from it; default never, 60 s in a broker), env? (HOME, USER, SSH_AUTH_SOCK, VCS_REMOTE_*;
+ *   default process.env), persist? (true or { dir?, idleTimeoutMs?, logFile?, brokerScript? }).
  *   Explicit options beat the ssh config, as ssh's command line does.
+ *
+ * Connection broker (ControlMaster/ControlPersist): with `persist`, run() goes through the
+ * user's broker for these SSH settings, a detached process holding one connection per endpoint
+ * for every process (socket `$VCS_REMOTE_DIR` or `$VCS_LOG/tmp/remote/ssh-<hash>.sock`, owner-only);
+ * none serving → the command runs directly and a broker is started, which exits after
+ * `VCS_REMOTE_PERSIST` seconds (default 300) without a command. `VCS_REMOTE_PERSIST=no` turns
+ * it off. Results, errors and the log lines of the command come back as from a direct run; a
+ * broker lost mid-command costs a direct run only for an idempotent command
+ * (VCSPVM_SSH_BROKER_LOST otherwise). retireBroker(options) asks the broker of those options
+ * to exit (`ssh -O exit`). serveRemote() is the broker itself (broker-server.ts);
+ * brokerPing/brokerRetire ask the one on a socket who it is / to exit.
  *
  * Remote.run(command, { timeoutMs?, signal?, maxOutputBytes?, idempotent?, sensitive? }) → RunResult
  *   command: a command line, or argv (each element quoted with quoteArg). A non-zero exit is a
@@ -51,8 +64,13 @@
  * quoteArg(s), buildCommand(argv), assertSafeName(value, { what, pattern?, maxLength?,
  * allowEmpty? }) — safe command lines for a remote (restricted) bash.
  */
-export { createRemote, closeAllConnections, NoEndpointError } from './remote.js';
-export type { Endpoint, EndpointFailure, Remote, RemoteOptions, RunOptions, RunResult, ServedBy } from './remote.js';
+export { createRemote, closeAllConnections, retireBroker, NoEndpointError } from './remote.js';
+export type { Endpoint, EndpointFailure, PersistOptions, Remote, RemoteOptions, RunOptions, RunResult, ServedBy } from './remote.js';
+export { serveRemote } from './broker-server.js';
+export type { RemoteServer, ServeRemoteOptions, StopReason } from './broker-server.js';
+export { brokerPing, brokerRetire } from './broker-client.js';
+export { brokerFiles, brokerName, brokerProfile, defaultBrokerDir, filesOfSocket, profileText } from './broker-paths.js';
+export type { BrokerFiles, BrokerProfile } from './broker-paths.js';
 export { assertSafeName, buildCommand, quoteArg } from './quote.js';
 export type { SafeNameRule } from './quote.js';
 export type { Logger, LogFn } from './logger.js';

@@ -2,374 +2,304 @@
  * createRemote(): commands on a device reachable over SSH at one of several
  * redundant endpoints (VCS's MCName/MCUser pairs for HMCs).
  *
- * Endpoints are tried in order, the last one that worked first. Connections
- * live in one process-wide pool (one per endpoint and credentials), so any
- * number of Remote objects in a process share them. An endpoint that refuses,
- * is unreachable, or accepts TCP but never completes the SSH handshake is
- * passed over within connectTimeoutMs + readyTimeoutMs. A command the server
- * certainly did not start (the connection had dropped between commands, a
- * channel was refused) is sent again after a reconnect or on the next
- * endpoint; a command that may have started is only sent again elsewhere when
- * the caller marked it idempotent.
+ * Without `persist`, commands run from this process (direct.ts: ssh2, one
+ * pooled connection per endpoint, loaded on the first command). With it,
+ * a command first goes to the user's connection broker for these SSH
+ * settings (broker-client.ts), which holds the connections for every process
+ * (ControlMaster/ControlPersist): no ssh2, no handshake, no login here. When
+ * no broker serves, the command runs directly and a broker is started for
+ * the next process; a broker that goes away during a command costs a direct
+ * run only when the command is idempotent (else VCSPVM_SSH_BROKER_LOST).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { hostname as osHostname, userInfo } from 'node:os';
-import { SshError, VcsPowervmError } from '../errors.js';
-import { ExecFailure, SshConnection, reasonText, type ConnectionTarget, type ExecResult } from './connection.js';
-import { knownHostsName } from './known-hosts.js';
+import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SshError } from '../errors.js';
+import { brokerLostError, brokerRetire, brokerRun, type BrokerAttempt, type BrokerTarget } from './broker-client.js';
+import {
+  DEFAULT_IDLE_MS,
+  MAX_SOCKET_PATH,
+  PROFILE_ENV,
+  WARM_ENV,
+  brokerFiles,
+  brokerName,
+  brokerProfile,
+  buildStamp,
+  checkPrivateDir,
+  defaultBrokerDir,
+  persistSetting,
+  profileText,
+  type BrokerFiles,
+  type Env,
+} from './broker-paths.js';
+import { decodeError, type ConnectionTunables, type RunRequest } from './broker-protocol.js';
+import type { DirectRemote } from './direct.js';
 import { silentLogger, type Logger } from './logger.js';
 import { buildCommand } from './quote.js';
-import { SshConfig, expandTilde, type LocalContext, type ResolvedHost, type StrictHostKeyChecking } from './ssh-config.js';
+import { endpointList, type Endpoint, type Remote, type RemoteOptions, type RunOptions, type RunResult } from './types.js';
 
-export interface Endpoint {
-  /** Host name, address, or a Host alias of the ssh config. */
-  host: string;
-  /** Login user; default: the ssh config's User, else the local user. */
-  user?: string;
-  /** Default: the ssh config's Port, else 22. */
-  port?: number;
-}
+export { NoEndpointError } from './types.js';
+export type { Endpoint, EndpointFailure, PersistOptions, Remote, RemoteOptions, RunOptions, RunResult, ServedBy } from './types.js';
 
-export interface RemoteOptions {
-  /** Tried in order (the last one that worked in this process first). */
-  endpoints: readonly Endpoint[] | Endpoint;
-  logger?: Logger;
-  /** ssh_config file (as `ssh -F`; `'none'` for none). Default ~/.ssh/config then /etc/ssh/ssh_config. */
-  sshConfigPath?: string;
-  /** A known_hosts file used instead of UserKnownHostsFile and GlobalKnownHostsFile; accept-new appends here. */
-  knownHostsPath?: string;
-  /** Overrides the ssh config's StrictHostKeyChecking (default yes; `ask` is yes). */
-  strictHostKeyChecking?: StrictHostKeyChecking;
-  /** Private key files tried before the ssh config's IdentityFile list (as `ssh -i`). */
-  identityFiles?: readonly string[];
-  /** ssh-agent socket; `false` to use no agent. Default: IdentityAgent, else $SSH_AUTH_SOCK. */
-  agent?: string | false;
-  /** Password authentication, only when given here. Never logged. */
-  password?: string;
-  /** TCP connect bound. Default: ConnectTimeout from the ssh config, else 10 s. */
-  connectTimeoutMs?: number;
-  /** SSH handshake and login bound, after TCP connected. Default 15 s. */
-  readyTimeoutMs?: number;
-  /** Per-command bound (channel wait, run, output). Default 60 s. */
-  commandTimeoutMs?: number;
-  /** Per-stream output cap; beyond it output is dropped and `truncated` set. Default 16 MiB. */
-  maxOutputBytes?: number;
-  /** Concurrent channels per connection (OpenSSH's MaxSessions default is 10). Default 8. */
-  maxChannels?: number;
-  /** SSH keepalive interval; 0 turns it off. Default: ServerAliveInterval, else 15 s. */
-  keepaliveIntervalMs?: number;
-  /** Unanswered keepalives before the connection is dropped. Default: ServerAliveCountMax, else 3. */
-  keepaliveCountMax?: number;
-  /** Environment for HOME, USER and SSH_AUTH_SOCK. Default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
-}
+type DirectModule = typeof import('./direct.js');
+let directModule: Promise<DirectModule> | undefined;
+const loadDirect = (): Promise<DirectModule> => (directModule ??= import('./direct.js'));
 
-export interface RunOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  maxOutputBytes?: number;
-  /** Safe to run twice: may be sent to the next endpoint after the connection was lost mid-command or it timed out. */
-  idempotent?: boolean;
-  /** Log `[redacted]` instead of the command line (it carries a secret). */
-  sensitive?: boolean;
-}
-
-/** The endpoint that ran a command. */
-export interface ServedBy {
-  /** As given in `endpoints`. */
-  host: string;
-  /** Where we connected, after the ssh config. */
-  hostname: string;
-  port: number;
-  user: string;
-  /** Position in `endpoints`. */
-  index: number;
-}
-
-export interface RunResult extends ExecResult {
-  endpoint: ServedBy;
-}
-
-export interface Remote {
-  /** Runs `command` (a command line, or argv quoted with buildCommand) on the first endpoint that works. */
-  run(command: string | readonly string[], options?: RunOptions): Promise<RunResult>;
-  readonly endpoints: readonly Endpoint[];
-  /** Releases this Remote's connections; the last user of a connection closes it. */
-  close(): Promise<void>;
-}
-
-/** Why one endpoint did not serve a command. */
-export interface EndpointFailure {
-  endpoint: string;
-  error: VcsPowervmError;
-}
-
-/** Every endpoint failed: `failures` says why each one did, in the order tried. */
-export class NoEndpointError extends SshError {
-  constructor(readonly failures: EndpointFailure[]) {
-    super('VCSPVM_SSH_NO_ENDPOINT', {
-      detail: failures.length === 0 ? 'no endpoint configured' : failures.map((f) => `${f.endpoint}: ${f.error.message}`).join('; '),
-    });
-  }
-}
-
-const DEFAULTS = {
-  connectTimeoutMs: 10_000,
-  readyTimeoutMs: 15_000,
-  commandTimeoutMs: 60_000,
-  maxOutputBytes: 16 * 1024 * 1024,
-  maxChannels: 8,
-  keepaliveIntervalMs: 15_000,
-  keepaliveCountMax: 3,
-};
-
-/* ---------- process-wide state ---------- */
-
-interface PoolEntry {
-  connection: SshConnection;
-  users: Set<RemoteImpl>;
-}
-
-const pool = new Map<string, PoolEntry>();
-/** Endpoint list → index of the endpoint that last worked. */
-const preferred = new Map<string, number>();
-/** Salt for password digests in pool keys: passwords themselves are never kept in keys. */
-const keySalt = randomBytes(16);
-
-/** Closes every pooled connection (clean process exit). */
+/** Closes every connection this process holds (clean process exit). Brokers keep theirs. */
 export async function closeAllConnections(): Promise<void> {
-  const entries = [...pool.values()];
-  pool.clear();
-  await Promise.all(entries.map((e) => e.connection.close()));
+  if (directModule) await (await directModule).closeAllConnections();
 }
 
 export function createRemote(options: RemoteOptions): Remote {
-  return new RemoteImpl(options);
+  return new FrontRemote(options);
 }
 
-interface ResolvedEndpoint {
-  index: number;
-  endpoint: Endpoint;
-  target: ConnectionTarget;
-  key: string;
-  connectTimeoutMs: number;
-  keepaliveIntervalMs: number;
-  keepaliveCountMax: number;
+/** The broker files and profile text a Remote with these options uses. */
+function brokerTargetOf(o: Omit<RemoteOptions, 'endpoints'>, env: Env): { files: BrokerFiles; profile: string } {
+  const p = typeof o.persist === 'object' ? o.persist : {};
+  const profile = profileText(brokerProfile({ ...o, endpoints: [] }, env));
+  return { files: brokerFiles(p.dir ?? defaultBrokerDir(env), brokerName(profile), p.logFile), profile };
 }
 
-class RemoteImpl implements Remote {
+/**
+ * Asks the connection broker that a Remote with these options would use to
+ * exit (after the commands it is running), as `ssh -O exit` does for a
+ * ControlMaster. Resolves with its pid, or undefined when none served.
+ */
+export async function retireBroker(options: Omit<RemoteOptions, 'endpoints'>): Promise<number | undefined> {
+  const { files } = brokerTargetOf(options, options.env ?? process.env);
+  return (await brokerRetire(files))?.pid;
+}
+
+/** How this Remote uses a broker. */
+interface BrokerUse {
+  target: BrokerTarget;
+  script: string;
+  idleMs: number;
+  env: Env;
+}
+
+/** Sockets whose refusal was already logged by this process (once is enough). */
+const warned = new Set<string>();
+/** When this process last started a broker for a socket (one start at a time is enough). */
+const started = new Map<string, number>();
+/** After a failed start, no new attempt for this long. */
+const FAILED_BACKOFF_MS = 60_000;
+/** A start announced less than this ago is left to finish. */
+const STARTING_FRESH_MS = 10_000;
+
+function defaultBrokerScript(): string {
+  return fileURLToPath(new URL('./broker-main.js', import.meta.url));
+}
+
+class FrontRemote implements Remote {
   readonly endpoints: readonly Endpoint[];
   private readonly log: Logger;
-  private readonly listKey: string;
-  private resolved: ResolvedEndpoint[] | undefined;
+  private direct: DirectRemote | undefined;
+  private broker: BrokerUse | null | undefined;
   private closed = false;
 
   constructor(private readonly options: RemoteOptions) {
-    const list = Array.isArray(options.endpoints) ? options.endpoints : [options.endpoints as Endpoint];
-    this.endpoints = list.map((e) => ({ ...e }));
+    this.endpoints = endpointList(options.endpoints);
     this.log = options.logger ?? silentLogger;
-    this.listKey = JSON.stringify(this.endpoints.map((e) => [e.host, e.user ?? null, e.port ?? null]));
-    for (const e of this.endpoints) {
-      if (typeof e.host !== 'string' || e.host === '' || /[\s\0]/.test(e.host) || e.host.startsWith('-')) {
-        throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'SSH host', value: JSON.stringify(String(e.host)), reason: 'not a host name or address' });
-      }
-      if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 1 && e.port <= 65535)) {
-        throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'SSH port', value: String(e.port), reason: 'expected 1-65535' });
-      }
-    }
   }
 
   async run(command: string | readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     if (this.closed) throw new SshError('VCSPVM_SSH_ABORTED', { what: 'command', reason: 'the remote was closed' });
+    // Checked here as a direct run would (NUL in an argument), before anything is sent.
     const line = typeof command === 'string' ? command : buildCommand(command);
-    const display = opts.sensitive ? '[redacted]' : shorten(line);
-    const o = this.options;
-    const timeoutMs = opts.timeoutMs ?? o.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs;
-    const maxOutputBytes = opts.maxOutputBytes ?? o.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
-    const resolved = this.resolve();
-    if (resolved.length === 0) throw new NoEndpointError([]);
+    const use = this.brokerUse();
+    let start = false;
+    if (use) {
+      const display = opts.sensitive ? '[redacted]' : line.length > 500 ? `${line.slice(0, 497)}...` : line;
+      const aborted = (): SshError => new SshError('VCSPVM_SSH_ABORTED', { what: `command ${display}`, reason: reasonOf(opts.signal?.reason) });
+      if (opts.signal?.aborted) throw aborted();
+      const attempt = await brokerRun(use.target, this.request(command, opts), { guardMs: this.guardMs(opts), signal: opts.signal, onAbort: aborted });
+      const outcome = this.settle(attempt, use, display, opts);
+      if (outcome !== 'direct' && outcome !== 'start') return outcome;
+      start = outcome === 'start';
+    }
+    const starting = start && use ? this.startBroker(use) : undefined;
+    try {
+      return await (await this.directRemote()).run(typeof command === 'string' ? line : command, opts);
+    } finally {
+      // The broker must be spawned before this process may exit.
+      if (starting) await starting;
+    }
+  }
 
-    const first = preferred.get(this.listKey) ?? 0;
-    const order = [...resolved.slice(first), ...resolved.slice(0, first)];
-    const failures: EndpointFailure[] = [];
-    const aborted = (): SshError => new SshError('VCSPVM_SSH_ABORTED', { what: `command ${display}`, reason: reasonText(opts.signal?.reason) }, { cause: opts.signal?.reason });
-
-    for (const ep of order) {
-      let reconnected = false;
-      for (;;) {
-        if (opts.signal?.aborted) throw aborted();
-        const conn = this.connectionFor(ep);
-        try {
-          await conn.ensureConnected({ connectTimeoutMs: ep.connectTimeoutMs, readyTimeoutMs: o.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs }, opts.signal);
-        } catch (e) {
-          if (opts.signal?.aborted) throw aborted();
-          const error = asCoded(e, ep);
-          failures.push({ endpoint: ep.target.label, error });
-          this.log.warn({ endpoint: ep.target.label, code: error.code, reason: error.message }, 'ssh: endpoint unavailable; trying the next one');
-          break;
+  /** What a broker attempt means: the result, an error thrown, or a direct run (and whether to start a broker). */
+  private settle(attempt: BrokerAttempt, use: BrokerUse, display: string, opts: RunOptions): RunResult | 'direct' | 'start' {
+    const socket = use.target.files.socket;
+    switch (attempt.kind) {
+      case 'reply': {
+        for (const r of attempt.reply.logs ?? []) {
+          const fn = this.log[r.level];
+          if (typeof fn === 'function') fn.call(this.log, { ...r.fields, broker: attempt.pid }, r.message);
         }
-        this.log.debug({ endpoint: ep.target.label, command: display }, 'ssh: run');
-        try {
-          const r = await conn.exec({ command: line, display, timeoutMs, maxOutputBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
-          this.remember(ep);
-          const endpoint: ServedBy = { host: ep.endpoint.host, hostname: ep.target.hostname, port: ep.target.port, user: ep.target.user, index: ep.index };
-          this.log.debug({ endpoint: ep.target.label, command: display, code: r.code, signal: r.signal, ms: r.durationMs, truncated: r.truncated }, 'ssh: command finished');
-          if (r.truncated) this.log.warn({ endpoint: ep.target.label, command: display, maxOutputBytes }, 'ssh: command output truncated');
-          return { ...r, endpoint };
-        } catch (e) {
-          if (!(e instanceof ExecFailure)) throw e;
-          if (e.error.code === 'VCSPVM_SSH_ABORTED') throw e.error;
-          if (!e.started && e.connectionLost && !reconnected) {
-            // The connection dropped between commands: nothing ran; reconnect and send it again.
-            reconnected = true;
-            this.log.info({ endpoint: ep.target.label, reason: e.error.message }, 'ssh: connection was lost; reconnecting');
-            continue;
-          }
-          failures.push({ endpoint: ep.target.label, error: e.error });
-          if (e.started && !opts.idempotent) {
-            this.log.error({ endpoint: ep.target.label, command: display, code: e.error.code, reason: e.error.message }, 'ssh: command failed and may have run; not retried (not idempotent)');
-            throw e.error;
-          }
-          this.log.warn({ endpoint: ep.target.label, command: display, code: e.error.code, reason: e.error.message }, 'ssh: command failed on this endpoint; trying the next one');
-          if (preferred.get(this.listKey) === ep.index) preferred.delete(this.listKey);
-          break;
-        }
+        if (attempt.reply.op === 'result') return attempt.reply.result;
+        throw decodeError(attempt.reply.error);
       }
+      case 'lost':
+        if (!opts.idempotent) {
+          const e = brokerLostError(use.target.files, `command ${display}`, attempt.reason);
+          this.log.error({ socket, broker: attempt.pid, command: display, reason: attempt.reason }, 'ssh: the connection broker went away during a command that is not idempotent; not sent again');
+          throw e;
+        }
+        this.log.warn({ socket, broker: attempt.pid, command: display, reason: attempt.reason }, 'ssh: the connection broker went away during the command; running it directly');
+        return 'start';
+      case 'older':
+        this.log.info({ socket, broker: attempt.pid }, 'ssh: a connection broker of an older build retires; starting one of this build');
+        return 'start';
+      case 'absent':
+        this.log.debug({ socket, reason: attempt.reason }, 'ssh: no connection broker; running directly');
+        return 'start';
+      case 'unusable':
+        if (!warned.has(socket)) {
+          warned.add(socket);
+          this.log.warn({ socket, reason: attempt.reason }, 'ssh: connection broker not used; running directly');
+        }
+        return 'direct';
     }
-    const err = new NoEndpointError(failures);
-    this.log.error({ command: display, failures: failures.map((f) => `${f.endpoint}: ${f.error.message}`) }, 'ssh: no endpoint could run the command');
-    throw err;
   }
 
-  private remember(ep: ResolvedEndpoint): void {
-    const before = preferred.get(this.listKey);
-    if (before !== ep.index) {
-      preferred.set(this.listKey, ep.index);
-      if (this.resolved!.length > 1) this.log.info({ endpoint: ep.target.label, index: ep.index }, 'ssh: endpoint in use');
-    }
-  }
-
-  private connectionFor(ep: ResolvedEndpoint): SshConnection {
-    let entry = pool.get(ep.key);
-    if (!entry) {
-      const o = this.options;
-      entry = {
-        connection: new SshConnection(ep.target, {
-          keepaliveIntervalMs: ep.keepaliveIntervalMs,
-          keepaliveCountMax: ep.keepaliveCountMax,
-          maxChannels: o.maxChannels ?? DEFAULTS.maxChannels,
-          logger: this.log,
-        }),
-        users: new Set(),
-      };
-      pool.set(ep.key, entry);
-    }
-    entry.users.add(this);
-    return entry.connection;
-  }
-
-  /** Applies the ssh config to every endpoint, once. */
-  private resolve(): ResolvedEndpoint[] {
-    if (this.resolved) return this.resolved;
+  private tunables(): ConnectionTunables {
     const o = this.options;
-    const env = o.env ?? process.env;
-    const local = localContext(env);
-    const config = new SshConfig({
-      ...(o.sshConfigPath !== undefined ? { path: o.sshConfigPath } : {}),
-      local,
-      onNote: (note) => this.log.debug({ note }, 'ssh: config'),
-    });
-    this.resolved = this.endpoints.map((endpoint, index) => {
-      const h = config.resolve({ host: endpoint.host, ...(endpoint.user !== undefined ? { user: endpoint.user } : {}), ...(endpoint.port !== undefined ? { port: endpoint.port } : {}) });
-      return this.toResolved(endpoint, index, h, local, env);
-    });
-    return this.resolved;
+    const t: ConnectionTunables = {};
+    for (const k of ['connectTimeoutMs', 'readyTimeoutMs', 'maxChannels', 'keepaliveIntervalMs', 'keepaliveCountMax', 'failbackMs'] as const) {
+      const v = o[k];
+      if (typeof v === 'number' && Number.isFinite(v)) t[k] = Math.max(0, Math.round(v));
+    }
+    return t;
   }
 
-  private toResolved(endpoint: Endpoint, index: number, h: ResolvedHost, local: LocalContext, env: Readonly<Record<string, string | undefined>>): ResolvedEndpoint {
+  private request(command: string | readonly string[], opts: RunOptions): RunRequest {
     const o = this.options;
-    const explicitIds = (o.identityFiles ?? []).map((f) => expandTilde(f, local.home));
-    const identityFiles = [...new Set(o.identityFiles ? [...explicitIds, ...(h.identityFilesConfigured ? h.identityFiles : [])] : h.identityFiles)];
-    let agentSocket: string | undefined;
-    if (o.agent !== undefined) agentSocket = o.agent === false ? undefined : o.agent;
-    else if (h.identityAgent === null) agentSocket = undefined;
-    else agentSocket = h.identityAgent ?? env.SSH_AUTH_SOCK;
-    if (agentSocket === '') agentSocket = undefined;
-
-    const target: ConnectionTarget = {
-      label: `${h.user}@${endpoint.host}${h.port === 22 ? '' : `:${h.port}`}`,
-      alias: endpoint.host,
-      hostname: h.hostname,
-      port: h.port,
-      user: h.user,
-      hostKeyName: knownHostsName(h.hostKeyAlias ?? h.hostname, h.port),
-      userKnownHostsFiles: o.knownHostsPath !== undefined ? [expandTilde(o.knownHostsPath, local.home)] : h.userKnownHostsFiles,
-      globalKnownHostsFiles: o.knownHostsPath !== undefined ? [] : h.globalKnownHostsFiles,
-      strictHostKeyChecking: o.strictHostKeyChecking ?? h.strictHostKeyChecking,
-      hashKnownHosts: h.hashKnownHosts,
-      identityFiles,
-      identitiesOnly: h.identitiesOnly,
-      ...(agentSocket !== undefined ? { agentSocket } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-    };
-    const keepaliveIntervalMs = o.keepaliveIntervalMs ?? h.serverAliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs;
-    const keepaliveCountMax = o.keepaliveCountMax ?? h.serverAliveCountMax ?? DEFAULTS.keepaliveCountMax;
-    const { password, ...rest } = target;
-    const key = JSON.stringify({
-      ...rest,
-      label: undefined,
-      password: password === undefined ? null : createHash('sha256').update(keySalt).update(password).digest('hex'),
-    });
+    const timeoutMs = opts.timeoutMs ?? o.commandTimeoutMs;
+    const maxOutputBytes = opts.maxOutputBytes ?? o.maxOutputBytes;
     return {
-      index,
-      endpoint,
-      target,
-      key,
-      connectTimeoutMs: o.connectTimeoutMs ?? h.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-      keepaliveIntervalMs,
-      keepaliveCountMax,
+      op: 'run',
+      endpoints: [...this.endpoints],
+      connection: this.tunables(),
+      ...(typeof command === 'string' ? { command } : { argv: [...command] }),
+      ...(timeoutMs !== undefined ? { timeoutMs: Math.max(1, Math.ceil(timeoutMs)) } : {}),
+      ...(maxOutputBytes !== undefined ? { maxOutputBytes: Math.max(0, Math.floor(maxOutputBytes)) } : {}),
+      ...(opts.idempotent !== undefined ? { idempotent: opts.idempotent } : {}),
+      ...(opts.sensitive !== undefined ? { sensitive: opts.sensitive } : {}),
     };
+  }
+
+  /** How long to wait for a broker that says nothing: the command's own bounds, and then some. */
+  private guardMs(opts: RunOptions): number {
+    const o = this.options;
+    // Generous: the ssh config may set a longer ConnectTimeout than we know of here.
+    const perEndpoint = (o.connectTimeoutMs ?? 60_000) + (o.readyTimeoutMs ?? 15_000);
+    return (opts.timeoutMs ?? o.commandTimeoutMs ?? 60_000) * (opts.idempotent ? this.endpoints.length : 1) + perEndpoint * this.endpoints.length + 5_000;
+  }
+
+  /** Whether and how to use a broker (decided once per Remote). */
+  private brokerUse(): BrokerUse | null {
+    if (this.broker !== undefined) return this.broker;
+    this.broker = null;
+    const o = this.options;
+    if (!o.persist || o.password !== undefined) return null;
+    const env = o.env ?? process.env;
+    const setting = persistSetting(env);
+    if (setting.off) return null;
+    const p = typeof o.persist === 'object' ? o.persist : {};
+    const { files, profile } = brokerTargetOf(o, env);
+    if (files.socket.length > MAX_SOCKET_PATH) {
+      if (!warned.has(files.socket)) {
+        warned.add(files.socket);
+        this.log.warn({ socket: files.socket }, `ssh: connection broker not used: the socket path is longer than ${MAX_SOCKET_PATH} bytes (set VCS_REMOTE_DIR to a shorter directory)`);
+      }
+      return null;
+    }
+    const script = p.brokerScript ?? defaultBrokerScript();
+    const stamp = buildStamp(script);
+    if (stamp === undefined) {
+      this.log.debug({ script }, 'ssh: no connection broker program here; commands run directly');
+      return null;
+    }
+    this.broker = { target: { files, profile, stamp }, script, idleMs: p.idleTimeoutMs ?? setting.idleMs ?? DEFAULT_IDLE_MS, env };
+    return this.broker;
+  }
+
+  /** Starts a detached broker for the next process (at most one per socket at a time). */
+  private async startBroker(use: BrokerUse): Promise<void> {
+    const f = use.target.files;
+    if (Date.now() - (started.get(f.socket) ?? -Infinity) < STARTING_FRESH_MS) return;
+    started.set(f.socket, Date.now());
+    try {
+      checkPrivateDir(f.dir, true);
+      if (ageMs(f.failed) < FAILED_BACKOFF_MS) {
+        this.log.debug({ socket: f.socket, file: f.failed }, 'ssh: a connection broker failed to start less than a minute ago; not trying again yet');
+        return;
+      }
+      if (!claim(f.starting)) return;
+      const { spawn } = await import('node:child_process');
+      const warm = JSON.stringify({ endpoints: this.endpoints, connection: this.tunables() });
+      const idle = String(Math.max(1, Math.round(use.idleMs / 1000)));
+      // The profile and the endpoints go in the environment, which only this user can read (ps shows argv to all).
+      const child = spawn(process.execPath, [use.script, '--socket', f.socket, '--stamp', String(use.target.stamp), '--idle', idle, '--log', f.log], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...(use.env as NodeJS.ProcessEnv), [PROFILE_ENV]: use.target.profile, [WARM_ENV]: warm },
+        cwd: '/',
+      });
+      child.on('error', (e) => this.log.warn({ socket: f.socket, reason: e.message }, 'ssh: cannot start a connection broker'));
+      child.unref();
+      this.log.info({ socket: f.socket, pid: child.pid, idleSeconds: Number(idle) }, 'ssh: started a connection broker');
+    } catch (e) {
+      this.log.warn({ socket: f.socket, reason: e instanceof Error ? e.message : String(e) }, 'ssh: cannot start a connection broker; commands run directly');
+    }
+  }
+
+  private async directRemote(): Promise<DirectRemote> {
+    if (!this.direct) {
+      const { persist: _persist, ...rest } = this.options;
+      this.direct = (await loadDirect()).createDirectRemote(rest);
+    }
+    return this.direct;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const closing: Promise<void>[] = [];
-    for (const [key, entry] of pool) {
-      if (!entry.users.delete(this) || entry.users.size > 0) continue;
-      pool.delete(key);
-      closing.push(entry.connection.close());
-    }
-    await Promise.all(closing);
+    await this.direct?.close();
   }
 }
 
-function localContext(env: Readonly<Record<string, string | undefined>>): LocalContext {
-  let info: { username: string; homedir: string; uid: number } | undefined;
-  const osInfo = () => (info ??= safeUserInfo());
-  return {
-    home: env.HOME || osInfo().homedir,
-    localUser: env.USER || env.LOGNAME || osInfo().username,
-    localHost: osHostname(),
-    uid: typeof process.getuid === 'function' ? process.getuid() : osInfo().uid,
-    env,
-  };
+function reasonOf(e: unknown): string {
+  if (e === undefined) return 'aborted';
+  return e instanceof Error ? e.message : String(e);
 }
 
-function safeUserInfo(): { username: string; homedir: string; uid: number } {
+/** Milliseconds since `path` was modified; Infinity when it does not exist. */
+function ageMs(path: string): number {
   try {
-    const u = userInfo();
-    return { username: u.username, homedir: u.homedir, uid: u.uid };
+    return Date.now() - statSync(path).mtimeMs;
   } catch {
-    return { username: 'unknown', homedir: '/', uid: -1 };
+    return Infinity;
   }
 }
 
-function asCoded(e: unknown, ep: ResolvedEndpoint): VcsPowervmError {
-  if (e instanceof VcsPowervmError) return e;
-  return new SshError('VCSPVM_SSH_CONNECT', { host: ep.target.alias, port: ep.target.port, reason: reasonText(e) }, { cause: e });
-}
-
-function shorten(line: string): string {
-  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
+/** Creates `path` exclusively (an announcement that we start the broker); false when a fresh one exists. */
+function claim(path: string): boolean {
+  for (let i = 0; i < 2; i++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (ageMs(path) < STARTING_FRESH_MS) return false;
+    try {
+      unlinkSync(path);
+    } catch {
+      // Someone else cleared it.
+    }
+  }
+  return false;
 }

@@ -1,15 +1,16 @@
 /**
  * The HMC as one entry point sees it: the MCName/MCUser pairs as redundant
  * endpoints (framework/remote: tried in order, a down or hung one passed over
- * within a bounded time, the one that worked remembered for the process, one
- * pooled SSH connection per HMC), every command bounded by the entry point's
+ * within a bounded time, the one that worked remembered, one pooled SSH
+ * connection per HMC held by the user's connection broker so that monitors
+ * do not log in each time), every command bounded by the entry point's
  * deadline, and the HMC's error convention (text on stdout, exit 1, HSCL
  * codes) turned into HmcCommandError.
  */
 import { HmcCommandError, VcsPowervmError } from '../../../framework/errors.js';
 import type { Logger } from '../../../framework/remote/logger.js';
 import { buildCommand } from '../../../framework/remote/quote.js';
-import { createRemote, type Remote, type RunResult } from '../../../framework/remote/remote.js';
+import { createRemote, retireBroker, type Remote, type RunResult } from '../../../framework/remote/remote.js';
 import { hmcUser } from '../names.js';
 import { errorSummary, hsclCodes } from './hscl.js';
 import type { Argv } from './commands.js';
@@ -28,6 +29,8 @@ export interface HmcSessionOptions {
   quiet?: boolean;
   /** Environment for HOME/USER (tests point HOME at a directory holding ~/.ssh). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Go through the connection broker (default true; VCS_REMOTE_PERSIST=no also turns it off). */
+  persist?: boolean;
 }
 
 export interface HmcResult {
@@ -80,6 +83,9 @@ export class HmcSession {
       logger: { ...opts.log, debug: opts.log.debug, info: opts.log.debug, warn: opts.log.warn, error: opts.log.error },
       readyTimeoutMs: Math.max(1_000, Math.min(HANDSHAKE_CAP_MS, Math.floor(budget / 4))),
       commandTimeoutMs: Math.max(1_000, Math.min(COMMAND_CAP_MS, budget)),
+      // One SSH connection per HMC for all of this system's entry points (and IMF), held by a
+      // connection broker ($VCS_LOG/tmp/remote); VCS_REMOTE_PERSIST=no turns it off.
+      persist: opts.persist ?? true,
       ...(opts.env ? { env: opts.env } : {}),
     });
   }
@@ -129,6 +135,14 @@ export class HmcSession {
   close(): Promise<void> {
     return this.remote.close();
   }
+}
+
+/**
+ * Asks the connection broker of this system's HMC sessions to exit (the agent
+ * stops: shutdown); its pid, or undefined when none was running.
+ */
+export function retireHmcBroker(env?: Readonly<Record<string, string | undefined>>): Promise<number | undefined> {
+  return retireBroker({ persist: true, ...(env ? { env } : {}) });
 }
 
 export function commandError(r: HmcResult, argv: Argv): HmcCommandError {

@@ -2,8 +2,9 @@
  * LPAR notifications by batched HMC polling: per group (HMCs + managed
  * system), one `lssyscfg -r lpar -m SYS -F name,state` per poll, whatever
  * the number of registered partitions on it. Each HMC list keeps one
- * session for the life of imf_getnotification (framework/remote pools one
- * SSH connection per HMC), so a poll costs one command and no login.
+ * session for the life of imf_getnotification; its commands go through the
+ * connection broker the monitors use (one SSH connection per HMC for the
+ * whole agent), so a poll costs one command and no login.
  */
 import { BatchedPoller, type PollStats } from '../../../framework/imf/batched-poller.js';
 import type { ObservedState } from '../../../framework/imf/protocol.js';

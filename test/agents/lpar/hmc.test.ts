@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Bench, SEED_MAINCF, seedArgList } from './helpers/harness.js';
 
 const A = 'aixnode55mp1';
@@ -47,6 +47,10 @@ afterAll(() => bench?.stop());
 const states = async () => (await bench.states()).sys1!;
 
 describe('redundant HMCs', () => {
+  // Each case starts from the MCName order, as a fresh process does (a connection broker
+  // remembers the HMC that served for a minute; test/agents/lpar/broker.test.ts covers that).
+  beforeEach(() => bench.stopBrokers());
+
   it('the first HMC serves while it is up', async () => {
     await bench.ctl('stats', '--reset');
     expect((await bench.agent('monitor', A)).code).toBe(110);

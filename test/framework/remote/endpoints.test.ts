@@ -75,6 +75,23 @@ describe('redundant endpoints', () => {
     expect(Date.now() - t0).toBeLessThan(250);
   });
 
+  it('with failbackMs, tries the configured order again that long after moving away from the first', async () => {
+    const first = await f.server();
+    const second = await f.server();
+    const endpoints = [f.endpoint(first), f.endpoint(second)];
+    first.mode = 'close';
+    const remote = f.remote(endpoints, { failbackMs: 300 });
+    expect((await remote.run('a')).endpoint.index).toBe(1);
+    first.mode = 'normal';
+    // Still within failbackMs: the second one, without asking the first.
+    const tried = first.connections;
+    expect((await remote.run('b')).endpoint.index).toBe(1);
+    expect(first.connections).toBe(tried);
+    await sleep(350);
+    expect((await remote.run('c')).endpoint.index).toBe(0);
+    expect((await remote.run('d')).endpoint.index).toBe(0);
+  });
+
   it('says why each endpoint failed when none works', async () => {
     const dead = await closedPort();
     const hung = await f.server();

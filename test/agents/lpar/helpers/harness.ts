@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopBrokers } from '../../../framework/remote/helpers/brokers.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const VCSAGENT = join(ROOT, 'bin', 'vcsagent');
@@ -250,7 +251,19 @@ export class Bench {
     return { logins, commands, byEndpoint };
   }
 
+  /** Where the LPAR agent's connection brokers keep their sockets (VCS_LOG/tmp/remote). */
+  get brokerDir(): string {
+    return join(this.vcsLog, 'tmp', 'remote');
+  }
+
+  /** Ends the connection brokers the entry points started (the next entry point starts afresh). */
+  stopBrokers(): Promise<void> {
+    return stopBrokers(this.brokerDir);
+  }
+
   async stop(): Promise<void> {
+    // Entry points leave a connection broker behind (it would idle out after 5 minutes): end it.
+    await this.stopBrokers();
     if (this.sim && this.sim.exitCode === null) {
       const exited = new Promise((r) => this.sim!.once('exit', r));
       this.sim.kill('SIGTERM');
