@@ -118,6 +118,17 @@ export function persistSetting(env: Env): { off: boolean; idleMs?: number } {
   return Number.isFinite(n) && n > 0 ? { off: false, idleMs: Math.round(n * 1000) } : { off: false };
 }
 
+/**
+ * VCS_REMOTE_FAILBACK: seconds after which a broker that moved to a later
+ * endpoint (the second HMC) tries them in their configured order again.
+ * Unset or not a number: the broker's default.
+ */
+export function failbackSetting(env: Env): number | undefined {
+  const v = (env.VCS_REMOTE_FAILBACK ?? '').trim();
+  const n = v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * 1000) : undefined;
+}
+
 export interface BrokerFiles {
   dir: string;
   name: string;

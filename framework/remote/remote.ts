@@ -26,6 +26,7 @@ import {
   buildStamp,
   checkPrivateDir,
   defaultBrokerDir,
+  failbackSetting,
   persistSetting,
   profileText,
   type BrokerFiles,
@@ -50,7 +51,9 @@ export async function closeAllConnections(): Promise<void> {
 }
 
 export function createRemote(options: RemoteOptions): Remote {
-  return new FrontRemote(options);
+  // VCS_REMOTE_FAILBACK (seconds) sets failbackMs where the caller leaves it open.
+  const failbackMs = options.failbackMs ?? failbackSetting(options.env ?? process.env);
+  return new FrontRemote(failbackMs === undefined ? options : { ...options, failbackMs });
 }
 
 /** The broker files and profile text a Remote with these options uses. */

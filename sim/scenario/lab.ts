@@ -217,6 +217,8 @@ export class Lab {
       VCS_CONF: d.vcsConf,
       VCS_LOG: d.vcsLog,
       VCS_HOME: d.vcsHome,
+      // The connection broker goes back to the first HMC 60 s after it moved away: VCS time, so scaled.
+      VCS_REMOTE_FAILBACK: String(60 / this.speed),
     };
     const inst = await this.run([process.execPath, this.vcsagent, 'install', '--vcs-home', d.vcsHome, 'LPAR'], d.env);
     if (inst.code !== 0) throw setupError(`vcsagent install on ${system}: ${(inst.stderr || inst.stdout).trim()}`);

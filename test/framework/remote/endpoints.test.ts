@@ -92,6 +92,19 @@ describe('redundant endpoints', () => {
     expect((await remote.run('d')).endpoint.index).toBe(0);
   });
 
+  it('takes failbackMs from VCS_REMOTE_FAILBACK (seconds) when the caller leaves it open', async () => {
+    const first = await f.server();
+    const second = await f.server();
+    const endpoints = [f.endpoint(first), f.endpoint(second)];
+    first.mode = 'close';
+    const remote = f.remote(endpoints, { env: { ...f.home.env, VCS_REMOTE_FAILBACK: '0.3' } });
+    expect((await remote.run('a')).endpoint.index).toBe(1);
+    first.mode = 'normal';
+    expect((await remote.run('b')).endpoint.index).toBe(1);
+    await sleep(350);
+    expect((await remote.run('c')).endpoint.index).toBe(0);
+  });
+
   it('says why each endpoint failed when none works', async () => {
     const dead = await closedPort();
     const hung = await f.server();
