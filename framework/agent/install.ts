@@ -19,9 +19,9 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import { type MainOptions, outputs } from './cli.js';
 import { implementedEntryPoints } from './define.js';
-import { writeFileAtomic } from './files.js';
 import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
 import { typesPathOf } from './typeload.js';
 

@@ -8,8 +8,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isVcsPowervmError } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import { type MainOptions, outputs } from './cli.js';
-import { writeFileAtomic } from './files.js';
 import { loadAgent } from './registry.js';
 import { standaloneValidatorSource, typeSchema } from './schema.js';
 import { PRECOMPILED_FORMAT, type PrecompiledType, parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';

@@ -8,10 +8,11 @@
  * 1 a ctl command failed, 2 usage error or unreadable input.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import ssh2 from 'ssh2';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
 import type { World } from './world.js';
@@ -96,15 +97,8 @@ export function loadHostKey(path: string | undefined): { key: string; publicKey:
   }
   const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'hmcsim host key' });
   if (path) {
-    for (const [file, content, mode] of [
-      [path, pair.private, 0o600],
-      [`${path}.pub`, pair.public.trim() + '\n', 0o644],
-    ] as const) {
-      const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, content, { mode });
-      chmodSync(tmp, mode);
-      renameSync(tmp, file);
-    }
+    writeFileAtomic(path, pair.private, { mode: 0o600, backup: false });
+    writeFileAtomic(`${path}.pub`, pair.public.trim() + '\n', { mode: 0o644, backup: false });
   }
   return { key: pair.private, publicKey: pair.public.trim().split(/\s+/).slice(0, 2).join(' ') };
 }
