@@ -25,7 +25,7 @@ import { type Agent, implementedEntryPoints } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
 import { closeLog, openAgentLog } from './log.js';
-import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { assertValid, compileValidator, typeSchema } from './schema.js';
 import { type AgentTypeInfo, entryPointTimeout, secretAttributeNames } from './typeinfo.js';
 import { parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';
@@ -216,13 +216,7 @@ async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEnt
 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
-  let a: CheckArgs;
-  try {
-    a = parseArgs(argv);
-  } catch (e) {
-    err(`vcsagent check: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const a = parseArgs(argv);
   const env = { ...process.env, ...(opts.env ?? {}) };
   const paths = vcsPaths(env);
   let agent: Agent<any>;
@@ -233,13 +227,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   try {
     // The entry points will log; make sure they can before blaming them.
     closeLog(openAgentLog(paths.log, a.type!));
-    let registry: AgentRegistry = opts.registry;
-    if (a.modules.length) {
-      const extra: RegistryEntry[] = [];
-      for (const m of a.modules) extra.push(await moduleEntry(m));
-      registry = [...extra, ...registry];
-    }
-    entry = findEntry(registry, a.type!);
+    entry = findEntry(await withModules(opts.registry, a.modules), a.type!);
     if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
     agent = await loadAgent(entry);
     info = await typeInfoOf(await parseTypeDef(a.typesFile ?? typesPathOf(entry, opts.root), entry.type));

@@ -22,7 +22,7 @@ import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
 import { type MainOptions, outputs } from './cli.js';
 import { implementedEntryPoints } from './define.js';
-import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { typesPathOf } from './typeload.js';
 
 export const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
@@ -182,34 +182,18 @@ function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: st
 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
-  let a: InstallArgs;
-  try {
-    a = parseArgs(argv);
-  } catch (e) {
-    err(`vcsagent install: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const a = parseArgs(argv);
   const vcsHome = resolve(a.vcsHome!);
   const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
-  let registry: AgentRegistry = opts.registry;
-  const fromModules: RegistryEntry[] = [];
-  try {
-    for (const m of a.modules) fromModules.push(await moduleEntry(m));
-  } catch (e) {
-    err(`vcsagent install: ${(e as Error).message}\n`);
-    return 2;
-  }
-  registry = [...fromModules, ...registry];
+  const registry = await withModules(opts.registry, a.modules);
   const entries: RegistryEntry[] = [];
   for (const t of a.types) {
     const entry = findEntry(registry, t);
-    if (!entry) {
-      err(`vcsagent install: ${new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t }).message}\n`);
-      return 2;
-    }
+    if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t });
     entries.push(entry);
   }
-  if (a.types.length === 0) entries.push(...fromModules, ...opts.registry.filter((e) => !e.example));
+  // By default: the --module agents (first in the registry) and every registered one that is not an example.
+  if (a.types.length === 0) entries.push(...registry.slice(0, a.modules.length), ...opts.registry.filter((e) => !e.example));
   if (entries.length === 0) {
     err(`vcsagent install: no agent to install by default; name a TYPE (registered: ${registry.map((e) => e.type).join(', ') || 'none'})\n`);
     return 2;

@@ -72,3 +72,10 @@ export async function moduleEntry(file: string, cwd = process.cwd()): Promise<Re
   const typesFile = tf instanceof URL ? fileURLToPath(tf) : tf.startsWith('file:') ? fileURLToPath(tf) : resolve(dirname(path), tf);
   return { type: agent.type, typesFile, load: async () => mod, modulePath: path };
 }
+
+/** The registry with the agents given by --module in front: a module wins over a registered type of the same name. */
+export async function withModules(registry: AgentRegistry, modules: readonly string[]): Promise<AgentRegistry> {
+  const extra: RegistryEntry[] = [];
+  for (const m of modules) extra.push(await moduleEntry(m));
+  return [...extra, ...registry];
+}

@@ -161,13 +161,7 @@ async function command(runner: Runner, line: string, out: (t: string) => void): 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
   const env = opts.env ?? process.env;
-  let args: RunArgs;
-  try {
-    args = parseRunArgs(argv);
-  } catch (e) {
-    err(`vcsagent run: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const args = parseRunArgs(argv);
   const { loadConfig } = await import('../cf/load.js');
   const { config, errors } = loadConfig(args.config);
   if (errors.length > 0) {
