@@ -192,8 +192,8 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t });
     entries.push(entry);
   }
-  // By default: the --module agents (first in the registry) and every registered one that is not an example.
-  if (a.types.length === 0) entries.push(...registry.slice(0, a.modules.length), ...opts.registry.filter((e) => !e.example));
+  // By default: every agent that is not an example, a --module one instead of a registered one of its type.
+  if (a.types.length === 0) entries.push(...registry.filter((e) => !e.example && findEntry(registry, e.type) === e));
   if (entries.length === 0) {
     err(`vcsagent install: no agent to install by default; name a TYPE (registered: ${registry.map((e) => e.type).join(', ') || 'none'})\n`);
     return 2;
