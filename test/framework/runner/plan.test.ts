@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../framework/cf/load.js';
 import { buildPlan, systemListOf } from '../../../framework/runner/plan.js';
+import { settingsFrom } from '../../../framework/runner/settings.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -157,5 +158,36 @@ describe('buildPlan', () => {
     expect(() => buildPlan(config, 'a', { group: 'Nope' })).toThrow(/no group Nope/);
     const bad = configOf(CF.replace('Disk h1', 'Tape h1'));
     expect(() => buildPlan(bad, 'b')).toThrow(/type Tape is not defined/);
+  });
+});
+
+describe('settingsFrom', () => {
+  it('fills what is not given with the engine defaults', () => {
+    expect(settingsFrom({ MonitorInterval: 5 })).toEqual({
+      MonitorInterval: 5,
+      OfflineMonitorInterval: 300,
+      MonitorTimeout: 60,
+      OnlineTimeout: 300,
+      OfflineTimeout: 300,
+      CleanTimeout: 60,
+      OpenTimeout: 60,
+      CloseTimeout: 60,
+      MigrateTimeout: 600,
+      AttrChangedTimeout: 60,
+      OnlineWaitLimit: 2,
+      OfflineWaitLimit: 0,
+      MigrateWaitLimit: 2,
+      ToleranceLimit: 0,
+      RestartLimit: 0,
+      OnlineRetryLimit: 0,
+      ConfInterval: 600,
+      FaultOnMonitorTimeouts: 4,
+      IntentionalOffline: 0,
+      AEPTimeout: 0,
+      NumThreads: 10,
+      IMF: { Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 },
+      IMFRegList: [],
+      RegList: [],
+    });
   });
 });
