@@ -280,39 +280,27 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   };
   await cleanOn('clean on an offline resource returns 0', '1');
 
-  const onlineStep = async (label: string) => {
-    if (!has('online')) {
-      c.fail(label, 'the agent has no online entry point');
+  /** Runs online (or offline), then monitors until the state is reached or the wait limit has passed. */
+  const transitionStep = async (ep: 'online' | 'offline', label: string) => {
+    if (!has(ep)) {
+      c.fail(label, `the agent has no ${ep} entry point`);
       return;
     }
-    const run = await c.run({ name: 'online' });
+    const Ep = ep === 'online' ? 'Online' : 'Offline';
+    const run = await c.run({ name: ep });
     if (run.code === null) {
-      c.fail(label, `online did not finish within OnlineTimeout (${run.timeout} s) and was killed`);
+      c.fail(label, `${ep} did not finish within ${Ep}Timeout (${run.timeout} s) and was killed`);
       return;
     }
-    const m = await c.monitorUntil('online', run.code, 'OnlineWaitLimit');
-    if (m.state === 'online') c.pass(label, run.seconds + m.seconds);
-    else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
-  };
-  const offlineStep = async (label: string) => {
-    if (!has('offline')) {
-      c.fail(label, 'the agent has no offline entry point');
-      return;
-    }
-    const run = await c.run({ name: 'offline' });
-    if (run.code === null) {
-      c.fail(label, `offline did not finish within OfflineTimeout (${run.timeout} s) and was killed`);
-      return;
-    }
-    const m = await c.monitorUntil('offline', run.code, 'OfflineWaitLimit');
-    if (m.state === 'offline') c.pass(label, run.seconds + m.seconds);
+    const m = await c.monitorUntil(ep, run.code, `${Ep}WaitLimit`);
+    if (m.state === ep) c.pass(label, run.seconds + m.seconds);
     else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
   };
 
-  await onlineStep('online, then monitor reports online');
-  await onlineStep('online again is harmless: monitor still reports online');
-  await offlineStep('offline, then monitor reports offline');
-  await offlineStep('offline again is harmless: monitor still reports offline');
+  await transitionStep('online', 'online, then monitor reports online');
+  await transitionStep('online', 'online again is harmless: monitor still reports online');
+  await transitionStep('offline', 'offline, then monitor reports offline');
+  await transitionStep('offline', 'offline again is harmless: monitor still reports offline');
 
   if (has('online')) {
     const run = await c.run({ name: 'online' });
