@@ -6,7 +6,7 @@
  * is kept as `<file>.previous`, itself put in place by a rename. A write that
  * fails leaves the target as it was and no temporary file behind.
  */
-import { chmodSync, closeSync, copyFileSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { WriteError } from './errors.js';
 
@@ -28,6 +28,16 @@ export function reasonOf(e: unknown): string {
   if (err?.code === 'EACCES') return 'permission denied';
   if (err?.code === 'EISDIR') return 'is a directory';
   return err?.message ?? String(e);
+}
+
+/** Whether this process may execute the file at `path`. */
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let serial = 0;
