@@ -25,18 +25,18 @@ import { implementedEntryPoints } from './define.js';
 import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { typesPathOf } from './typeload.js';
 
-export const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
-export const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
+const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
+const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
 /** The script agent binary for V51 agents (name-value ArgList, intentional offline). */
-export const SCRIPT_AGENT = 'Script51Agent';
+const SCRIPT_AGENT = 'Script51Agent';
 /** Marks the executables this command writes, so a reinstall knows which ones are its own. */
 const MARKER = '# vcsagent entry point wrapper';
 
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function wrapperScript(node: string, self: string, modulePath: string | undefined, type: string, entryPoint: string): string {
+function wrapperScript(node: string, self: string, modulePath: string | undefined, type: string, entryPoint: string): string {
   const argv = [node, self, ...(modulePath ? ['--module', modulePath] : []), type, entryPoint].map(shellQuote).join(' ');
   return `#!/bin/sh\n${MARKER}: ${type} ${entryPoint}\n# VCS runs this as: <this file> <resource> <ArgList values...>. Written by vcsagent install; reinstall rather than edit.\nexec ${argv} "$@"\n`;
 }
@@ -99,7 +99,7 @@ function removeStale(dir: string, keep: Set<string>): string[] {
   return removed;
 }
 
-export async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
+async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
   const agent = await loadAgent(entry);
   const eps = implementedEntryPoints(agent);
   const dir = join(opts.vcsHome, 'bin', entry.type);
@@ -146,7 +146,7 @@ export async function installType(entry: RegistryEntry, opts: { vcsHome: string;
 
 const TRIGGER_MARKER = '# vcsagent trigger wrapper';
 
-export function triggerScript(node: string, module: string, type: string, name: string): string {
+function triggerScript(node: string, module: string, type: string, name: string): string {
   return `#!/bin/sh\n${TRIGGER_MARKER}: ${type} ${name}\n# VCS runs this as: <this file> <trigger arguments...>. Written by vcsagent install; reinstall rather than edit.\nexec ${[node, module].map(shellQuote).join(' ')} "$@"\n`;
 }
 

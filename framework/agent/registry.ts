@@ -55,7 +55,7 @@ export async function loadAgent(entry: RegistryEntry): Promise<Agent<any>> {
 }
 
 /** A registry entry for an agent module given with --module; its typesFile is relative to the module. */
-export async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
+async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   let mod: unknown;
   try {

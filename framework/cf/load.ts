@@ -182,7 +182,7 @@ function includeError(src: string, file: string, inc: IncludeDef, detail: string
 }
 
 /** Offset of a 1-based line and column. */
-export function offsetOf(src: string, line: number, column: number): number {
+function offsetOf(src: string, line: number, column: number): number {
   let off = 0;
   for (let l = 1; l < line; l++) {
     const nl = src.indexOf('\n', off);

@@ -60,7 +60,7 @@ export interface ParseOptions {
   maxErrors?: number;
 }
 
-export const DEFAULT_MAX_ERRORS = 100;
+const DEFAULT_MAX_ERRORS = 100;
 
 const RING = 8;
 const RING_MASK = RING - 1;

@@ -30,7 +30,7 @@ import { ProcessExecutor } from './executor.js';
 import { buildPlan } from './plan.js';
 import { Runner } from './runner.js';
 
-export const RUN_USAGE = `usage: vcsagent run --config main.cf --system NAME [--group G]
+const RUN_USAGE = `usage: vcsagent run --config main.cf --system NAME [--group G]
          [--online G]... [--no-online] [--duration SECONDS] [--speed N]
          [--json] [--verbose] [--commands] [--offline-on-exit] [--imf-restart-delay SECONDS]
 `;

@@ -87,7 +87,7 @@ export interface ProcessExecutorOptions {
   maxOutputBytes?: number;
 }
 
-export const IMF_PIPE_FD = 3;
+const IMF_PIPE_FD = 3;
 export const IMF_PIPE_ENV = 'VCS_IMF_PIPE_FD';
 
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {

@@ -70,7 +70,7 @@ function count(v: unknown, fallback: number): number {
 }
 
 /** Reads the IMF association: unknown keys ignored, bad values fall back to the default. */
-export function imfSettings(v: Record<string, unknown> | undefined, fallback: ImfSettings = DEFAULT_SETTINGS.IMF): ImfSettings {
+function imfSettings(v: Record<string, unknown> | undefined, fallback: ImfSettings = DEFAULT_SETTINGS.IMF): ImfSettings {
   if (!v) return { ...fallback };
   const mode = count(v.Mode, fallback.Mode);
   return {

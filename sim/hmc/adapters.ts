@@ -127,7 +127,7 @@ export function formatSerial(a: SerialAdapter): string {
 }
 
 /** Profile list attributes holding adapters, and their parsers. */
-export const ADAPTER_ATTRS = {
+const ADAPTER_ATTRS = {
   virtual_scsi_adapters: parseScsi,
   virtual_fc_adapters: parseFc,
   virtual_eth_adapters: parseEth,

@@ -35,7 +35,7 @@ interface ServeArgs {
   control?: string;
 }
 
-export function parseListen(text: string): ListenAddress {
+function parseListen(text: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
   if (!m || Number(m[3]) > 65535) throw new UsageError(`--listen ${text}: expected HOST:PORT (PORT 0 picks a free port)`);
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
@@ -87,7 +87,7 @@ function parseServe(argv: string[]): ServeArgs {
  * The host key: read from FILE, or created there (ed25519, mode 0600, with
  * FILE.pub beside it) so that clients can pin it across runs.
  */
-export function loadHostKey(path: string | undefined): { key: string; publicKey: string } {
+function loadHostKey(path: string | undefined): { key: string; publicKey: string } {
   if (path && existsSync(path)) {
     const key = readFileSync(path, 'utf8');
     const parsed = ssh2.utils.parseKey(key);

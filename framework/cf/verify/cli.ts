@@ -9,7 +9,7 @@ import { onePath, parseCommandArgs, type CliIo, type Command } from '../cli/comm
 import type { RuleSetting } from './finding.js';
 import { verifyPath, type VerifyResult } from './verify.js';
 
-export const VERIFY_HELP = `Usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...
+const VERIFY_HELP = `Usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...
 
 Checks a configuration as hacf -verify does, plus the PowerVM, WPAR and
 disaster-recovery rules of the Virtualization Guide for AIX. PATH is a main.cf,

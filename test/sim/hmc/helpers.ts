@@ -14,7 +14,7 @@ import { loadWorldFile } from '../../../sim/hmc/worldfile.js';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const FIXTURE = join(ROOT, 'test/sim/hmc/fixtures/two-systems.json');
 export const HMCSIM = join(ROOT, 'bin/hmcsim');
-export const SSH_NOCHECK = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+const SSH_NOCHECK = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
 
 export function tmp(prefix = 'hmcsim-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

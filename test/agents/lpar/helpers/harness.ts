@@ -16,7 +16,7 @@ import { type HmcsimProcess, launchHmcsim } from '../../../../sim/hmc/launch.js'
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const VCSAGENT = join(ROOT, 'bin', 'vcsagent');
 export const HMCSIM = join(ROOT, 'bin', 'hmcsim');
-export const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
+const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
 
 export interface BenchOptions {
   /** main.cf text (the seed sample when omitted). */

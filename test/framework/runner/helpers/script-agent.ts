@@ -17,7 +17,7 @@ import { buildPlan } from '../../../../framework/runner/plan.js';
 import { Runner } from '../../../../framework/runner/runner.js';
 import { EventRecorder } from './events.js';
 
-export const AGENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'script-agent');
+const AGENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'script-agent');
 
 export interface Installation {
   root: string;
