@@ -61,9 +61,9 @@ function parseArgs(argv: string[]): CheckArgs {
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (positional.length !== 2) throw new UsageError('check needs TYPE RESOURCE');
+  if (positional.length !== 2) throw new UsageError('TYPE and RESOURCE are required');
   [a.type, a.resource] = positional;
-  if (!a.config) throw new UsageError('check needs --config main.cf');
+  if (!a.config) throw new UsageError('--config main.cf is required');
   return a;
 }
 

@@ -110,7 +110,8 @@ export async function main(argv: string[], opts: MainOptions): Promise<number> {
       return await sub.run(argv.slice(1), opts);
     } catch (e) {
       // What a subcommand throws (a UsageError from its arguments, anything unforeseen) is one line, never a stack.
-      err(`vcsagent ${first}: ${e instanceof Error ? e.message : String(e)}\n`);
+      const hint = isVcsPowervmError(e) && e.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
+      err(`vcsagent ${first}: ${e instanceof Error ? e.message : String(e)}${hint}\n`);
       return isVcsPowervmError(e) ? e.exitCode : 1;
     }
   }
@@ -210,7 +211,7 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   try {
     a = parseEntryPointArgs(argv);
   } catch (e) {
-    err(`vcsagent: ${(e as Error).message}\n${USAGE}`);
+    err(`vcsagent: ${(e as Error).message} (see vcsagent --help)\n`);
     return 2;
   }
   const ref = parseEntryPointRef(a.entryPoint);

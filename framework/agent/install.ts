@@ -63,7 +63,7 @@ function parseArgs(argv: string[]): InstallArgs {
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else a.types.push(arg);
   }
-  if (!a.vcsHome) throw new UsageError('install needs --vcs-home DIR');
+  if (!a.vcsHome) throw new UsageError('--vcs-home DIR is required');
   return a;
 }
 

@@ -169,7 +169,7 @@ async function ctl(argv: string[]): Promise<number> {
   }
   if (!path) throw new UsageError('ctl needs --control SOCKET');
   const [command, ...args] = rest;
-  if (!command) throw new UsageError(`ctl needs a command:\n${CTL_USAGE.map((l) => `  ${l}`).join('\n')}`);
+  if (!command) throw new UsageError('ctl needs a command');
   const r = await ctlRequest(path, command, args);
   if (!r.ok) {
     process.stderr.write(`hmcsim: ${r.error}\n`);
@@ -193,8 +193,8 @@ export async function main(argv: string[]): Promise<void> {
     await serve(argv);
   } catch (e) {
     if (isVcsPowervmError(e)) {
-      process.stderr.write(`hmcsim: ${e.message}\n`);
-      if (e.code === 'VCSPVM_USAGE') process.stderr.write(`${USAGE.split('\n\n')[0]}\n`);
+      const hint = e.code === 'VCSPVM_USAGE' ? ` (see hmcsim ${argv[0] === 'ctl' ? 'ctl ' : ''}--help)` : '';
+      process.stderr.write(`hmcsim: ${e.message}${hint}\n`);
       process.exit(e.exitCode);
     }
     const err = e as NodeJS.ErrnoException;
