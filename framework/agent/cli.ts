@@ -6,6 +6,7 @@
  *   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING...] --config main.cf --system NAME [--target SYS] [-- ACTION ARGS]
  *   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
  *   vcsagent check TYPE RESOURCE --config main.cf --system NAME
+ *   vcsagent run --config main.cf --system NAME [--group G]       (the local runner, framework/runner)
  *   vcsagent precompile                                           (build step)
  *
  * Entry point invocations speak VCS exit codes and never print a stack trace:
@@ -46,10 +47,7 @@ export interface Subcommand {
   usage?: string;
 }
 
-/**
- * Subcommands by name, loaded on use. The local runner (`run`) plugs in here
- * with one line when it exists.
- */
+/** Subcommands by name, loaded on use (an entry point never loads them). */
 export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   install: () => import('./install.js'),
   check: () => import('./check.js'),
