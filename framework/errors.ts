@@ -85,6 +85,10 @@ export const ERROR_TABLE = {
   /* sim */
   VCSPVM_SIM_WORLD: { exitCode: 2, message: 'bad world {source}: {detail}' },
   VCSPVM_SIM_CONTROL: { exitCode: 1, message: 'control {command}: {detail}' },
+
+  /* sim/scenario: the main job */
+  VCSPVM_SCENARIO_SETUP: { exitCode: 1, message: 'cannot set up the scenario: {detail}' },
+  VCSPVM_SCENARIO_STEP: { exitCode: 1, message: '{detail}' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

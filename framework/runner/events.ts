@@ -41,7 +41,7 @@ export type RunnerEvent = { time: number; system: string } & (
   | { kind: 'runner-started'; groups: string[] }
   | { kind: 'runner-stopped' }
   | { kind: 'ep-started'; resource: string; type: string; entryPoint: string; args: readonly string[] }
-  | { kind: 'ep-finished'; resource: string; type: string; entryPoint: string; exitCode: number | null; timedOut: boolean; durationMs: number; error?: string }
+  | { kind: 'ep-finished'; resource: string; type: string; entryPoint: string; exitCode: number | null; timedOut: boolean; durationMs: number; error?: string; interrupted?: boolean }
   | { kind: 'resource-state'; resource: string; type: string; group: string; from: ResourceState; to: ResourceState; cause: StateCause; intentional?: boolean }
   | { kind: 'agent-state'; resource: string; from: AgentState; to: AgentState }
   | { kind: 'monitor'; resource: string; result: 'online' | 'offline' | 'unknown' | 'intentional-offline' | 'timeout'; confidence: number; via: 'poll' | 'imf' | 'wait' | 'probe' }
@@ -103,7 +103,7 @@ export function formatEvent(e: RunnerEvent, opts: { verbose?: boolean } = {}): s
       return opts.verbose ? line(`${e.resource}: ${e.entryPoint} started`) : undefined;
     case 'ep-finished':
       if (!opts.verbose && !e.timedOut && !e.error) return undefined;
-      return line(`${e.resource}: ${e.entryPoint} ${e.timedOut ? 'TIMED OUT' : e.error ? `failed to start: ${e.error}` : `exited ${e.exitCode}`} after ${e.durationMs} ms`);
+      return line(`${e.resource}: ${e.entryPoint} ${e.timedOut ? 'TIMED OUT' : e.interrupted ? 'INTERRUPTED (the runner is stopping)' : e.error ? `failed to start: ${e.error}` : `exited ${e.exitCode}`} after ${e.durationMs} ms`);
     case 'resource-state':
       return line(`${e.resource} (${e.type}, group ${e.group}): ${e.from.toUpperCase()} -> ${e.to.toUpperCase()} (${CAUSE_TEXT[e.cause]})`);
     case 'agent-state':

@@ -185,8 +185,9 @@ export class Runner {
     this.emit({ kind: 'ep-started', resource: res.name, type: res.type, entryPoint: ep, args });
     try {
       const r = await this.executor.run({ type: res.type, entryPoint: ep, subject: res.name, args, signal: ac.signal, ...(opts.pipe || ep === 'imf_register' ? { pipe: true } : {}) });
-      const error = r.spawnError ?? (r.aborted && !timedOut ? 'interrupted: the runner is stopping' : undefined);
-      this.emit({ kind: 'ep-finished', resource: res.name, type: res.type, entryPoint: ep, exitCode: r.exitCode, timedOut, durationMs: this.clock.now() - started, ...(error ? { error } : {}) });
+      const interrupted = r.spawnError === undefined && r.aborted && !timedOut;
+      const error = r.spawnError ?? (interrupted ? 'interrupted: the runner is stopping' : undefined);
+      this.emit({ kind: 'ep-finished', resource: res.name, type: res.type, entryPoint: ep, exitCode: r.exitCode, timedOut, durationMs: this.clock.now() - started, ...(error ? { error } : {}), ...(interrupted ? { interrupted } : {}) });
       return { exitCode: r.exitCode, timedOut, ...(error !== undefined ? { error } : {}), pipeLines: r.pipeLines };
     } finally {
       timer?.cancel();
@@ -337,9 +338,10 @@ export class Runner {
       const ac = new AbortController();
       const t = this.clock.setTimer(r.settings.CloseTimeout * 1000, () => ac.abort());
       this.emit({ kind: 'ep-started', resource: '', type, entryPoint: 'shutdown', args: [] });
+      const started = this.clock.now();
       const res = await this.executor.run({ type, entryPoint: 'shutdown', subject: '', args: [], signal: ac.signal });
       t.cancel();
-      this.emit({ kind: 'ep-finished', resource: '', type, entryPoint: 'shutdown', exitCode: res.exitCode, timedOut: res.aborted, durationMs: 0 });
+      this.emit({ kind: 'ep-finished', resource: '', type, entryPoint: 'shutdown', exitCode: res.exitCode, timedOut: res.aborted, durationMs: this.clock.now() - started });
     }
     await Promise.all([...this.imfServices.values()].map((s) => s.stop()));
     this.emit({ kind: 'runner-stopped' });

@@ -1,0 +1,32 @@
+/**
+ * The acts, in order. Each builds on the state the previous one left (the
+ * group where it runs, the VIO servers and HMCs back up), so `--act N` runs
+ * the first N.
+ */
+import type { Checks, Scenario } from '../context.js';
+import { actCrash } from './crash.js';
+import { actHmc } from './hmc.js';
+import { actMigrate } from './migrate.js';
+import { actNotBuilt } from './not-built.js';
+import { actOnline } from './online.js';
+import { actVios } from './vios.js';
+import { actWorld } from './world.js';
+
+export interface Act {
+  title: string;
+  run(s: Scenario, c: Checks): Promise<void>;
+  /** Shows the HMCs' counters itself: what the scenario prints after it is what came since. */
+  ownStats?: boolean;
+  /** Says what is not built yet, and does nothing else. */
+  notBuilt?: boolean;
+}
+
+export const ACTS: readonly Act[] = [
+  { title: "The seed's sample main.cf, verified, and the PowerVM world built from it", run: actWorld },
+  { title: 'The LPAR group brought online on the first system', run: actOnline },
+  { title: 'The managed LPAR crashes: clean, restart in place (RestartLimit = 1)', run: actCrash },
+  { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
+  { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
+  { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
+  { title: 'DR network reconfiguration and WPAR failover', run: actNotBuilt, notBuilt: true },
+];
