@@ -1,10 +1,11 @@
 /**
- * The one way the project writes a file: the new content goes to a temporary
- * file in the same directory (flushed to disk), then is renamed over the
- * target, so a reader (VCS starting an entry point, hacf reading main.cf)
- * sees the old file or the new one, never half of one. The replaced content
- * is kept as `<file>.previous`, itself put in place by a rename. A write that
- * fails leaves the target as it was and no temporary file behind.
+ * Files as the project handles them. writeFileAtomic is the one way the
+ * project writes a file: the new content goes to a temporary file in the same
+ * directory (flushed to disk), then is renamed over the target, so a reader
+ * (VCS starting an entry point, hacf reading main.cf) sees the old file or the
+ * new one, never half of one. The replaced content is kept as
+ * `<file>.previous`, itself put in place by a rename. A write that fails
+ * leaves the target as it was and no temporary file behind.
  */
 import { accessSync, chmodSync, closeSync, constants, copyFileSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
