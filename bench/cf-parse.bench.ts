@@ -10,20 +10,9 @@
 import { parseCf } from '../framework/cf/parse.js';
 import { typeConfig } from '../framework/cf/typing.js';
 import { generateConfig } from './gen-config.js';
-import { writeFigures } from './report.js';
+import { median, time, writeFigures } from './report.js';
 
 const ROUNDS = 15;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(fn: () => unknown): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
 
 const text = generateConfig({ groups: 200, resourcesPerGroup: 50, systems: 4 });
 const parse = () => {
@@ -42,9 +31,9 @@ const parseMs: number[] = [];
 const jsonMs: number[] = [];
 const jsonNoPosMs: number[] = [];
 for (let i = 0; i < ROUNDS + 3; i++) {
-  const p = time(parse);
-  const j = time(() => JSON.parse(json));
-  const k = time(() => JSON.parse(jsonNoPos));
+  const [p] = time(parse);
+  const [j] = time(() => JSON.parse(json));
+  const [k] = time(() => JSON.parse(jsonNoPos));
   if (i >= 3) {
     parseMs.push(p);
     jsonMs.push(j);

@@ -18,21 +18,10 @@ import { parseCf } from '../framework/cf/parse.js';
 import { typeConfig } from '../framework/cf/typing.js';
 import { verifyLoaded, verifyPath, type VerifyResult } from '../framework/cf/verify/verify.js';
 import { generateConfig } from './gen-config.js';
-import { writeFigures } from './report.js';
+import { median, time, writeFigures } from './report.js';
 
 const ROUNDS = 15;
 const WARMUP = 3;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time<T>(fn: () => T): [number, T] {
-  const t0 = process.hrtime.bigint();
-  const v = fn();
-  return [Number(process.hrtime.bigint() - t0) / 1e6, v];
-}
 
 const text = generateConfig({ groups: 200, resourcesPerGroup: 50, systems: 4 });
 const FILE = 'main.cf';

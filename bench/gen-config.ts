@@ -12,7 +12,7 @@ export interface GenOptions {
   systems?: number;
 }
 
-export const GENERATED_TYPES = `type LPAR (
+const GENERATED_TYPES = `type LPAR (
 	static int OpenTimeout = 180
 	static int IMF{} = { Mode = 0, MonitorFreq = 1, RegisterRetryLimit = 3 }
 	static keylist SupportedActions = { "lpar.vfd", migrate }

@@ -10,12 +10,12 @@
  * through interactive pty shells (as fence_lpar works); and the cost of a
  * fresh login per command (what reusing connections saves).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
+import { launchHmcsim } from '../sim/hmc/launch.js';
 import { percentile, writeFigures } from './report.js';
 
 const SYSTEMS = 10;
@@ -143,17 +143,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hmc-bench-'));
   const worldFile = join(dir, 'world.json');
   writeFileSync(worldFile, JSON.stringify(worldDoc()));
-  const proc = spawn(process.execPath, [hmcsim, '--world', worldFile, '--listen', '127.0.0.1:0', '--control', join(dir, 'ctl.sock')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = await launchHmcsim(hmcsim, ['--world', worldFile, '--listen', '127.0.0.1:0', '--control', join(dir, 'ctl.sock')], { ports: 1, inheritStderr: true });
+  const { proc, ports: [port] } = sim;
   try {
-    const port = await new Promise<number>((res, rej) => {
-      let out = '';
-      proc.stdout!.on('data', (d) => {
-        out += d;
-        const m = /listening 127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) res(Number(m[1]));
-      });
-      proc.once('exit', (code) => rej(new Error(`hmcsim exited ${code}`)));
-    });
 
     const clients = await Promise.all(Array.from({ length: SESSIONS }, () => login(port)));
     // Warm-up: let V8 compile the hot paths of both commands before measuring.
@@ -245,7 +237,7 @@ async function main(): Promise<void> {
     console.log(`  a fresh login per command:            p50 ${figures.freshLoginPerCommand.p50Ms} ms, p99 ${figures.freshLoginPerCommand.p99Ms} ms`);
     writeFigures(figures);
   } finally {
-    proc.kill('SIGTERM');
+    await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

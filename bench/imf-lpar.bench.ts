@@ -18,7 +18,7 @@
  *    monitor's own run time — sampled from the durations measured in (1),
  *    since waiting out real 60 s intervals would only measure the clock.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ import { silentSourceLogger } from '../framework/imf/source.js';
 import { IMF_PIPE_ENV, ProcessExecutor } from '../framework/runner/executor.js';
 import { buildPlan } from '../framework/runner/plan.js';
 import type { ResourcePlan } from '../framework/runner/runner.js';
+import { launchHmcsim } from '../sim/hmc/launch.js';
 import { percentile, writeFigures } from './report.js';
 
 const SYSTEMS = 4;
@@ -92,20 +93,11 @@ writeFileSync(
 );
 
 const control = join(work, 'ctl.sock');
-const sim: ChildProcess = spawn(
-  process.execPath,
-  [hmcsim, '--world', join(work, 'world.json'), '--host-key', join(work, 'hostkey'), '--authorized-keys', join(work, 'authorized_keys'), '--control', control, ...HMCS.flatMap(() => ['--listen', '127.0.0.1:0'])],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
+const { proc: sim, ports, stop: stopSim } = await launchHmcsim(
+  hmcsim,
+  ['--world', join(work, 'world.json'), '--host-key', join(work, 'hostkey'), '--authorized-keys', join(work, 'authorized_keys'), '--control', control, ...HMCS.flatMap(() => ['--listen', '127.0.0.1:0'])],
+  { ports: HMCS.length, inheritStderr: true },
 );
-const ports = await new Promise<number[]>((res, rej) => {
-  const got: number[] = [];
-  sim.once('exit', (c) => rej(new Error(`hmcsim exited ${c}`)));
-  createInterface({ input: sim.stdout! }).on('line', (l) => {
-    const m = /^listening 127\.0\.0\.1:(\d+)$/.exec(l);
-    if (m) got.push(Number(m[1]));
-    if (got.length === HMCS.length) res(got);
-  });
-});
 const hostPub = readFileSync(join(work, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
 writeFileSync(join(home, '.ssh', 'known_hosts'), ports.map((p) => `[127.0.0.1]:${p} ${hostPub}\n`).join(''));
 writeFileSync(
@@ -362,7 +354,6 @@ try {
   daemonStop.abort();
   if (daemon) await daemon.exited;
   ctlConn.destroy();
-  sim.kill('SIGTERM');
-  await new Promise((r) => sim.once('exit', r));
+  await stopSim();
   rmSync(work, { recursive: true, force: true });
 }

@@ -17,9 +17,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { brokerPing, filesOfSocket } from '../framework/remote/index.js';
+import { launchHmcsim } from '../sim/hmc/launch.js';
 import { percentile, writeFigures } from './report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,16 +55,12 @@ async function startSim(mainCfText: string): Promise<Sim> {
   keygen(join(home, '.ssh', 'id_ed25519'));
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(home, '.ssh', 'id_ed25519.pub')));
   const control = join(dir, 'ctl.sock');
-  const child = spawn(process.execPath, [hmcsim, '--from-maincf', mainCf, '--host-key', join(dir, 'hostkey'), '--authorized-keys', join(dir, 'authorized_keys'), '--control', control, '--speed', '20', '--listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ports = await new Promise<number[]>((res, rej) => {
-    const found: number[] = [];
-    child.once('exit', (c) => rej(new Error(`hmcsim exited ${c}`)));
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      const m = /^listening 127\.0\.0\.1:(\d+)$/.exec(l);
-      if (m) found.push(Number(m[1]));
-      if (found.length === 2) res(found);
-    });
-  });
+  const proc = await launchHmcsim(
+    hmcsim,
+    ['--from-maincf', mainCf, '--host-key', join(dir, 'hostkey'), '--authorized-keys', join(dir, 'authorized_keys'), '--control', control, '--speed', '20', '--listen', '127.0.0.1:0', '--listen', '127.0.0.1:0'],
+    { ports: 2, inheritStderr: true },
+  );
+  const { ports } = proc;
   const pub = readFileSync(join(dir, 'hostkey.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
   writeFileSync(join(home, '.ssh', 'known_hosts'), ports.map((p) => `[127.0.0.1]:${p} ${pub}\n`).join(''));
   const cfg = ['hmc6', 'hmc7'].map((n, i) => `Host ${n}\n  HostName 127.0.0.1\n  Port ${ports[i]}\n  User hscroot\n  IdentityFile ${join(home, '.ssh', 'id_ed25519')}\n  UserKnownHostsFile ${join(home, '.ssh', 'known_hosts')}\n  IdentitiesOnly yes\n  StrictHostKeyChecking yes\n`).join('\n');
@@ -79,8 +75,7 @@ async function startSim(mainCfText: string): Promise<Sim> {
     control,
     async stop() {
       await stopBrokers(sim);
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await proc.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

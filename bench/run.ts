@@ -8,9 +8,10 @@
  *   npm run bench -- cf-parse   only those whose name contains "cf-parse"
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../framework/fs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -43,12 +44,14 @@ for (const name of benches) {
     console.error(`${name}: exited ${r.status ?? r.signal}`);
     continue;
   }
+  let figures: object;
   try {
-    const figures = JSON.parse(readFileSync(tmp, 'utf8'));
-    writeFileSync(tmp, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...figures }, null, 2) + '\n');
-    renameSync(tmp, out);
+    figures = JSON.parse(readFileSync(tmp, 'utf8'));
   } catch {
-    // A benchmark that writes no figures still reported on stdout.
+    continue; // A benchmark that writes no figures still reported on stdout.
+  } finally {
+    rmSync(tmp, { force: true });
   }
+  writeFileAtomic(out, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...figures }, null, 2) + '\n', { backup: false });
 }
 process.exit(failed ? 1 : 0);

@@ -3,8 +3,9 @@
  * resource is a file that online writes, offline and clean remove, and
  * monitor looks for. Its type is agents/sample/SampleFileTypes.cf.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { defineAgent } from '../../framework/agent/define.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 
 type Attributes = { PathName: string; Content: string };
 
@@ -16,9 +17,8 @@ export default defineAgent<Attributes>({
     monitor: ({ attributes }) => (existsSync(attributes.PathName) ? 'online' : 'offline'),
 
     online: ({ attributes, log }) => {
-      const tmp = `${attributes.PathName}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${attributes.Content}\n`);
-      renameSync(tmp, attributes.PathName);
+      // No .previous: offline removes the file, and should leave nothing behind.
+      writeFileAtomic(attributes.PathName, `${attributes.Content}\n`, { backup: false });
       log.info('wrote %s', attributes.PathName);
     },
 

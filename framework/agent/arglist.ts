@@ -29,7 +29,7 @@ export const GENERATED_TUPLES: Readonly<Record<string, AttrKind>> = {
   ContainerInfo: { name: 'ContainerInfo', base: 'str', dimension: 'association' },
 };
 
-export function generatedTuple(name: string): AttrKind | undefined {
+function generatedTuple(name: string): AttrKind | undefined {
   return Object.hasOwn(GENERATED_TUPLES, name) ? GENERATED_TUPLES[name] : undefined;
 }
 

@@ -22,7 +22,7 @@ const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** One command-line string as a scalar of `base`. */
-export function parseScalar(base: BaseKind, text: string): AttrScalar {
+function parseScalar(base: BaseKind, text: string): AttrScalar {
   switch (base) {
     case 'int':
     case 'boolean':

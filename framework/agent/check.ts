@@ -25,7 +25,7 @@ import { type Agent, implementedEntryPoints } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
 import { closeLog, openAgentLog } from './log.js';
-import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { assertValid, compileValidator, typeSchema } from './schema.js';
 import { type AgentTypeInfo, entryPointTimeout, secretAttributeNames } from './typeinfo.js';
 import { parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';
@@ -61,9 +61,9 @@ function parseArgs(argv: string[]): CheckArgs {
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (positional.length !== 2) throw new UsageError('check needs TYPE RESOURCE');
+  if (positional.length !== 2) throw new UsageError('TYPE and RESOURCE are required');
   [a.type, a.resource] = positional;
-  if (!a.config) throw new UsageError('check needs --config main.cf');
+  if (!a.config) throw new UsageError('--config main.cf is required');
   return a;
 }
 
@@ -216,13 +216,7 @@ async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEnt
 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
-  let a: CheckArgs;
-  try {
-    a = parseArgs(argv);
-  } catch (e) {
-    err(`vcsagent check: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const a = parseArgs(argv);
   const env = { ...process.env, ...(opts.env ?? {}) };
   const paths = vcsPaths(env);
   let agent: Agent<any>;
@@ -233,13 +227,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   try {
     // The entry points will log; make sure they can before blaming them.
     closeLog(openAgentLog(paths.log, a.type!));
-    let registry: AgentRegistry = opts.registry;
-    if (a.modules.length) {
-      const extra: RegistryEntry[] = [];
-      for (const m of a.modules) extra.push(await moduleEntry(m));
-      registry = [...extra, ...registry];
-    }
-    entry = findEntry(registry, a.type!);
+    entry = findEntry(await withModules(opts.registry, a.modules), a.type!);
     if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
     agent = await loadAgent(entry);
     info = await typeInfoOf(await parseTypeDef(a.typesFile ?? typesPathOf(entry, opts.root), entry.type));
@@ -292,39 +280,27 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   };
   await cleanOn('clean on an offline resource returns 0', '1');
 
-  const onlineStep = async (label: string) => {
-    if (!has('online')) {
-      c.fail(label, 'the agent has no online entry point');
+  /** Runs online (or offline), then monitors until the state is reached or the wait limit has passed. */
+  const transitionStep = async (ep: 'online' | 'offline', label: string) => {
+    if (!has(ep)) {
+      c.fail(label, `the agent has no ${ep} entry point`);
       return;
     }
-    const run = await c.run({ name: 'online' });
+    const Ep = ep === 'online' ? 'Online' : 'Offline';
+    const run = await c.run({ name: ep });
     if (run.code === null) {
-      c.fail(label, `online did not finish within OnlineTimeout (${run.timeout} s) and was killed`);
+      c.fail(label, `${ep} did not finish within ${Ep}Timeout (${run.timeout} s) and was killed`);
       return;
     }
-    const m = await c.monitorUntil('online', run.code, 'OnlineWaitLimit');
-    if (m.state === 'online') c.pass(label, run.seconds + m.seconds);
-    else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
-  };
-  const offlineStep = async (label: string) => {
-    if (!has('offline')) {
-      c.fail(label, 'the agent has no offline entry point');
-      return;
-    }
-    const run = await c.run({ name: 'offline' });
-    if (run.code === null) {
-      c.fail(label, `offline did not finish within OfflineTimeout (${run.timeout} s) and was killed`);
-      return;
-    }
-    const m = await c.monitorUntil('offline', run.code, 'OfflineWaitLimit');
-    if (m.state === 'offline') c.pass(label, run.seconds + m.seconds);
+    const m = await c.monitorUntil(ep, run.code, `${Ep}WaitLimit`);
+    if (m.state === ep) c.pass(label, run.seconds + m.seconds);
     else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
   };
 
-  await onlineStep('online, then monitor reports online');
-  await onlineStep('online again is harmless: monitor still reports online');
-  await offlineStep('offline, then monitor reports offline');
-  await offlineStep('offline again is harmless: monitor still reports offline');
+  await transitionStep('online', 'online, then monitor reports online');
+  await transitionStep('online', 'online again is harmless: monitor still reports online');
+  await transitionStep('offline', 'offline, then monitor reports offline');
+  await transitionStep('offline', 'offline again is harmless: monitor still reports offline');
 
   if (has('online')) {
     const run = await c.run({ name: 'online' });

@@ -6,6 +6,7 @@
  *   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING...] --config main.cf --system NAME [--target SYS] [-- ACTION ARGS]
  *   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
  *   vcsagent check TYPE RESOURCE --config main.cf --system NAME
+ *   vcsagent run --config main.cf --system NAME [--group G]       (the local runner, framework/runner)
  *   vcsagent precompile                                           (build step)
  *
  * Entry point invocations speak VCS exit codes and never print a stack trace:
@@ -24,7 +25,7 @@ import { type Agent, DEFAULT_CATALOG, type VcsPaths, implementedEntryPoints } fr
 import { type DispatchRequest, debugTagsOf, dispatch, logError } from './dispatch.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentLogger, openAgentLog } from './log.js';
-import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { type AgentRegistry, findEntry, loadAgent, withModules } from './registry.js';
 import { secretAttributeNames } from './typeinfo.js';
 import { loadAgentType } from './typeload.js';
 
@@ -46,10 +47,7 @@ export interface Subcommand {
   usage?: string;
 }
 
-/**
- * Subcommands by name, loaded on use. The local runner (`run`) plugs in here
- * with one line when it exists.
- */
+/** Subcommands by name, loaded on use (an entry point never loads them). */
 export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   install: () => import('./install.js'),
   check: () => import('./check.js'),
@@ -109,8 +107,9 @@ export async function main(argv: string[], opts: MainOptions): Promise<number> {
       }
       return await sub.run(argv.slice(1), opts);
     } catch (e) {
-      // Subcommands report their own errors; anything left is still one line, never a stack.
-      err(`vcsagent ${first}: ${isVcsPowervmError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+      // What a subcommand throws (a UsageError from its arguments, anything unforeseen) is one line, never a stack.
+      const hint = isVcsPowervmError(e) && e.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
+      err(`vcsagent ${first}: ${e instanceof Error ? e.message : String(e)}${hint}\n`);
       return isVcsPowervmError(e) ? e.exitCode : 1;
     }
   }
@@ -210,7 +209,7 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   try {
     a = parseEntryPointArgs(argv);
   } catch (e) {
-    err(`vcsagent: ${(e as Error).message}\n${USAGE}`);
+    err(`vcsagent: ${(e as Error).message} (see vcsagent --help)\n`);
     return 2;
   }
   const ref = parseEntryPointRef(a.entryPoint);
@@ -268,13 +267,7 @@ async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subj
   if (spec.subject === 'resource' && !subject) {
     throw new AgentError('VCSPVM_AGENT_ARGLIST', { type: a.type, resource: '(none)', detail: 'the resource name is missing' });
   }
-  let registry: AgentRegistry = s.opts.registry;
-  if (a.modules.length) {
-    const extra: RegistryEntry[] = [];
-    for (const m of a.modules) extra.push(await moduleEntry(m));
-    registry = [...extra, ...registry];
-  }
-  const entry = findEntry(registry, a.type);
+  const entry = findEntry(await withModules(s.opts.registry, a.modules), a.type);
   if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
   const agent: Agent<any> = await loadAgent(entry);
   s.logCtx.catalog = agent.catalog ?? DEFAULT_CATALOG;

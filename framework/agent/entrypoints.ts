@@ -26,7 +26,7 @@ export const ENTRY_POINTS = [
 
 export type EntryPointName = (typeof ENTRY_POINTS)[number];
 
-export function isEntryPointName(name: string): name is EntryPointName {
+function isEntryPointName(name: string): name is EntryPointName {
   return (ENTRY_POINTS as readonly string[]).includes(name);
 }
 

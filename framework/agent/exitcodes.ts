@@ -9,7 +9,6 @@
  * the seconds to wait before the next monitor; migrate with a tenth of that
  * wait (0–100, the framework waits exit × 10 s); clean/action/info 0 success.
  */
-import type { EntryPointName } from './entrypoints.js';
 
 export const MONITOR_OFFLINE = 100;
 export const MONITOR_ONLINE = 110;
@@ -78,14 +77,6 @@ export function interpretWaitExit(entryPoint: 'online' | 'offline' | 'migrate', 
   if (code === null || code < 0) return 0;
   return entryPoint === 'migrate' ? Math.min(code, MAX_MIGRATE_EXIT) * 10 : code;
 }
-
-/** clean, action, info and the IMF entry points: 0 is success. */
-export function interpretStatusExit(code: number | null): boolean {
-  return code === 0;
-}
-
-/** Entry points whose exit code VCS ignores. */
-export const IGNORED_EXIT: ReadonlySet<EntryPointName> = new Set(['open', 'close', 'shutdown', 'attr_changed']);
 
 /** Truncates to at most `limit` bytes of UTF-8 without splitting a character. */
 export function capUtf8(text: string, limit: number): string {

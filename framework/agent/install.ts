@@ -19,24 +19,24 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import { type MainOptions, outputs } from './cli.js';
 import { implementedEntryPoints } from './define.js';
-import { writeFileAtomic } from './files.js';
-import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, moduleEntry } from './registry.js';
+import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { typesPathOf } from './typeload.js';
 
-export const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
-export const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
+const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
+const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
 /** The script agent binary for V51 agents (name-value ArgList, intentional offline). */
-export const SCRIPT_AGENT = 'Script51Agent';
+const SCRIPT_AGENT = 'Script51Agent';
 /** Marks the executables this command writes, so a reinstall knows which ones are its own. */
 const MARKER = '# vcsagent entry point wrapper';
 
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function wrapperScript(node: string, self: string, modulePath: string | undefined, type: string, entryPoint: string): string {
+function wrapperScript(node: string, self: string, modulePath: string | undefined, type: string, entryPoint: string): string {
   const argv = [node, self, ...(modulePath ? ['--module', modulePath] : []), type, entryPoint].map(shellQuote).join(' ');
   return `#!/bin/sh\n${MARKER}: ${type} ${entryPoint}\n# VCS runs this as: <this file> <resource> <ArgList values...>. Written by vcsagent install; reinstall rather than edit.\nexec ${argv} "$@"\n`;
 }
@@ -63,7 +63,7 @@ function parseArgs(argv: string[]): InstallArgs {
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else a.types.push(arg);
   }
-  if (!a.vcsHome) throw new UsageError('install needs --vcs-home DIR');
+  if (!a.vcsHome) throw new UsageError('--vcs-home DIR is required');
   return a;
 }
 
@@ -99,7 +99,7 @@ function removeStale(dir: string, keep: Set<string>): string[] {
   return removed;
 }
 
-export async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
+async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
   const agent = await loadAgent(entry);
   const eps = implementedEntryPoints(agent);
   const dir = join(opts.vcsHome, 'bin', entry.type);
@@ -146,7 +146,7 @@ export async function installType(entry: RegistryEntry, opts: { vcsHome: string;
 
 const TRIGGER_MARKER = '# vcsagent trigger wrapper';
 
-export function triggerScript(node: string, module: string, type: string, name: string): string {
+function triggerScript(node: string, module: string, type: string, name: string): string {
   return `#!/bin/sh\n${TRIGGER_MARKER}: ${type} ${name}\n# VCS runs this as: <this file> <trigger arguments...>. Written by vcsagent install; reinstall rather than edit.\nexec ${[node, module].map(shellQuote).join(' ')} "$@"\n`;
 }
 
@@ -182,34 +182,18 @@ function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: st
 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
-  let a: InstallArgs;
-  try {
-    a = parseArgs(argv);
-  } catch (e) {
-    err(`vcsagent install: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const a = parseArgs(argv);
   const vcsHome = resolve(a.vcsHome!);
   const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
-  let registry: AgentRegistry = opts.registry;
-  const fromModules: RegistryEntry[] = [];
-  try {
-    for (const m of a.modules) fromModules.push(await moduleEntry(m));
-  } catch (e) {
-    err(`vcsagent install: ${(e as Error).message}\n`);
-    return 2;
-  }
-  registry = [...fromModules, ...registry];
+  const registry = await withModules(opts.registry, a.modules);
   const entries: RegistryEntry[] = [];
   for (const t of a.types) {
     const entry = findEntry(registry, t);
-    if (!entry) {
-      err(`vcsagent install: ${new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t }).message}\n`);
-      return 2;
-    }
+    if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: t });
     entries.push(entry);
   }
-  if (a.types.length === 0) entries.push(...fromModules, ...opts.registry.filter((e) => !e.example));
+  // By default: every agent that is not an example, a --module one instead of a registered one of its type.
+  if (a.types.length === 0) entries.push(...registry.filter((e) => !e.example && findEntry(registry, e.type) === e));
   if (entries.length === 0) {
     err(`vcsagent install: no agent to install by default; name a TYPE (registered: ${registry.map((e) => e.type).join(', ') || 'none'})\n`);
     return 2;

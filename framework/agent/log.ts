@@ -76,7 +76,7 @@ export interface LineFields {
   message: string;
 }
 
-export function formatVcsLine(f: LineFields): string {
+function formatVcsLine(f: LineFields): string {
   // One message, one line: VCS log readers (and halog) are line-oriented.
   const message = f.message.replace(/\r?\n/g, ' ');
   return `${formatLogTime(f.time)} VCS ${f.severity} V-16-${f.catalog}-${f.msgId} ${f.type}:${f.resource}:${f.entryPoint}:${message}\n`;

@@ -7,15 +7,22 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isVcsPowervmError } from '../errors.js';
+import { UsageError, isVcsPowervmError } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import { type MainOptions, outputs } from './cli.js';
-import { writeFileAtomic } from './files.js';
 import { loadAgent } from './registry.js';
 import { standaloneValidatorSource, typeSchema } from './schema.js';
 import { PRECOMPILED_FORMAT, type PrecompiledType, parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';
 
+/** What `vcsagent precompile --help` prints. */
+export const usage = `usage: vcsagent precompile [--quiet]
+a build step (npm run build): writes each registered type's definition and attribute validator to dist/typedefs/
+`;
+
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
+  const unknown = argv.find((a) => a !== '--quiet');
+  if (unknown !== undefined) throw new UsageError(`unknown option ${unknown}`);
   const quiet = argv.includes('--quiet');
   const outDir = join(opts.root, 'dist', 'typedefs');
   mkdirSync(outDir, { recursive: true });

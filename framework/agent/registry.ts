@@ -55,7 +55,7 @@ export async function loadAgent(entry: RegistryEntry): Promise<Agent<any>> {
 }
 
 /** A registry entry for an agent module given with --module; its typesFile is relative to the module. */
-export async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
+async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   let mod: unknown;
   try {
@@ -71,4 +71,11 @@ export async function moduleEntry(file: string, cwd = process.cwd()): Promise<Re
   const tf = agent.typesFile;
   const typesFile = tf instanceof URL ? fileURLToPath(tf) : tf.startsWith('file:') ? fileURLToPath(tf) : resolve(dirname(path), tf);
   return { type: agent.type, typesFile, load: async () => mod, modulePath: path };
+}
+
+/** The registry with the agents given by --module in front: a module wins over a registered type of the same name. */
+export async function withModules(registry: AgentRegistry, modules: readonly string[]): Promise<AgentRegistry> {
+  const extra: RegistryEntry[] = [];
+  for (const m of modules) extra.push(await moduleEntry(m));
+  return [...extra, ...registry];
 }

@@ -28,7 +28,7 @@ function scalarSchema(base: TypeAttributeDef['base']): Schema {
   }
 }
 
-export function attributeSchema(def: Pick<TypeAttributeDef, 'base' | 'dimension'>): Schema {
+function attributeSchema(def: Pick<TypeAttributeDef, 'base' | 'dimension'>): Schema {
   const item = scalarSchema(def.base);
   switch (def.dimension) {
     case 'scalar':

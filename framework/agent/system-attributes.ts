@@ -11,10 +11,10 @@
  * Values come back as VCS prints them: a scalar as is, a list's items joined
  * by spaces; an attribute that is not set is undefined.
  */
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Config } from '../cf/model.js';
 import { AgentError } from '../errors.js';
+import { isExecutable } from '../fs.js';
 import type { CommandRunner } from './command.js';
 import type { VcsPaths } from './define.js';
 
@@ -25,23 +25,14 @@ export interface SystemAttributeContext {
   signal?: AbortSignal;
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `$VCS_HOME/bin/NAME`, else NAME on PATH, else undefined. */
 export function findVcsCommand(name: string, vcs: VcsPaths, path = process.env.PATH ?? ''): string | undefined {
   const own = join(vcs.home, 'bin', name);
-  if (executable(own)) return own;
+  if (isExecutable(own)) return own;
   for (const dir of path.split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
-    if (executable(candidate)) return candidate;
+    if (isExecutable(candidate)) return candidate;
   }
   return undefined;
 }

@@ -68,6 +68,3 @@ export function entryPointTimeout(ep: EntryPointName, statics: Readonly<Record<s
   }
   return t > 0 ? t : 0;
 }
-
-/** The static attribute names that bound entry points, for tools that list them. */
-export const TIMEOUT_ATTRIBUTES = [...new Set(Object.values(ENTRY_POINT_SPECS).map((s) => s.timeoutAttribute).filter((a): a is string => !!a))];

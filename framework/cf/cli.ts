@@ -42,7 +42,7 @@ export function usage(): string {
   ].join('\n');
 }
 
-export const processIo: CliIo = {
+const processIo: CliIo = {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   readStdin: () => readFileSync(0, 'utf8'),

@@ -15,7 +15,7 @@ const SNIPPET_REACH = 100;
  * is scanned, so building a snippet costs the same on any input; control
  * characters are shown as `?` so binary input cannot garble a terminal.
  */
-export function caretSnippet(src: string, offset: number): string {
+function caretSnippet(src: string, offset: number): string {
   offset = Math.max(0, Math.min(offset, src.length));
   let from = offset;
   const lowest = Math.max(0, offset - SNIPPET_REACH);

@@ -158,17 +158,7 @@ export class Lexer {
     const cls = c < 128 ? CLASS[c]! : C_OTHER;
     this.tokenOnLine = true;
     if (cls === C_WORD) {
-      let i = start + 1;
-      while (i < n) {
-        const d = src.charCodeAt(i);
-        if (d >= 128 || CLASS[d] !== C_WORD) break;
-        // `a//b`, `a/*b*/`: a comment starts, the word ends.
-        if (d === 47) {
-          const e = src.charCodeAt(i + 1);
-          if (e === 47 || e === 42) break;
-        }
-        i++;
-      }
+      const i = wordEnd(src, start + 1);
       this.pos = i;
       return this.make(Tok.Word, src.slice(start, i), start, i, nlBefore);
     }
@@ -241,16 +231,7 @@ export class Lexer {
         continue;
       }
       if (cls === C_WORD) {
-        i++;
-        while (i < n) {
-          const d = src.charCodeAt(i);
-          if (d >= 128 || CLASS[d] !== C_WORD) break;
-          if (d === 47) {
-            const e = src.charCodeAt(i + 1);
-            if (e === 47 || e === 42) break;
-          }
-          i++;
-        }
+        i = wordEnd(src, i + 1);
         continue;
       }
       if (braceDepth > 0) {
@@ -367,4 +348,20 @@ export class Lexer {
     }
     return true;
   }
+}
+
+// Where the word that goes on at `i` ends: at a character that is not a word character, or where a
+// comment starts (`a//b`, `a/*b*/`).
+function wordEnd(src: string, i: number): number {
+  const n = src.length;
+  while (i < n) {
+    const d = src.charCodeAt(i);
+    if (d >= 128 || CLASS[d] !== C_WORD) break;
+    if (d === 47) {
+      const e = src.charCodeAt(i + 1);
+      if (e === 47 || e === 42) break;
+    }
+    i++;
+  }
+  return i;
 }

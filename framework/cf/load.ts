@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParseError, ReadError } from '../errors.js';
+import { reasonOf } from '../fs.js';
 import { cfError } from './diagnostics.js';
 import type { Config, IncludeDef, TypeDef } from './model.js';
 import { parseCf } from './parse.js';
@@ -78,14 +79,6 @@ export function readText(path: string, stdin?: string): string {
   } catch (e) {
     throw new ReadError(path, reasonOf(e), { cause: e });
   }
-}
-
-export function reasonOf(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return 'no such file or directory';
-  if (err?.code === 'EACCES') return 'permission denied';
-  if (err?.code === 'EISDIR') return 'is a directory';
-  return err?.message ?? String(e);
 }
 
 interface Loader {
@@ -189,7 +182,7 @@ function includeError(src: string, file: string, inc: IncludeDef, detail: string
 }
 
 /** Offset of a 1-based line and column. */
-export function offsetOf(src: string, line: number, column: number): number {
+function offsetOf(src: string, line: number, column: number): number {
   let off = 0;
   for (let l = 1; l < line; l++) {
     const nl = src.indexOf('\n', off);

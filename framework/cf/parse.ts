@@ -60,7 +60,7 @@ export interface ParseOptions {
   maxErrors?: number;
 }
 
-export const DEFAULT_MAX_ERRORS = 100;
+const DEFAULT_MAX_ERRORS = 100;
 
 const RING = 8;
 const RING_MASK = RING - 1;
@@ -360,7 +360,26 @@ class Parser {
       this.finish(node);
       return;
     }
-    const open = this.take();
+    this.parseParenBody(node, this.take(), clip(what), {
+      expected: 'an attribute',
+      // `NIC nic (`, `group G`, `a requires b`: the next statement started, this block lacks its `)`.
+      starts: (t) => t.kind === Tok.Word || t.kind === Tok.String,
+      nextStatement: () => this.startsStatement(),
+      parse: () => this.parseAttribute(attributes, node.attrs),
+    });
+  }
+
+  /**
+   * What follows the `(` of a block or a type: items, `;` and `,` between
+   * them, up to the `)`. A missing `)` is reported where the next statement
+   * starts (or at the end of the file), so that statement still parses.
+   */
+  private parseParenBody(
+    node: Commented & { closing?: CommentNode[] },
+    open: Token,
+    what: string,
+    item: { expected: string; starts(t: Token): boolean; nextStatement(t: Token): boolean; parse(): void },
+  ): void {
     for (;;) {
       const t = this.peek();
       if (t.kind === Tok.RParen) {
@@ -371,24 +390,19 @@ class Parser {
         this.finish(node);
         return;
       }
-      if (t.kind === Tok.EOF) {
-        this.err(t, `missing ) to close ${clip(what)} opened at line ${open.line}`);
+      if (t.kind === Tok.EOF || (item.starts(t) && item.nextStatement(t))) {
+        this.err(t, `missing ) to close ${what} opened at line ${open.line}`);
         return;
       }
       if (t.kind === Tok.Semi || t.kind === Tok.Comma) {
         this.take();
         continue;
       }
-      if (t.kind === Tok.Word || t.kind === Tok.String) {
-        if (this.startsStatement()) {
-          // `NIC nic (`, `group G`, `a requires b`: the next statement started, this block lacks its `)`.
-          this.err(t, `missing ) to close ${clip(what)} opened at line ${open.line}`);
-          return;
-        }
-        this.parseAttribute(attributes, node.attrs);
+      if (item.starts(t)) {
+        item.parse();
         continue;
       }
-      this.err(t, `expected an attribute or ), found ${this.describe(t)}`);
+      this.err(t, `expected ${item.expected} or ), found ${this.describe(t)}`);
       this.recover(true);
     }
   }
@@ -710,42 +724,17 @@ class Parser {
       if (!this.atRestartPoint()) this.recover(false);
       return node;
     }
-    this.take();
-    for (;;) {
-      const t = this.peek();
-      if (t.kind === Tok.RParen) {
-        const closing = this.takeLeading(t);
-        if (closing) node.closing = closing;
-        this.take();
-        if (this.peek().kind === Tok.Semi) this.take();
-        this.finish(node);
-        return node;
-      }
-      if (t.kind === Tok.EOF) {
-        this.err(t, `missing ) to close type ${clip(def.name)} opened at line ${open.line}`);
-        return node;
-      }
-      if (t.kind === Tok.Semi || t.kind === Tok.Comma) {
-        this.take();
-        continue;
-      }
-      if (t.kind === Tok.Word) {
+    this.parseParenBody(node, this.take(), `type ${clip(def.name)}`, {
+      expected: 'an attribute definition',
+      starts: (t) => t.kind === Tok.Word,
+      // `group G (` or `type T (`: the next statement started, this type lacks its `)`.
+      nextStatement: (t) => {
         const n = this.peek(1);
-        if (
-          !isTypeAttributeStart(t.text) &&
-          topKeyword(t.text) !== undefined &&
-          (n.kind === Tok.Word || n.kind === Tok.String)
-        ) {
-          // `group G (` or `type T (`: the next statement started, this type lacks its `)`.
-          this.err(t, `missing ) to close type ${clip(def.name)} opened at line ${open.line}`);
-          return node;
-        }
-        this.parseTypeAttribute(def, node);
-        continue;
-      }
-      this.err(t, `expected an attribute definition or ), found ${this.describe(t)}`);
-      this.recover(true);
-    }
+        return !isTypeAttributeStart(t.text) && topKeyword(t.text) !== undefined && (n.kind === Tok.Word || n.kind === Tok.String);
+      },
+      parse: () => this.parseTypeAttribute(def, node),
+    });
+    return node;
   }
 
   /** `[static] [temp] str|int|boolean|i18nstr|float|keylist Name[[]|{}] [= default] [;]` */

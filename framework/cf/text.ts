@@ -79,12 +79,6 @@ export function formatName(s: string): string {
   return isIdentifier(s) ? s : quoteString(s);
 }
 
-/** Top-level keywords (compared case-insensitively; printed in lower case). */
-export const TOP_KEYWORDS = new Set(['include', 'cluster', 'system', 'group', 'type', 'remotecluster', 'heartbeat', 'site']);
-
-/** Top-level blocks of the form `keyword NAME ( attributes )` other than group and type. */
-export const BLOCK_KEYWORDS = new Set(['cluster', 'system', 'remotecluster', 'heartbeat', 'site']);
-
 export const GROUP_DEP_CATEGORIES = ['online', 'offline'] as const;
 export const GROUP_DEP_LOCATIONS = ['local', 'global', 'remote'] as const;
 export const GROUP_DEP_RIGIDITIES = ['soft', 'firm', 'hard'] as const;

@@ -27,7 +27,7 @@ import type {
 import { INT32_MAX, INT32_MIN, isDecimalLiteral, isIntegerLiteral } from './text.js';
 
 /** Attribute definitions of each type by name; the first definition of a type wins. */
-export function indexTypes(types: readonly TypeDef[]): Map<string, Map<string, TypeAttributeDef>> {
+function indexTypes(types: readonly TypeDef[]): Map<string, Map<string, TypeAttributeDef>> {
   const out = new Map<string, Map<string, TypeAttributeDef>>();
   for (const t of types) {
     if (out.has(t.name)) continue;

@@ -30,12 +30,11 @@ import { ProcessExecutor } from './executor.js';
 import { buildPlan } from './plan.js';
 import { Runner } from './runner.js';
 
-export const RUN_USAGE = `usage: vcsagent run --config main.cf --system NAME [--group G]
+/** What `vcsagent run --help` prints. */
+export const usage = `usage: vcsagent run --config main.cf --system NAME [--group G]
          [--online G]... [--no-online] [--duration SECONDS] [--speed N]
          [--json] [--verbose] [--commands] [--offline-on-exit] [--imf-restart-delay SECONDS]
 `;
-/** What `vcsagent run --help` prints. */
-export const usage = RUN_USAGE;
 
 export interface RunArgs {
   config: string;
@@ -104,11 +103,11 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         a.offlineOnExit = true;
         break;
       default:
-        throw new UsageError(`unknown argument ${name}\n${RUN_USAGE}`);
+        throw new UsageError(`unknown argument ${name}`);
     }
   }
-  if (!a.config) throw new UsageError(`--config is required\n${RUN_USAGE}`);
-  if (!a.system) throw new UsageError(`--system is required\n${RUN_USAGE}`);
+  if (!a.config) throw new UsageError('--config is required');
+  if (!a.system) throw new UsageError('--system is required');
   return a as RunArgs;
 }
 
@@ -161,13 +160,7 @@ async function command(runner: Runner, line: string, out: (t: string) => void): 
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
   const env = opts.env ?? process.env;
-  let args: RunArgs;
-  try {
-    args = parseRunArgs(argv);
-  } catch (e) {
-    err(`vcsagent run: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const args = parseRunArgs(argv);
   const { loadConfig } = await import('../cf/load.js');
   const { config, errors } = loadConfig(args.config);
   if (errors.length > 0) {

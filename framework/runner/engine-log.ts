@@ -30,7 +30,7 @@ const CAUSE: Record<string, string> = {
 };
 
 /** The engine-log lines for one event (none for most of the chatter). */
-export function engineLines(e: RunnerEvent, groupOf: (resource: string) => string | undefined): Line[] {
+function engineLines(e: RunnerEvent, groupOf: (resource: string) => string | undefined): Line[] {
   const sys = e.system;
   const agent = (umi: string, severity: Line['severity'], text: string): Line => ({ severity, umi: `V-16-2-${umi}`, text: `(${sys}) ${text}` });
   switch (e.kind) {
@@ -114,7 +114,7 @@ export function engineLines(e: RunnerEvent, groupOf: (resource: string) => strin
   }
 }
 
-export function formatEngineLine(time: number, l: Line): string {
+function formatEngineLine(time: number, l: Line): string {
   return `${formatLogTime(new Date(time))} VCS ${l.severity} ${l.umi} ${l.text.replace(/\r?\n/g, ' ')}\n`;
 }
 

@@ -19,9 +19,9 @@
  * ID there; imf_getnotification writes its events there, one per line.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { EntryPointName } from '../agent/entrypoints.js';
+import { isExecutable } from '../fs.js';
 
 export interface EpCall {
   type: string;
@@ -87,17 +87,8 @@ export interface ProcessExecutorOptions {
   maxOutputBytes?: number;
 }
 
-export const IMF_PIPE_FD = 3;
+const IMF_PIPE_FD = 3;
 export const IMF_PIPE_ENV = 'VCS_IMF_PIPE_FD';
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;

@@ -48,6 +48,8 @@ export interface MonitorResult {
   confidence: number;
 }
 
+const isOffline = (m: MonitorResult) => m.result === 'offline' || m.result === 'intentional-offline';
+
 /** What the resource needs from the runner. */
 export interface ResourceHost {
   clock: Clock;
@@ -264,6 +266,15 @@ export class Resource {
   }
 
   /* ----------------------------------------------------------- entry points */
+
+  /** After an online, offline or migrate: monitors now and then every MonitorInterval, `waitLimit` more times at most, until `reached`. */
+  private async monitorUntil(waitLimit: number, reached: (m: MonitorResult) => boolean): Promise<boolean> {
+    for (let i = 0; i <= waitLimit; i++) {
+      if (i > 0) await this.sleep(this.settings.MonitorInterval);
+      if (reached(await this.monitor('wait'))) return true;
+    }
+    return false;
+  }
 
   private async monitor(via: 'poll' | 'imf' | 'wait' | 'probe'): Promise<MonitorResult> {
     const r = await this.host.exec(this, 'monitor', [], this.settings.MonitorTimeout);
@@ -626,12 +637,7 @@ export class Resource {
       else {
         this.setAgent('going-online-waiting');
         await this.sleep(r.error === undefined ? interpretWaitExit('online', r.exitCode) : 0);
-        let up = false;
-        for (let i = 0; i <= s.OnlineWaitLimit && !up; i++) {
-          if (i > 0) await this.sleep(s.MonitorInterval);
-          up = (await this.monitor('wait')).result === 'online';
-        }
-        if (up) {
+        if (await this.monitorUntil(s.OnlineWaitLimit, (m) => m.result === 'online')) {
           this.setAgent('online');
           this.monitorTimeouts = 0;
           this.stableSince = this.now;
@@ -700,13 +706,7 @@ export class Resource {
     else {
       this.setAgent('going-offline-waiting');
       await this.sleep(r.error === undefined ? interpretWaitExit('offline', r.exitCode) : 0);
-      let down = false;
-      for (let i = 0; i <= s.OfflineWaitLimit && !down; i++) {
-        if (i > 0) await this.sleep(s.MonitorInterval);
-        const m = await this.monitor('wait');
-        down = m.result === 'offline' || m.result === 'intentional-offline';
-      }
-      if (down) {
+      if (await this.monitorUntil(s.OfflineWaitLimit, isOffline)) {
         this.setAgent('offline');
         this.setState('offline', 'vcs-initiated');
         return 'offline';
@@ -768,15 +768,11 @@ export class Resource {
     const wait = interpretWaitExit('migrate', r.exitCode);
     this.host.emit({ kind: 'migrate', resource: this.name, target, waitSeconds: wait });
     await this.sleep(wait);
-    for (let i = 0; i <= s.MigrateWaitLimit; i++) {
-      if (i > 0) await this.sleep(s.MonitorInterval);
-      const m = await this.monitor('wait');
-      if (m.result === 'offline' || m.result === 'intentional-offline') {
-        this.expectOnline = false;
-        this.setAgent('offline');
-        this.setState('offline', 'migrated');
-        return 'migrated';
-      }
+    if (await this.monitorUntil(s.MigrateWaitLimit, isOffline)) {
+      this.expectOnline = false;
+      this.setAgent('offline');
+      this.setState('offline', 'migrated');
+      return 'migrated';
     }
     this.host.emit({ kind: 'migrate-failed', resource: this.name, target, detail: `still online here after MigrateWaitLimit ${s.MigrateWaitLimit} monitor intervals` });
     this.setAgent('online');

@@ -5,6 +5,10 @@
  * default) or, in tests, from a plain object over the defaults.
  */
 
+import { builtinAttribute } from '../cf/builtins.js';
+import type { Value } from '../cf/model.js';
+import { assocOf, scalarOf } from '../cf/values.js';
+
 /** The IMF static association {Mode, MonitorFreq, RegisterRetryLimit}. */
 export interface ImfSettings {
   /** 0 off; 1 offline resources only; 2 online resources only; 3 both. */
@@ -15,64 +19,49 @@ export interface ImfSettings {
   RegisterRetryLimit: number;
 }
 
-export interface ResourceSettings {
-  MonitorInterval: number;
-  OfflineMonitorInterval: number;
-  MonitorTimeout: number;
-  OnlineTimeout: number;
-  OfflineTimeout: number;
-  CleanTimeout: number;
-  OpenTimeout: number;
-  CloseTimeout: number;
-  MigrateTimeout: number;
-  AttrChangedTimeout: number;
-  OnlineWaitLimit: number;
-  OfflineWaitLimit: number;
-  MigrateWaitLimit: number;
-  ToleranceLimit: number;
-  RestartLimit: number;
-  OnlineRetryLimit: number;
-  ConfInterval: number;
-  FaultOnMonitorTimeouts: number;
-  IntentionalOffline: number;
-  AEPTimeout: number;
-  NumThreads: number;
+/** The numeric static attributes the schedule reads. */
+export const NUMERIC_SETTINGS = [
+  'MonitorInterval',
+  'OfflineMonitorInterval',
+  'MonitorTimeout',
+  'OnlineTimeout',
+  'OfflineTimeout',
+  'CleanTimeout',
+  'OpenTimeout',
+  'CloseTimeout',
+  'MigrateTimeout',
+  'AttrChangedTimeout',
+  'OnlineWaitLimit',
+  'OfflineWaitLimit',
+  'MigrateWaitLimit',
+  'ToleranceLimit',
+  'RestartLimit',
+  'OnlineRetryLimit',
+  'ConfInterval',
+  'FaultOnMonitorTimeouts',
+  'IntentionalOffline',
+  'AEPTimeout',
+  'NumThreads',
+] as const;
+
+export type ResourceSettings = Record<(typeof NUMERIC_SETTINGS)[number], number> & {
   IMF: ImfSettings;
   IMFRegList: string[];
   RegList: string[];
-}
+};
 
-/** The engine's defaults (framework/cf/builtins.ts TYPE_STATIC_ATTRIBUTES). */
+/** The engine's defaults: those of framework/cf/builtins.ts, the one table of them. */
 export const DEFAULT_SETTINGS: Readonly<ResourceSettings> = Object.freeze({
-  MonitorInterval: 60,
-  OfflineMonitorInterval: 300,
-  MonitorTimeout: 60,
-  OnlineTimeout: 300,
-  OfflineTimeout: 300,
-  CleanTimeout: 60,
-  OpenTimeout: 60,
-  CloseTimeout: 60,
-  MigrateTimeout: 600,
-  AttrChangedTimeout: 60,
-  OnlineWaitLimit: 2,
-  OfflineWaitLimit: 0,
-  MigrateWaitLimit: 2,
-  ToleranceLimit: 0,
-  RestartLimit: 0,
-  OnlineRetryLimit: 0,
-  ConfInterval: 600,
-  FaultOnMonitorTimeouts: 4,
-  IntentionalOffline: 0,
-  AEPTimeout: 0,
-  NumThreads: 10,
-  IMF: Object.freeze({ Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 }) as ImfSettings,
+  ...(Object.fromEntries(NUMERIC_SETTINGS.map((k) => [k, Number(scalarOf(engineDefault(k)))])) as Record<(typeof NUMERIC_SETTINGS)[number], number>),
+  // Read like any IMF value; builtins.ts gives all three keys, so the zeros are never used.
+  IMF: Object.freeze(imfSettings(assocOf(engineDefault('IMF')), { Mode: 0, MonitorFreq: 0, RegisterRetryLimit: 0 })),
   IMFRegList: [],
   RegList: [],
 });
 
-export const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
-  (k) => typeof (DEFAULT_SETTINGS as unknown as Record<string, unknown>)[k] === 'number',
-) as (keyof ResourceSettings)[];
+function engineDefault(name: string): Value | undefined {
+  return builtinAttribute('static', name)?.default;
+}
 
 /** A non-negative integer, or the fallback. */
 function count(v: unknown, fallback: number): number {
@@ -81,7 +70,7 @@ function count(v: unknown, fallback: number): number {
 }
 
 /** Reads the IMF association: unknown keys ignored, bad values fall back to the default. */
-export function imfSettings(v: Record<string, unknown> | undefined, fallback: ImfSettings = DEFAULT_SETTINGS.IMF): ImfSettings {
+function imfSettings(v: Record<string, unknown> | undefined, fallback: ImfSettings = DEFAULT_SETTINGS.IMF): ImfSettings {
   if (!v) return { ...fallback };
   const mode = count(v.Mode, fallback.Mode);
   return {

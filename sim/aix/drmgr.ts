@@ -12,8 +12,9 @@
  * recorded in $AIXSIM_ROOT/var/adm/drmgr.log (one JSON line each).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { readJson, record, runMain, SimUsageError, simPath, writeJson } from './root.js';
 
 interface Installed {
@@ -119,9 +120,7 @@ export function drmgr(argv: string[]): number {
   }
   mkdirSync(repo(), { recursive: true });
   const target = join(repo(), name);
-  const tmp = `${target}.${process.pid}.tmp`;
-  copyFileSync(source, tmp);
-  renameSync(tmp, target);
+  writeFileAtomic(target, readFileSync(source), { mode: statSync(source).mode & 0o7777, backup: false, fsync: false });
   installed[name] = { name, path: target, info: info.vars, resources: reg.resources, timeoutMinutes: wait, installedAt: new Date().toISOString() };
   writeJson(registryFile(), installed);
   return 0;

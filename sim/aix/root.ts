@@ -3,8 +3,9 @@
  * $AIXSIM_ROOT, laid out as on AIX (usr/lib/dr/scripts, var/...), so a test
  * can inspect it with plain file reads.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../framework/fs.js';
 
 export class SimUsageError extends Error {}
 
@@ -36,9 +37,7 @@ export function readJson<T>(file: string, fallback: T): T {
 /** Atomic: a concurrent reader sees the old or the new file, never half of one. */
 export function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { backup: false, fsync: false });
 }
 
 /** Runs a command's main and turns a usage error into a message and exit 2, as the real commands do. */

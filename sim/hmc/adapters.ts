@@ -30,6 +30,11 @@ function side(text: string, item: string): 'client' | 'server' {
   return text;
 }
 
+/** The remote end of a client/server adapter: `remote_lpar_id/remote_lpar_name/remote_slot_num` from field `at`. */
+function remoteEnd(f: readonly string[], at: number, item: string): { remoteId: number | null; remoteName: string; remoteSlot: number | null } {
+  return { remoteId: optInt(f[at]!, 'remote partition ID', item), remoteName: f[at + 1]!, remoteSlot: optInt(f[at + 2]!, 'remote slot', item) };
+}
+
 const WWPN = /^[0-9a-fA-F]{16}$/;
 
 export function parseScsi(item: string): ScsiAdapter {
@@ -38,9 +43,7 @@ export function parseScsi(item: string): ScsiAdapter {
   return {
     slot: int(f[0]!, 'slot', item),
     type: side(f[1]!, item),
-    remoteId: optInt(f[2]!, 'remote partition ID', item),
-    remoteName: f[3]!,
-    remoteSlot: optInt(f[4]!, 'remote slot', item),
+    ...remoteEnd(f, 2, item),
     required: bool01(f[5]!, 'is_required', item),
   };
 }
@@ -60,9 +63,7 @@ export function parseFc(item: string): FcAdapter {
   return {
     slot: int(f[0]!, 'slot', item),
     type: side(f[1]!, item),
-    remoteId: optInt(f[2]!, 'remote partition ID', item),
-    remoteName: f[3]!,
-    remoteSlot: optInt(f[4]!, 'remote slot', item),
+    ...remoteEnd(f, 2, item),
     wwpns: wwpns.map((w) => w.toLowerCase()),
     required: bool01(f[6]!, 'is_required', item),
   };
@@ -116,9 +117,7 @@ export function parseSerial(item: string): SerialAdapter {
     slot: int(f[0]!, 'slot', item),
     type: side(f[1]!, item),
     supportsHmc: bool01(f[2]!, 'supports_hmc', item),
-    remoteId: optInt(f[3]!, 'remote partition ID', item),
-    remoteName: f[4]!,
-    remoteSlot: optInt(f[5]!, 'remote slot', item),
+    ...remoteEnd(f, 3, item),
     required: bool01(f[6]!, 'is_required', item),
   };
 }
@@ -128,7 +127,7 @@ export function formatSerial(a: SerialAdapter): string {
 }
 
 /** Profile list attributes holding adapters, and their parsers. */
-export const ADAPTER_ATTRS = {
+const ADAPTER_ATTRS = {
   virtual_scsi_adapters: parseScsi,
   virtual_fc_adapters: parseFc,
   virtual_eth_adapters: parseEth,

@@ -52,7 +52,7 @@ export function splitCsv(text: string): string[] {
 }
 
 /** List items of one value: `none` or empty gives no items. */
-export function splitItems(value: string): string[] {
+function splitItems(value: string): string[] {
   if (value === '' || value === 'none') return [];
   return splitCsv(value);
 }

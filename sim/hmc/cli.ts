@@ -8,10 +8,11 @@
  * 1 a ctl command failed, 2 usage error or unreadable input.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import ssh2 from 'ssh2';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
 import type { World } from './world.js';
@@ -34,7 +35,7 @@ interface ServeArgs {
   control?: string;
 }
 
-export function parseListen(text: string): ListenAddress {
+function parseListen(text: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
   if (!m || Number(m[3]) > 65535) throw new UsageError(`--listen ${text}: expected HOST:PORT (PORT 0 picks a free port)`);
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
@@ -86,7 +87,7 @@ function parseServe(argv: string[]): ServeArgs {
  * The host key: read from FILE, or created there (ed25519, mode 0600, with
  * FILE.pub beside it) so that clients can pin it across runs.
  */
-export function loadHostKey(path: string | undefined): { key: string; publicKey: string } {
+function loadHostKey(path: string | undefined): { key: string; publicKey: string } {
   if (path && existsSync(path)) {
     const key = readFileSync(path, 'utf8');
     const parsed = ssh2.utils.parseKey(key);
@@ -96,15 +97,8 @@ export function loadHostKey(path: string | undefined): { key: string; publicKey:
   }
   const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'hmcsim host key' });
   if (path) {
-    for (const [file, content, mode] of [
-      [path, pair.private, 0o600],
-      [`${path}.pub`, pair.public.trim() + '\n', 0o644],
-    ] as const) {
-      const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, content, { mode });
-      chmodSync(tmp, mode);
-      renameSync(tmp, file);
-    }
+    writeFileAtomic(path, pair.private, { mode: 0o600, backup: false });
+    writeFileAtomic(`${path}.pub`, pair.public.trim() + '\n', { mode: 0o644, backup: false });
   }
   return { key: pair.private, publicKey: pair.public.trim().split(/\s+/).slice(0, 2).join(' ') };
 }
@@ -175,7 +169,7 @@ async function ctl(argv: string[]): Promise<number> {
   }
   if (!path) throw new UsageError('ctl needs --control SOCKET');
   const [command, ...args] = rest;
-  if (!command) throw new UsageError(`ctl needs a command:\n${CTL_USAGE.map((l) => `  ${l}`).join('\n')}`);
+  if (!command) throw new UsageError('ctl needs a command');
   const r = await ctlRequest(path, command, args);
   if (!r.ok) {
     process.stderr.write(`hmcsim: ${r.error}\n`);
@@ -199,8 +193,8 @@ export async function main(argv: string[]): Promise<void> {
     await serve(argv);
   } catch (e) {
     if (isVcsPowervmError(e)) {
-      process.stderr.write(`hmcsim: ${e.message}\n`);
-      if (e.code === 'VCSPVM_USAGE') process.stderr.write(`${USAGE.split('\n\n')[0]}\n`);
+      const hint = e.code === 'VCSPVM_USAGE' ? ` (see hmcsim ${argv[0] === 'ctl' ? 'ctl ' : ''}--help)` : '';
+      process.stderr.write(`hmcsim: ${e.message}${hint}\n`);
       process.exit(e.exitCode);
     }
     const err = e as NodeJS.ErrnoException;

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTypes } from '../../framework/cf/load.js';
 import { FIXTURES, PROBE, ROOT, STACK, type VcsTree, readJson, requireBuild, run, vcsTree, vcsagent } from './helpers.js';
@@ -195,6 +195,22 @@ describe('vcsagent install', () => {
     const m = run(join(dir, 'migrate'), ['p1', 'Dir', '1', probeDir, 'VCSInfo', '2', 'TargetHost', 'sysB'], tree.env);
     expect(m.status).toBe(10);
     expect(readJson(join(probeDir, 'migrate.json')).targetHost).toBe('sysB');
+  });
+
+  it('by default installs a --module agent instead of the registered agent of the same type', () => {
+    tree = vcsTree();
+    const module = join(tree.root, 'own-lpar', 'agent.mjs');
+    mkdirSync(dirname(module), { recursive: true });
+    writeFileSync(
+      module,
+      `import { defineAgent } from ${JSON.stringify(join(ROOT, 'dist', 'framework', 'agent', 'define.js'))};\n` +
+        `export default defineAgent({ type: 'LPAR', typesFile: ${JSON.stringify(join(ROOT, 'types-cf', 'types.cf'))}, entryPoints: { monitor: () => 'offline' } });\n`,
+    );
+    const home = join(tree.root, 'vcs');
+    expect(vcsagent(['install', '--vcs-home', home, '--module', module], tree.env).status).toBe(0);
+    const dir = join(home, 'bin', 'LPAR');
+    expect(readFileSync(join(dir, 'monitor'), 'utf8')).toContain(`'--module' '${module}' 'LPAR' 'monitor'`);
+    expect(existsSync(join(dir, 'online'))).toBe(false);
   });
 
   it('is idempotent, keeps a backup of what it replaces, and removes only its own stale wrappers', () => {

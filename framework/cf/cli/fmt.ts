@@ -1,8 +1,7 @@
 /** `vcscf fmt PATH [--check|--write]`: canonical main.cf (hacf layout). */
-import { chmodSync, copyFileSync, openSync, closeSync, fsyncSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { UsageError, VcsPowervmError, WriteError } from '../../errors.js';
-import { configFile, readText, reasonOf } from '../load.js';
+import { UsageError, VcsPowervmError } from '../../errors.js';
+import { writeFileAtomic } from '../../fs.js';
+import { configFile, readText } from '../load.js';
 import { parseCf } from '../parse.js';
 import { printCf } from '../print.js';
 import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from './common.js';
@@ -54,7 +53,8 @@ export const command: Command = {
       return 1;
     }
     if (values.write) {
-      if (out !== text) writeWithBackup(file, out);
+      // Through a symlink: main.cf often is one; the link stays, its target is replaced.
+      if (out !== text) writeFileAtomic(file, out, { throughSymlink: true });
       return 0;
     }
     io.stdout(out);
@@ -69,36 +69,4 @@ function firstDifference(a: string, b: string): string {
   let i = 0;
   while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
   return `${i + 1}:1`;
-}
-
-/**
- * Replaces `path` with `content` atomically: the new text goes to a temporary
- * file beside it (flushed to disk), the old file is copied to PATH.previous
- * (through a temporary file as well), then the new file is renamed over PATH.
- * Any failure removes the temporaries and leaves PATH as it was.
- */
-export function writeWithBackup(path: string, content: string): void {
-  const target = realpathSync(path); // write through a symlink, not over it
-  const dir = dirname(target);
-  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const tmpNew = join(dir, `.${basename(target)}${suffix}`);
-  const tmpOld = join(dir, `.${basename(target)}.previous${suffix}`);
-  try {
-    const mode = statSync(target).mode & 0o7777;
-    const fd = openSync(tmpNew, 'wx', mode);
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(tmpNew, mode);
-    copyFileSync(target, tmpOld);
-    renameSync(tmpOld, `${target}.previous`);
-    renameSync(tmpNew, target);
-  } catch (e) {
-    rmSync(tmpNew, { force: true });
-    rmSync(tmpOld, { force: true });
-    throw new WriteError(path, reasonOf(e), { cause: e });
-  }
 }

@@ -2,14 +2,15 @@
  * `vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...`
  *
  * Exit 0 when no error is found (warnings allowed), 1 when errors are found,
- * 2 for a usage error or input that cannot be read. Never a stack trace.
+ * 2 for a usage error, an unknown rule or input that cannot be read (reported
+ * by the dispatcher, one line). Never a stack trace.
  */
-import { isVcsPowervmError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { onePath, parseCommandArgs, type CliIo, type Command } from '../cli/common.js';
 import type { RuleSetting } from './finding.js';
 import { verifyPath, type VerifyResult } from './verify.js';
 
-export const VERIFY_HELP = `Usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...
+const VERIFY_HELP = `Usage: vcscf verify PATH [--types FILE]... [--format text|json|sarif] [--rule CODE=off|warning|error]...
 
 Checks a configuration as hacf -verify does, plus the PowerVM, WPAR and
 disaster-recovery rules of the Virtualization Guide for AIX. PATH is a main.cf,
@@ -36,35 +37,28 @@ function parseRuleOption(spec: string): [string, RuleSetting] {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  try {
-    const { values, positionals } = parseCommandArgs('verify', args, {
-      types: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      rule: { type: 'string', multiple: true },
-    });
-    if (values.help) {
-      io.stdout(VERIFY_HELP);
-      return 0;
-    }
-    const path = onePath('verify', positionals);
-    const format = (values.format ?? 'text') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`vcscf verify: --format ${format}: expected text, json or sarif`);
-    const rules = Object.fromEntries(((values.rule as string[] | undefined) ?? []).map(parseRuleOption));
-    const stdin = path === '-' ? io.readStdin() : undefined;
-
-    const result = verifyPath(path, { types: (values.types as string[] | undefined) ?? [], rules, stdin });
-    io.stdout(await render(result, format));
-    if (format === 'text' && result.findings.length > 0) {
-      const { formatSummary } = await import('./format/text.js');
-      io.stderr(formatSummary(result));
-    }
-    return result.errors > 0 ? 1 : 0;
-  } catch (e) {
-    if (!isVcsPowervmError(e)) throw e; // the dispatcher reports it as an internal error
-    io.stderr(e.code === 'VCSPVM_USAGE' ? `${e.message}\n` : `vcscf verify: ${e.message}\n`);
-    // What is thrown to here (usage, an unknown rule, unreadable input) means no verification ran.
-    return 2;
+  const { values, positionals } = parseCommandArgs('verify', args, {
+    types: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    rule: { type: 'string', multiple: true },
+  });
+  if (values.help) {
+    io.stdout(VERIFY_HELP);
+    return 0;
   }
+  const path = onePath('verify', positionals);
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`vcscf verify: --format ${format}: expected text, json or sarif`);
+  const rules = Object.fromEntries(((values.rule as string[] | undefined) ?? []).map(parseRuleOption));
+  const stdin = path === '-' ? io.readStdin() : undefined;
+
+  const result = verifyPath(path, { types: (values.types as string[] | undefined) ?? [], rules, stdin });
+  io.stdout(await render(result, format));
+  if (format === 'text' && result.findings.length > 0) {
+    const { formatSummary } = await import('./format/text.js');
+    io.stderr(formatSummary(result));
+  }
+  return result.errors > 0 ? 1 : 0;
 }
 
 /** Formatters load lazily: a text run never loads the SARIF code. */

@@ -282,16 +282,7 @@ export function assignmentsOf(attributes: readonly AttributeAssignment[], name: 
 
 /** The keys of an association, or the items of a list (SystemList may be written either way). */
 export function keysOf(v: Value): string[] {
-  switch (v.kind) {
-    case 'association':
-      return v.entries.map((e) => e.key);
-    case 'vector':
-    case 'keylist':
-    case 'list':
-      return v.items.map(String);
-    case 'scalar':
-      return v.value === '' ? [] : [String(v.value)];
-  }
+  return itemsOf(v).map(String);
 }
 
 /** The items of a list-like value (an association gives its keys). */

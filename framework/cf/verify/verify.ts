@@ -43,12 +43,12 @@ export function projectRoot(): string {
 }
 
 /** types-cf/ of this installation: where a missing `include "types.cf"` falls back to. */
-export function shippedTypesDir(): string {
+function shippedTypesDir(): string {
   return join(projectRoot(), 'types-cf');
 }
 
 /** Resolves `--rule` keys to rule codes; throws a usage error for an unknown rule. */
-export function resolveRuleSettings(settings: Record<string, RuleSetting> | undefined): Map<string, RuleSetting> {
+function resolveRuleSettings(settings: Record<string, RuleSetting> | undefined): Map<string, RuleSetting> {
   const out = new Map<string, RuleSetting>();
   for (const [key, value] of Object.entries(settings ?? {})) {
     const rule = findRule(key);

@@ -9,12 +9,12 @@ export const LPAR_FIELDS: ReadonlySet<string> = new Set<string>([...LPAR_ATTRS, 
 export const SYS_FIELDS: ReadonlySet<string> = new Set<string>([...SYS_ATTRS, 'uuid']);
 export const PROF_FIELDS = PROFILE_FIELD_NAMES;
 
-export function uuidOf(text: string): string {
+function uuidOf(text: string): string {
   const h = createHash('sha1').update(text).digest('hex').toUpperCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-export function rmcIpaddr(world: World, sys: ManagedSystem, p: Partition): string {
+function rmcIpaddr(world: World, sys: ManagedSystem, p: Partition): string {
   const i = world.systems.indexOf(sys) + 1;
   return `10.${100 + (i % 150)}.${p.id >> 8}.${p.id & 255}`;
 }

@@ -16,7 +16,7 @@ const done = (stdout: string): IoscliResult => ({ stdout, status: 0 });
 const failed = (text: string, status = 1): IoscliResult => ({ stdout: `${text}\n`, status });
 
 /** Splits a VIOS command line into words (single and double quotes, backslashes); null when unbalanced. */
-export function splitWords(text: string): string[] | null {
+function splitWords(text: string): string[] | null {
   const words: string[] = [];
   let cur: string | null = null;
   for (let i = 0; i < text.length; i++) {

@@ -6,11 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bench, seedArgList, VCSAGENT } from './helpers/harness.js';
-
-const A = 'aixnode55mp1';
-const B = 'aixnode56mp1';
-const L = 'aixnode5556mp2';
+import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, seedArgList, VCSAGENT } from './helpers/harness.js';
 
 let bench: Bench;
 beforeAll(async () => {

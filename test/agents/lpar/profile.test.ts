@@ -8,10 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAdapter } from '../../../agents/lpar/adapters.js';
 import { parseProfileFile } from '../../../agents/lpar/profile-file.js';
-import { Bench, SEED_MAINCF } from './helpers/harness.js';
-
-const A = 'aixnode55mp1';
-const L = 'aixnode5556mp2';
+import { Bench, NODE_A as A, SEED_LPAR as L, SEED_MAINCF } from './helpers/harness.js';
 
 let bench: Bench;
 let profileA: string;
@@ -42,6 +39,15 @@ async function sys1() {
     return { adapters, vtds: v.vios.mappings };
   };
   return { lpar: part(L), vio1: vios('aixnode55vio1'), vio2: vios('aixnode55vio2') };
+}
+
+/** The partition is gone from sys1, and neither VIOS keeps an adapter or a mapping for it. */
+function expectGoneFromSys1(s: Awaited<ReturnType<typeof sys1>>): void {
+  expect(s.lpar).toBeUndefined();
+  for (const v of [s.vio1, s.vio2]) {
+    expect(v.adapters.filter((a) => a.remoteName === L)).toEqual([]);
+    expect(v.vtds).toEqual([]);
+  }
 }
 
 describe('ProfileFile', () => {
@@ -85,12 +91,7 @@ describe('ProfileFile', () => {
   it('RemoveProfileOnOffline = 1: offline removes the partition, its mappings and its server adapters', async () => {
     expect((await bench.agent('online', A, [], { config: withRemoval })).code).toBe(0);
     expect((await bench.agent('offline', A, [], { config: withRemoval })).code).toBe(0);
-    const s = await sys1();
-    expect(s.lpar).toBeUndefined();
-    for (const v of [s.vio1, s.vio2]) {
-      expect(v.adapters.filter((a) => a.remoteName === L)).toEqual([]);
-      expect(v.vtds).toEqual([]);
-    }
+    expectGoneFromSys1(await sys1());
     const log = bench.log();
     expect(log).toMatch(/removing aixnode5556mp2 and its VIOS mappings from sys1 \(RemoveProfileOnOffline\)/);
     expect(log).toMatch(/removed mapping of hdisk\d+ on aixnode55vio1/);
@@ -138,12 +139,7 @@ describe('ProfileFile', () => {
       await bench.ctl('stats', '--reset');
       const r = await bench.agent('online', A, [], { config: withRemoval });
       expect(r.code).toBe(0);
-      const s = await sys1();
-      expect(s.lpar).toBeUndefined();
-      for (const v of [s.vio1, s.vio2]) {
-        expect(v.adapters.filter((a) => a.remoteName === L)).toEqual([]);
-        expect(v.vtds).toEqual([]);
-      }
+      expectGoneFromSys1(await sys1());
       const log = bench.log();
       expect(log).toMatch(/creating from .* failed: .*hdisk99.*; rolling back \d step\(s\)/);
       expect(log).toMatch(/rollback: unmap hdisk\d+ on aixnode55vio1 \(rmvdev -vtd \w+\)/);

@@ -9,11 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Bench, VCSAGENT } from './helpers/harness.js';
+import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, VCSAGENT } from './helpers/harness.js';
 
-const A = 'aixnode55mp1';
-const B = 'aixnode56mp1';
-const L = 'aixnode5556mp2';
 const G = 'LPAR_aixnode5556mp2';
 
 let bench: Bench;

@@ -19,6 +19,7 @@ import { ProcessExecutor } from '../../../framework/runner/executor.js';
 import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
 import { requireBuild, VCSAGENT } from '../../bin/helpers.js';
+import { EventRecorder } from '../runner/helpers/events.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, 'fixtures', 'bin');
@@ -78,17 +79,13 @@ function setupWorld(resources: { name: string; wpar: string; state?: string }[],
   const { config, errors } = loadConfig(join(conf, 'main.cf'));
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const executor = new ProcessExecutor({ vcsHome, env, killGraceMs: 1000 });
-  const events: RunnerEvent[] = [];
-  const waiters: { pred: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
+  const rec = new EventRecorder(20_000);
   // MonitorInterval 2 s passes in 0.5 s: IMF (0.2 s polls) must beat MonitorFreq 5 × that by far.
   const runner = new Runner(buildPlan(config, 'sysA'), {
     executor,
     clock: realClock({ speed: 4 }),
     imf: { restartDelayMs: 2000 },
-    onEvent: (e) => {
-      events.push(e);
-      for (const w of [...waiters]) if (w.pred(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e));
-    },
+    onEvent: rec.onEvent,
   });
   return {
     root,
@@ -96,16 +93,9 @@ function setupWorld(resources: { name: string; wpar: string; state?: string }[],
     env,
     runner,
     executor,
-    events,
-    waitFor: (pred, ms = 20_000) => {
-      const seen = events.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out; last events: ${events.slice(-6).map((e) => `${e.kind}${'resource' in e ? `:${e.resource}` : ''}${'action' in e ? `:${e.action}` : ''}`).join(', ')}`)), ms);
-        waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e)) });
-      });
-    },
-    of: (kind, resource) => events.filter((e) => e.kind === kind && (resource === undefined || (e as { resource?: string }).resource === resource)) as never,
+    events: rec.events,
+    waitFor: (pred, ms) => rec.waitFor(pred, ms),
+    of: (kind, resource) => rec.of(kind, resource),
     set: (wpar, letter) => writeFileSync(join(wpars, `${wpar}.wpar`), `${letter}\n`),
     lswparPolls: () => {
       const f = join(wpars, 'calls.log');

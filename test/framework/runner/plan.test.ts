@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../framework/cf/load.js';
 import { buildPlan, systemListOf } from '../../../framework/runner/plan.js';
+import { settingsFrom } from '../../../framework/runner/settings.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -157,5 +158,14 @@ describe('buildPlan', () => {
     expect(() => buildPlan(config, 'a', { group: 'Nope' })).toThrow(/no group Nope/);
     const bad = configOf(CF.replace('Disk h1', 'Tape h1'));
     expect(() => buildPlan(bad, 'b')).toThrow(/type Tape is not defined/);
+  });
+});
+
+describe('settingsFrom', () => {
+  it('fills what is not given with the engine defaults', () => {
+    const s = settingsFrom({ MonitorInterval: 5 });
+    expect(s).toMatchObject({ MonitorInterval: 5, OfflineMonitorInterval: 300, OnlineWaitLimit: 2, FaultOnMonitorTimeouts: 4, NumThreads: 10, IMFRegList: [], RegList: [] });
+    expect(s.IMF).toEqual({ Mode: 0, MonitorFreq: 1, RegisterRetryLimit: 3 });
+    for (const [k, v] of Object.entries(s)) if (typeof v === 'number') expect(Number.isInteger(v) && v >= 0, k).toBe(true);
   });
 });

@@ -7,8 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../framework/runner/clock.js';
 import { setup } from './helpers/scripted.js';
 
-const MIN = 60_000;
-
 describe('monitor intervals', () => {
   it('monitors an ONLINE resource every MonitorInterval', async () => {
     const clock = new FakeClock();

@@ -8,7 +8,7 @@ import { HMCSIM, ROOT, sshPassword, startSim, tmp } from './helpers.js';
 const hmcsim = (...args: string[]) => spawnSync(process.execPath, [HMCSIM, ...args], { encoding: 'utf8', timeout: 20_000 });
 
 describe('hmcsim command line', () => {
-  it('prints usage for --help (exit 0) and on usage errors (exit 2)', () => {
+  it('prints usage for --help (exit 0), and one line on usage errors (exit 2)', () => {
     expect(hmcsim('--help')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: hmcsim \(--world FILE\.json \| --from-maincf main\.cf\)[\s\S]*lpar-crash SYS LPAR/) });
     for (const args of [[], ['--world', 'a.json', '--from-maincf', 'main.cf'], ['--world'], ['--world', 'a.json', '--listen', 'nohost'], ['--world', 'a.json', '--speed', '0'], ['--bogus'], ['ctl', 'dump']]) {
       const r = hmcsim(...args);

@@ -1,5 +1,5 @@
 /** Shared by the hmcsim tests: an in-process world and shell, and a real hmcsim process. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { ConnectConfig } from 'ssh2';
 import { Interpreter } from '../../../sim/hmc/interpreter.js';
+import { launchHmcsim } from '../../../sim/hmc/launch.js';
 import type { World } from '../../../sim/hmc/world.js';
 import { loadWorldFile } from '../../../sim/hmc/worldfile.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const FIXTURE = join(ROOT, 'test/sim/hmc/fixtures/two-systems.json');
 export const HMCSIM = join(ROOT, 'bin/hmcsim');
-export const SSH_NOCHECK = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+const SSH_NOCHECK = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
 
 export function tmp(prefix = 'hmcsim-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -63,36 +64,18 @@ export async function startSim(opts: { world?: string; maincf?: string; endpoint
   const args = [opts.maincf ? '--from-maincf' : '--world', opts.maincf ?? opts.world ?? FIXTURE, '--control', control, '--speed', String(opts.speed ?? 10)];
   for (let i = 0; i < (opts.endpoints ?? 2); i++) args.push('--listen', '127.0.0.1:0');
   args.push(...(opts.extra ?? []));
-  const proc = spawn(process.execPath, [HMCSIM, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  const ports = await new Promise<number[]>((resolveP, reject) => {
-    const want = opts.expectPorts ?? opts.endpoints ?? 2;
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const found = [...out.matchAll(/^listening 127\.0\.0\.1:(\d+)$/gm)].map((m) => Number(m[1]));
-      if (found.length >= want) resolveP(found);
-    });
-    proc.once('exit', (code) => reject(new Error(`hmcsim exited ${code}: ${err}`)));
-    setTimeout(() => reject(new Error(`hmcsim did not start: ${err}`)), 15_000).unref();
-  });
+  const sim = await launchHmcsim(HMCSIM, args, { ports: opts.expectPorts ?? opts.endpoints ?? 2, timeoutMs: 15_000 });
   return {
-    proc,
-    ports,
+    proc: sim.proc,
+    ports: sim.ports,
     control,
     dir,
-    stderr: () => err,
+    stderr: sim.stderr,
     ctl: (...a: string[]) => {
       const r = spawnSync(process.execPath, [HMCSIM, 'ctl', '--control', control, ...a], { encoding: 'utf8' });
       return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
-    stop: () =>
-      new Promise<void>((r) => {
-        if (proc.exitCode !== null) return r();
-        proc.once('exit', () => r());
-        proc.kill('SIGTERM');
-      }),
+    stop: () => sim.stop(),
   };
 }
 

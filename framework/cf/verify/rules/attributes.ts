@@ -66,7 +66,7 @@ function scalarProblem(def: TypeAttributeDef, s: Scalar): string | undefined {
 /** Problems of a value against its definition: kind first, then each element. */
 const NONE: readonly string[] = Object.freeze([]);
 
-export function valueProblems(def: TypeAttributeDef, v: Value): readonly string[] {
+function valueProblems(def: TypeAttributeDef, v: Value): readonly string[] {
   // The common case first, allocation-free: a string scalar.
   if (v.kind === 'scalar' && def.dimension === 'scalar' && (def.base === 'str' || def.base === 'i18nstr')) return NONE;
   const problems: string[] = [];
@@ -123,7 +123,7 @@ export function valueProblems(def: TypeAttributeDef, v: Value): readonly string[
 }
 
 /** Integers outside the signed 32-bit range VCS stores. */
-export function outOfRange(def: TypeAttributeDef, v: Value): readonly string[] {
+function outOfRange(def: TypeAttributeDef, v: Value): readonly string[] {
   if (def.base !== 'int' && def.base !== 'boolean') return NONE;
   if (v.kind === 'scalar' && typeof v.value === 'number' && v.value >= INT32_MIN && v.value <= INT32_MAX) return NONE;
   const all: (Scalar | null)[] =

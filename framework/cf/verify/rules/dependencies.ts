@@ -37,7 +37,7 @@ const resourceDependency: Rule = {
  * at the end). Iterative depth-first search: a 10,000-resource chain must not
  * exhaust the stack.
  */
-export function findCycles(edges: Map<string, string[]>): string[][] {
+function findCycles(edges: Map<string, string[]>): string[][] {
   const state = new Map<string, 1 | 2>(); // 1 on the path, 2 done
   const cycles: string[][] = [];
   for (const start of edges.keys()) {

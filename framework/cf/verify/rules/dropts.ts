@@ -9,13 +9,13 @@ import type { AttributeAssignment, ResourceDef } from '../../model.js';
 import { entryPos, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
-export const DROPTS_KEYS: Record<string, readonly string[]> = {
+const DROPTS_KEYS: Record<string, readonly string[]> = {
   LPAR: ['IPAddress', 'Netmask', 'Gateway', 'DNSServers', 'DNSSearchPath', 'Device', 'Domain', 'HostName', 'ConfigureNetwork'],
   WPAR: ['DNSServers', 'DNSSearchPath', 'DNSDomain'],
 };
 
 /** A dotted-quad IPv4 address as a 32-bit unsigned number, or undefined. */
-export function parseIPv4(s: string): number | undefined {
+function parseIPv4(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return undefined;
   let n = 0;
@@ -28,7 +28,7 @@ export function parseIPv4(s: string): number | undefined {
 }
 
 /** A netmask (dotted quad or 0x hex) as a number when its one bits are contiguous and not all zero. */
-export function parseNetmask(s: string): number | undefined {
+function parseNetmask(s: string): number | undefined {
   const n = /^0x[0-9a-f]{8}$/i.test(s) ? parseInt(s.slice(2), 16) : parseIPv4(s);
   if (n === undefined || n === 0) return undefined;
   const inverted = ~n >>> 0; // host bits, which must be 2^k - 1
@@ -38,7 +38,7 @@ export function parseNetmask(s: string): number | undefined {
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 /** A DNS name: dot-separated labels of letters, digits and inner hyphens; a final dot allowed. */
-export function isDomainName(s: string): boolean {
+function isDomainName(s: string): boolean {
   const name = s.endsWith('.') ? s.slice(0, -1) : s;
   if (name.length === 0 || name.length > 253) return false;
   return name.split('.').every((l) => LABEL.test(l));

@@ -64,7 +64,7 @@ const REQUIRED_BY_TYPE: Record<string, Requirement> = {
 };
 
 /** Required attributes by bundled type name (a Map: resource type names come from the parser). */
-export const REQUIRED: ReadonlyMap<string, Requirement> = new Map(Object.entries(REQUIRED_BY_TYPE));
+const REQUIRED: ReadonlyMap<string, Requirement> = new Map(Object.entries(REQUIRED_BY_TYPE));
 
 function isEmpty(v: Value | undefined): boolean {
   if (!v) return true;

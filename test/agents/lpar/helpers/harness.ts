@@ -6,18 +6,18 @@
  * the simulated AIX commands (drmgr, hasys, hagrp) first on PATH, and
  * `vcsagent` processes for every entry point. Needs dist/ (npm test builds).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type HmcsimProcess, launchHmcsim } from '../../../../sim/hmc/launch.js';
 import { stopBrokers } from '../../../framework/remote/helpers/brokers.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const VCSAGENT = join(ROOT, 'bin', 'vcsagent');
 export const HMCSIM = join(ROOT, 'bin', 'hmcsim');
-export const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
+const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
 
 export interface BenchOptions {
   /** main.cf text (the seed sample when omitted). */
@@ -68,6 +68,11 @@ LPAR aixnode5556mp2 (
 )
 `;
 
+/** The seed's cluster nodes (on managed systems sys1 and sys2) and its LPAR (resource and partition). */
+export const NODE_A = 'aixnode55mp1';
+export const NODE_B = 'aixnode56mp1';
+export const SEED_LPAR = 'aixnode5556mp2';
+
 /** The seed resource's ArgList as VCS flattens it for a system (V50 name-count-values). */
 export function seedArgList(vios: string[], profileFile = '', removeOnOffline = 0): string[] {
   return ['LPARName', '1', 'aixnode5556mp2', 'MCUser', '2', 'hscroot', 'hscroot', 'MCName', '2', 'hmc6', 'hmc7', 'VIOSName', String(vios.length), ...vios, 'ProfileFile', '1', profileFile, 'RemoveProfileOnOffline', '1', String(removeOnOffline), 'DROpts', '0'];
@@ -83,8 +88,7 @@ export class Bench {
   readonly control: string;
   readonly hmcNames: string[];
   ports: number[] = [];
-  private sim: ChildProcess | undefined;
-  private simErr = '';
+  private sim: HmcsimProcess | undefined;
 
   constructor(private readonly opts: BenchOptions = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'lpar-bench-'));
@@ -113,26 +117,10 @@ export class Bench {
     keygen(join(this.home, '.ssh', 'id_ed25519'));
     const authorized = join(this.dir, 'authorized_keys');
     writeFileSync(authorized, readFileSync(join(this.home, '.ssh', 'id_ed25519.pub')));
-    const args = [HMCSIM, '--from-maincf', this.mainCfPath, '--host-key', hostKey, '--authorized-keys', authorized, '--control', this.control, '--speed', String(this.opts.speed ?? 10)];
+    const args = ['--from-maincf', this.mainCfPath, '--host-key', hostKey, '--authorized-keys', authorized, '--control', this.control, '--speed', String(this.opts.speed ?? 10)];
     for (let i = 0; i < this.hmcNames.length; i++) args.push('--listen', '127.0.0.1:0');
-    this.sim = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.sim.stderr!.on('data', (d: Buffer) => {
-      this.simErr += d.toString();
-    });
-    const lines = createInterface({ input: this.sim.stdout! });
-    this.ports = await new Promise<number[]>((res, rej) => {
-      const ports: number[] = [];
-      const t = setTimeout(() => rej(new Error(`hmcsim did not start: ${this.simErr}`)), 20_000);
-      this.sim!.once('exit', (code) => rej(new Error(`hmcsim exited ${code}: ${this.simErr}`)));
-      lines.on('line', (line) => {
-        const m = /^listening 127\.0\.0\.1:(\d+)$/.exec(line);
-        if (m) ports.push(Number(m[1]));
-        if (ports.length === this.hmcNames.length) {
-          clearTimeout(t);
-          res(ports);
-        }
-      });
-    });
+    this.sim = await launchHmcsim(HMCSIM, args, { ports: this.hmcNames.length });
+    this.ports = this.sim.ports;
     const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
     writeFileSync(join(this.home, '.ssh', 'known_hosts'), this.ports.map((p) => `[127.0.0.1]:${p} ${pub}\n`).join(''));
     const blocks = this.hmcNames.map((n, i) =>
@@ -264,12 +252,7 @@ export class Bench {
   async stop(): Promise<void> {
     // Entry points leave a connection broker behind (it would idle out after 5 minutes): end it.
     await this.stopBrokers();
-    if (this.sim && this.sim.exitCode === null) {
-      const exited = new Promise((r) => this.sim!.once('exit', r));
-      this.sim.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (this.sim.exitCode === null) this.sim.kill('SIGKILL');
-    }
+    await this.sim?.stop(3000);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,7 @@ import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../../framework/runner/executor.js';
 import { buildPlan } from '../../../../framework/runner/plan.js';
 import { Runner } from '../../../../framework/runner/runner.js';
+import { EventRecorder } from '../../../framework/runner/helpers/events.js';
 import { requireBuild } from '../../../bin/helpers.js';
 import { Bench, SEED_MAINCF, VCSAGENT } from '../helpers/harness.js';
 
@@ -58,31 +59,21 @@ async function start(statics: string): Promise<Live> {
   const { config, errors } = loadConfig(bench.mainCfPath);
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const executor = new ProcessExecutor({ vcsHome: env.VCS_HOME!, env, killGraceMs: 1000 });
-  const events: RunnerEvent[] = [];
-  const waiters: { pred: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
+  const rec = new EventRecorder(40_000, () => bench.log().split('\n').slice(-15).join('\n'));
   const runner = new Runner(buildPlan(config, SYSTEM), {
     executor,
     clock: realClock({ speed: 10 }),
     imf: { restartDelayMs: 20_000 },
-    onEvent: (e) => {
-      events.push(e);
-      for (const w of [...waiters]) if (w.pred(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e));
-    },
+    onEvent: rec.onEvent,
   });
+  const events = rec.events;
   live = {
     bench,
     runner,
     executor,
     env,
     events,
-    waitFor: (pred, ms = 40_000) => {
-      const seen = events.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out; last: ${events.slice(-8).map((e) => e.kind + ('entryPoint' in e ? `:${e.entryPoint}` : '') + ('action' in e ? `:${e.action}` : '')).join(', ')}\n${bench.log().split('\n').slice(-15).join('\n')}`)), ms);
-        waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e)) });
-      });
-    },
+    waitFor: (pred, ms) => rec.waitFor(pred, ms),
     since: (mark) => events.slice(mark),
   };
   return live;

@@ -15,8 +15,9 @@ import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../../framework/runner/executor.js';
 import { buildPlan } from '../../../../framework/runner/plan.js';
 import { Runner } from '../../../../framework/runner/runner.js';
+import { EventRecorder } from './events.js';
 
-export const AGENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'script-agent');
+const AGENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'script-agent');
 
 export interface Installation {
   root: string;
@@ -89,36 +90,20 @@ export function live(mainCf: string, opts: { speed?: number; system?: string } =
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const plan = buildPlan(config, opts.system ?? 'sysA');
   const executor = new ProcessExecutor({ vcsHome: inst.vcsHome, env: inst.env, killGraceMs: 500 });
-  const events: RunnerEvent[] = [];
-  const waiters: { pred: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
+  const rec = new EventRecorder(15_000);
   const runner = new Runner(plan, {
     executor,
     clock: realClock({ speed: opts.speed ?? 10 }),
-    onEvent: (e) => {
-      events.push(e);
-      for (const w of [...waiters]) {
-        if (w.pred(e)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(e);
-        }
-      }
-    },
+    onEvent: rec.onEvent,
     imf: { restartDelayMs: 1000 },
   });
   return {
     inst,
     runner,
-    events,
+    events: rec.events,
     executor,
-    waitFor: (pred, ms = 15_000) => {
-      const seen = events.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching event within ${ms} ms; last: ${events.slice(-5).map((e) => e.kind).join(', ')}`)), ms);
-        waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e)) });
-      });
-    },
-    of: (kind, resource) => events.filter((e) => e.kind === kind && (resource === undefined || (e as { resource?: string }).resource === resource)) as never,
+    waitFor: (pred, ms) => rec.waitFor(pred, ms),
+    of: (kind, resource) => rec.of(kind, resource),
     starts: (res, ep) =>
       inst
         .calls()

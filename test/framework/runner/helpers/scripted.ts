@@ -34,7 +34,7 @@ export interface Call {
 
 const STANDARD: EntryPointName[] = ['open', 'close', 'monitor', 'online', 'offline', 'clean', 'shutdown', 'migrate', 'attr_changed'];
 
-export class ScriptedExecutor implements EntryPointExecutor {
+class ScriptedExecutor implements EntryPointExecutor {
   readonly world = new Map<string, 'online' | 'offline' | 'intentional'>();
   readonly calls: Call[] = [];
   private readonly scripts = new Map<string, Script>();
@@ -149,7 +149,7 @@ export interface ResourceOpts {
   settings?: Partial<Record<keyof ResourceSettings, unknown>>;
 }
 
-export function resourcePlan(o: ResourceOpts): ResourcePlan {
+function resourcePlan(o: ResourceOpts): ResourcePlan {
   let settings = settingsFrom(o.settings ?? {});
   const values = new Map<string, string[]>([['Name', [o.name]]]);
   const plan: ResourcePlan = {
