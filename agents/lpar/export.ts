@@ -12,7 +12,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
-import { writeFileAtomic } from '../../framework/agent/files.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { parseAdapter } from './adapters.js';
 import { partitionRecord, partitionsOf, profileRecord, viosFcMap, viosScsiMap } from './hmc/queries.js';

@@ -17,7 +17,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../../framework/agent/files.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { SshError, VcsPowervmError } from '../../framework/errors.js';
 import * as cmd from './hmc/commands.js';
 import { partitionRecord, partitionState, partitionsOf, profileRecord } from './hmc/queries.js';

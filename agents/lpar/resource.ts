@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaseContext, ResourceContext } from '../../framework/agent/define.js';
-import { writeFileAtomic } from '../../framework/agent/files.js';
+import { writeFileAtomic } from '../../framework/fs.js';
 import { systemAttribute } from '../../framework/agent/system-attributes.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { HmcSession } from './hmc/session.js';

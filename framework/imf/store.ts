@@ -3,7 +3,8 @@
  * recovers them. Written atomically (temporary file, rename) after every
  * change, keeping the previous version as `.previous`.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs.js';
 import type { Registration } from './protocol.js';
 
 interface StoreFile {
@@ -47,8 +48,6 @@ export function loadStore(path: string, type: string): StoredState & { problem?:
 
 export function saveStore(path: string, type: string, state: StoredState): void {
   const body: StoreFile = { version: 1, type, nextId: state.nextId, registrations: state.registrations };
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(body, null, 1)}\n`, { mode: 0o600 });
-  if (existsSync(path)) renameSync(path, `${path}.previous`);
-  renameSync(tmp, path);
+  // The registrations are there at every instant: the new file replaces the old in one rename.
+  writeFileAtomic(path, `${JSON.stringify(body, null, 1)}\n`, { mode: 0o600 });
 }
