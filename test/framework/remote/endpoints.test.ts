@@ -112,7 +112,7 @@ describe('redundant endpoints', () => {
     const unknownKey = await f.server({ known: false });
     const noAuth = await f.server({ authorizedKeys: [] });
     const e = await rejection<NoEndpointError>(
-      f.remote([{ host: '127.0.0.1', port: dead, user: 'hscroot' }, f.endpoint(hung), f.endpoint(unknownKey), f.endpoint(noAuth)], { readyTimeoutMs: 300 }).run('true'),
+      f.remote([{ host: '127.0.0.1', port: dead, user: 'hscroot' }, f.endpoint(hung), f.endpoint(unknownKey), f.endpoint(noAuth)], { readyTimeoutMs: 1500 }).run('true'),
     );
     expect(e).toBeInstanceOf(NoEndpointError);
     expect(e.code).toBe('VCSPVM_SSH_NO_ENDPOINT');

@@ -76,7 +76,7 @@ describe('vcsagent run', () => {
       `SampleFile f1 (\n    PathName = "${file}"\n    Content = hello\n    MonitorInterval = 1\n)`,
     ].join('\n\n');
     writeFileSync(inst.configPath, `${cf}\n`);
-    const r = await runCli(['run', '--config', inst.configPath, '--system', 'sysA', '--online', 'S', '--duration', '10', '--speed', '5', '--offline-on-exit', '--verbose'], inst.env);
+    const r = await runCli(['run', '--config', inst.configPath, '--system', 'sysA', '--online', 'S', '--duration', '25', '--speed', '5', '--offline-on-exit', '--verbose'], inst.env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/f1 \(SampleFile, group S\): OFFLINE -> ONLINE \(VCS initiated\)/);
