@@ -114,10 +114,16 @@ export class Lexer {
   private treeLine = 0;
   private treeDepth = 0;
 
+  private readonly src: string;
+
   constructor(
-    private readonly src: string,
+    src: string,
     private readonly onError: LexErrorSink,
   ) {
+    // A file with classic Mac line ends (CR alone, no LF anywhere): CR ends a
+    // line. Replacing it one for one keeps every offset, so positions still
+    // index the original text. Elsewhere a CR is whitespace, or string text.
+    this.src = src.includes('\r') && !src.includes('\n') ? src.replaceAll('\r', '\n') : src;
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1; // byte-order mark
   }
 

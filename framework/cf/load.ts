@@ -29,6 +29,8 @@ export interface LoadResult {
   /** Every file read, by the path it was read from (`-` for standard input). */
   docs: Map<string, CfDocument>;
   errors: ParseError[];
+  /** What hacf would read past (an include cycle): worth a warning, not a failure. */
+  warnings: ParseError[];
 }
 
 /** Includes nested deeper than this are reported rather than followed. */
@@ -64,26 +66,45 @@ export function configFile(path: string): string {
   return st.isDirectory() ? join(path, 'main.cf') : path;
 }
 
-/** Reads a file as text; unreadable input is a ReadError (exit 2). */
-export function readText(path: string, stdin?: string): string {
-  if (path === '-') {
-    if (stdin !== undefined) return stdin;
-    try {
-      return readFileSync(0, 'utf8');
-    } catch (e) {
-      throw new ReadError('-', reasonOf(e), { cause: e });
-    }
-  }
+/** How a file's bytes were decoded: UTF-8, or (when they are not valid UTF-8) ISO-8859-1, one byte per character. */
+export type TextEncoding = 'utf8' | 'latin1';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes a configuration file. main.cf is ASCII in practice, but a comment
+ * in a legacy 8-bit encoding must not be turned into U+FFFD: such a file is
+ * read byte for byte, and fmt --write writes it back the same way.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
   try {
-    return readFileSync(path, 'utf8');
+    return { text: utf8.decode(bytes), encoding: 'utf8' };
+  } catch {
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+/** Reads a file as text with its encoding; unreadable input is a ReadError (exit 2). */
+export function readTextWithEncoding(path: string, stdin?: string): { text: string; encoding: TextEncoding } {
+  if (path === '-' && stdin !== undefined) return { text: stdin, encoding: 'utf8' };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path === '-' ? 0 : path);
   } catch (e) {
     throw new ReadError(path, reasonOf(e), { cause: e });
   }
+  return decodeText(bytes);
+}
+
+/** Reads a file as text; unreadable input is a ReadError (exit 2). */
+export function readText(path: string, stdin?: string): string {
+  return readTextWithEncoding(path, stdin).text;
 }
 
 interface Loader {
   docs: Map<string, CfDocument>;
   errors: ParseError[];
+  warnings: ParseError[];
   merged: Config;
   fallbackDir: string;
 }
@@ -94,6 +115,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
   const loader: Loader = {
     docs: new Map(),
     errors: [],
+    warnings: [],
     merged: { file, includes: [], clusters: [], systems: [], groups: [], blocks: [], types: [] },
     fallbackDir: opts.fallbackTypesDir ?? defaultTypesDir(),
   };
@@ -109,9 +131,9 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
   loader.docs.set(key, r.doc);
   loader.errors.push(...r.errors);
   const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
-  loader.merged.includes = resolveIncludes(loader, r.config.includes, baseDir, text, file, 1);
+  loader.merged.includes = resolveIncludes(loader, r.config.includes, baseDir, text, file, [key]);
   append(loader.merged, r.config);
-  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors };
+  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors, warnings: loader.warnings };
 }
 
 /** A types.cf alone, its defaults typed. */
@@ -129,7 +151,8 @@ function append(into: Config, from: Config): void {
 }
 
 /** Loads each include (its own includes first), returning the include list with `resolved` set. */
-function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string, src: string, file: string, depth: number): IncludeDef[] {
+function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string, src: string, file: string, stack: string[]): IncludeDef[] {
+  const depth = stack.length;
   const out: IncludeDef[] = [];
   for (const inc of includes) {
     const resolved = findInclude(inc.path, baseDir, loader.fallbackDir);
@@ -139,14 +162,19 @@ function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string
       continue;
     }
     out.push({ ...inc, resolved });
-    if (loader.docs.has(resolved)) continue; // already loaded (or being loaded: an include cycle)
+    if (stack.includes(resolved)) {
+      const chain = [...stack.slice(stack.indexOf(resolved)), resolved].map((f) => basename(f)).join(' -> ');
+      loader.warnings.push(includeError(src, file, inc, `include cycle: ${chain} (the include is ignored)`));
+      continue;
+    }
+    if (loader.docs.has(resolved)) continue; // already loaded through another include
     if (depth >= MAX_INCLUDE_DEPTH) {
       loader.errors.push(includeError(src, file, inc, `includes nested deeper than ${MAX_INCLUDE_DEPTH} levels`));
       continue;
     }
     let text: string;
     try {
-      text = readFileSync(resolved, 'utf8');
+      text = decodeText(readFileSync(resolved)).text;
     } catch (e) {
       loader.errors.push(includeError(src, file, inc, `cannot read include "${inc.path}" (${resolved}): ${reasonOf(e)}`));
       continue;
@@ -154,7 +182,7 @@ function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string
     const r = parseCf(text, resolved);
     loader.docs.set(resolved, r.doc);
     loader.errors.push(...r.errors);
-    resolveIncludes(loader, r.config.includes, dirname(resolved), text, resolved, depth + 1);
+    resolveIncludes(loader, r.config.includes, dirname(resolved), text, resolved, [...stack, resolved]);
     append(loader.merged, r.config);
   }
   return out;

@@ -458,7 +458,9 @@ class Parser {
         this.err(t, `integer ${clip(s)} is out of the 32-bit range (${INT32_MIN} to ${INT32_MAX})`, 'VCSPVM_CF_VALUE');
         return s;
       }
-      return n === 0 ? 0 : n; // no -0
+      // Only a canonical integer becomes a number: 0123, +5 and -0 keep their
+      // text, which a str attribute holds as written (typing makes ints of them).
+      return String(n) === s ? n : s;
     }
     if (!isIdentifier(s) && !isDecimalLiteral(s)) {
       this.err(t, `${clip(s)} must be quoted (a bare value starts with a letter and holds only letters, digits, - and _)`);

@@ -5,7 +5,7 @@
  *   LPAR lpar1 (
  *
  * Codes or rule names, separated by commas or spaces; none silences every
- * rule on that line. The comment is an ordinary main.cf comment, so hacf and
+ * rule on that line. ` -- ` starts a free-text reason (as in ESLint). The comment is an ordinary main.cf comment, so hacf and
  * VCS ignore it.
  */
 import { findRule } from './rules/index.js';
@@ -24,12 +24,14 @@ export interface SuppressionProblem {
 export function parseSuppressions(text: string): { suppressions: Suppressions; problems: SuppressionProblem[] } {
   const suppressions: Suppressions = new Map();
   const problems: SuppressionProblem[] = [];
-  const lines = text.split(/\r?\n/);
+  // Lines as the lexer counts them: CR alone ends one only where no LF does.
+  const lines = text.includes('\n') ? text.split(/\r?\n/) : text.split('\r');
   lines.forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
     const target = i + 2; // the next line, 1-based
-    const words = m[1]!.split(/[\s,]+/).filter((w) => w.length > 0);
+    const list = m[1]!.split(/(?:^|\s)--(?:\s|$)/)[0]!;
+    const words = list.split(/[\s,]+/).filter((w) => w.length > 0);
     if (words.length === 0) {
       suppressions.set(target, '*');
       return;

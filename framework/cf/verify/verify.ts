@@ -86,15 +86,20 @@ export function verifyLoaded(
   settings: Map<string, RuleSetting> = resolveRuleSettings(opts.rules),
 ): VerifyResult {
   const ctx = new VerifyContext(load.config);
+  const files = filesOf(load);
+  // One spelling per file (the loader keys files by absolute path, the root
+  // keeps the caller's): findings, suppressions and `files` agree on it.
+  const spelling = new Map(files.map((f) => [canonical(f), f]));
+  const fileOf = (f: string) => spelling.get(canonical(f)) ?? f;
   const raw: Finding[] = [];
   const emit = (rule: Rule, pos: SourcePos | undefined, message: string) => {
     const severity = effectiveSeverity(rule, settings);
     if (!severity) return;
     const p = pos ?? ctx.rootPos;
-    raw.push({ file: p.file, line: p.line, column: p.column, severity, code: rule.code, name: rule.name, message });
+    raw.push({ file: fileOf(p.file), line: p.line, column: p.column, severity, code: rule.code, name: rule.name, message });
   };
 
-  for (const e of load.errors) {
+  for (const e of [...load.errors, ...load.warnings]) {
     const rule = findRule(ruleOfLoadError(e.code, e.detail))!;
     emit(rule, { file: e.file, line: e.line, column: e.column }, e.detail);
   }
@@ -103,10 +108,9 @@ export function verifyLoaded(
   for (const rule of RULES)
     rule.check(ctx, (pos, message) => {
       const p = pos ?? ctx.rootPos;
-      if (!byLoader.has(`${p.file}\0${p.line}\0${rule.code}`)) emit(rule, p, message);
+      if (!byLoader.has(`${fileOf(p.file)}\0${p.line}\0${rule.code}`)) emit(rule, p, message);
     });
 
-  const files = filesOf(load);
   const suppressions = new Map<string, Suppressions>();
   const suppressionRule = findRule('VCF004')!;
   for (const file of files) {
@@ -146,8 +150,18 @@ function readText(file: string): string | undefined {
 
 /** The root file first, then every other file the loader read. */
 function filesOf(load: LoadResult): string[] {
-  const files = [load.config.file];
-  for (const f of load.docs.keys()) if (!files.includes(f)) files.push(f);
-  for (const i of load.config.includes) if (i.resolved && !files.includes(i.resolved)) files.push(i.resolved);
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    const key = canonical(f);
+    if (!seen.has(key)) files.push(f), seen.add(key);
+  };
+  add(load.config.file);
+  for (const f of load.docs.keys()) add(f);
+  for (const i of load.config.includes) if (i.resolved) add(i.resolved);
   return files;
+}
+
+function canonical(file: string): string {
+  return file === '-' ? '-' : resolve(file);
 }

@@ -82,9 +82,11 @@ describe('loadConfig', () => {
     expect(attributeValue(m.config.groups[0]!.resources[0]!, 'Count')).toEqual({ kind: 'scalar', value: 12 });
   });
 
-  it('follows an include cycle once', () => {
+  it('follows an include cycle once, and warns of it', () => {
     const m = loadConfig(fx('cycle'), { fallbackTypesDir: shipped });
     expect(m.errors).toEqual([]);
+    expect(m.warnings).toHaveLength(1);
+    expect(m.warnings[0]!.detail).toMatch(/include cycle: .* -> .* \(the include is ignored\)/);
     expect(m.config.types.map((t) => t.name)).toEqual(['B', 'A']);
   });
 

@@ -6,6 +6,35 @@
  */
 import type { Rule } from '../finding.js';
 
+/** The named blocks main.cf has besides cluster, system, group and type. */
+const OTHER_BLOCKS = ['remotecluster', 'heartbeat', 'site'];
+const ALL_BLOCKS = ['include', 'cluster', 'system', 'group', 'type', ...OTHER_BLOCKS];
+
+/** The keyword `word` is most likely a misspelling of (at most two edits away), if any. */
+function closestKeyword(word: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of ALL_BLOCKS) {
+    const d = editDistance(word.toLowerCase(), k);
+    if (d < bestDistance) (best = k), (bestDistance = d);
+  }
+  return best;
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters is one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
+}
+
 /**
  * The rule a loader error belongs to. The parser reports integers outside 32
  * bits itself (int-range); any other value it cannot read is a value-kind
@@ -14,7 +43,7 @@ import type { Rule } from '../finding.js';
 export function ruleOfLoadError(code: string, detail: string): string {
   switch (code) {
     case 'VCSPVM_CF_INCLUDE':
-      return 'VCF002';
+      return /^include cycle/.test(detail) ? 'VCF005' : 'VCF002';
     case 'VCSPVM_CF_VALUE':
       return /32-bit/.test(detail) ? 'VCF104' : 'VCF103';
     default:
@@ -40,10 +69,35 @@ export const rules: Rule[] = [
     check: reportedByLoader,
   },
   {
+    code: 'VCF003',
+    name: 'unknown-block',
+    severity: 'error',
+    description: 'a block outside any group is cluster, system, group, type, remotecluster, heartbeat or site (a resource follows its group)',
+    check(ctx, report) {
+      for (const b of ctx.config.blocks) {
+        if (OTHER_BLOCKS.includes(b.keyword.toLowerCase())) continue;
+        const near = closestKeyword(b.keyword);
+        report(
+          b.pos,
+          near
+            ? `unknown block keyword ${b.keyword} (did you mean ${near}?)`
+            : `${b.keyword} ${b.name} ( ... ) is not a main.cf block: a resource must follow the group it belongs to`,
+        );
+      }
+    },
+  },
+  {
     code: 'VCF004',
     name: 'suppression',
     severity: 'warning',
     description: 'a vcscf-disable-next-line comment names existing rule codes or names',
+    check: reportedByLoader,
+  },
+  {
+    code: 'VCF005',
+    name: 'include-cycle',
+    severity: 'warning',
+    description: 'no file includes itself, directly or through other includes (hacf reads each file once)',
     check: reportedByLoader,
   },
 ];

@@ -90,9 +90,13 @@ const hmcCount: Rule = {
       for (const r of lpars) {
         let local = false;
         for (const a of r.attributes) if (a.system !== undefined && (a.name === 'MCName' || a.name === 'MCUser')) local = true;
-        const systems = new Set<string | undefined>(local ? [undefined, ...(ctx.systemList(group) ?? [])] : [undefined]);
-        for (const a of [...assignmentsOf(r.attributes, 'MCName'), ...assignmentsOf(r.attributes, 'MCUser')])
-          systems.add(a.system);
+        // With per-system values, what counts is the value each system of the
+        // SystemList sees (its own, else the global one); a global value that
+        // every system overrides is never used.
+        const list = ctx.systemList(group) ?? [];
+        const systems = new Set<string | undefined>(local && list.length > 0 ? list : [undefined]);
+        if (local && list.length === 0)
+          for (const a of [...assignmentsOf(r.attributes, 'MCName'), ...assignmentsOf(r.attributes, 'MCUser')]) systems.add(a.system);
         const reported = new Set<string>();
         for (const sys of systems) {
           const names = assignmentFor(r.attributes, 'MCName', sys);

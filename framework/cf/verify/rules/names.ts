@@ -30,6 +30,18 @@ const duplicateName: Rule = {
   },
 };
 
+const oneCluster: Rule = {
+  code: 'VCF206',
+  name: 'one-cluster',
+  severity: 'error',
+  description: 'main.cf defines one cluster (peers are remotecluster blocks)',
+  check(ctx, report) {
+    const [first, ...others] = ctx.config.clusters;
+    for (const c of others)
+      if (c.name !== first!.name) report(c.pos, `a second cluster ${c.name} (the first is ${first!.name} at ${first!.pos.file}:${first!.pos.line}); a peer cluster is a remotecluster block`);
+  },
+};
+
 /**
  * Calls `visit` for every place a system is named: SystemList, AutoStartList
  * and SystemZones keys, and every `@sys`. `where` builds the description only
@@ -110,4 +122,4 @@ const missingSystemList: Rule = {
   },
 };
 
-export const rules: Rule[] = [duplicateName, undefinedSystem, autoStartInSystemList, localValueSystem, missingSystemList];
+export const rules: Rule[] = [duplicateName, undefinedSystem, autoStartInSystemList, localValueSystem, missingSystemList, oneCluster];

@@ -123,7 +123,12 @@ describe('--rule and suppression', () => {
 
   it('honours vcscf-disable-next-line by code, by name, and for every rule', () => {
     const base = readFileSync(behaviour('warning-only.cf'), 'utf8');
-    for (const comment of ['// vcscf-disable-next-line VCF505', '// vcscf-disable-next-line lpar-viosname', '// vcscf-disable-next-line']) {
+    for (const comment of [
+      '// vcscf-disable-next-line VCF505',
+      '// vcscf-disable-next-line lpar-viosname',
+      '// vcscf-disable-next-line',
+      '// vcscf-disable-next-line VCF505 -- VIOS health is watched by the NIM team',
+    ]) {
       const f = join(scratch, 'suppressed.cf');
       writeFileSync(f, base.replace('    LPAR lpar1 (', `    ${comment}\n    LPAR lpar1 (`));
       expect(verifyPath(f).findings).toEqual([]);
@@ -169,6 +174,24 @@ describe('output', () => {
     expect(res.locations![0]!.physicalLocation!.region).toEqual({ startLine: 20, startColumn: 9 });
     expect(res.locations![0]!.physicalLocation!.artifactLocation).toMatchObject({ uri: 'behaviour/many.cf', uriBaseId: 'SRCROOT' });
     expect(run0.tool.driver.rules![res.ruleIndex!]!.id).toBe('VCF504');
+  });
+
+  it('a relative PATH (the usual CI call): each file once, each finding once, SARIF still valid', () => {
+    const bin = fileURLToPath(new URL('../../../../bin/vcscf', import.meta.url));
+    const rel = (...args: string[]) => spawnSync(process.execPath, [bin, 'verify', 'behaviour/many.cf', ...args], { encoding: 'utf8', cwd: fixtures });
+    const sarif = JSON.parse(rel('--format', 'sarif').stdout);
+    const validate = new Ajv04({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile(
+      JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')),
+    );
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const uris = sarif.runs[0].artifacts.map((a: { location: { uri: string } }) => a.location.uri);
+    expect(uris[0]).toBe('behaviour/many.cf');
+    expect(new Set(uris).size).toBe(uris.length);
+    const json = JSON.parse(rel('--format', 'json').stdout);
+    expect(new Set(json.files).size).toBe(json.files.length);
+    const lines = rel().stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(verifyPath(behaviour('many.cf')).findings.length);
+    expect(new Set(lines).size).toBe(lines.length);
   });
 
   it('sarif: a clean configuration gives a valid log with no results', async () => {
