@@ -1,7 +1,7 @@
 /** `vcscf fmt PATH [--check|--write]`: canonical main.cf (hacf layout). */
 import { UsageError, VcsPowervmError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs.js';
-import { configFile, readText } from '../load.js';
+import { configFile, readTextWithEncoding } from '../load.js';
 import { parseCf } from '../parse.js';
 import { printCf } from '../print.js';
 import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from './common.js';
@@ -38,7 +38,8 @@ export const command: Command = {
     if (values.check && values.write) throw new UsageError('vcscf fmt: --check and --write exclude each other');
     if (values.write && path === '-') throw new UsageError('vcscf fmt: --write needs a file, not standard input');
     const file = configFile(path);
-    const text = path === '-' ? io.readStdin() : readText(file);
+    // A file that is not UTF-8 is read byte for byte and written back the same way.
+    const { text, encoding } = path === '-' ? { text: io.readStdin(), encoding: 'utf8' as const } : readTextWithEncoding(file);
     const r = parseCf(text, file);
     if (r.errors.length > 0) {
       printDiagnostics(io, r.errors);
@@ -54,7 +55,7 @@ export const command: Command = {
     }
     if (values.write) {
       // Through a symlink: main.cf often is one; the link stays, its target is replaced.
-      if (out !== text) writeFileAtomic(file, out, { throughSymlink: true });
+      if (out !== text) writeFileAtomic(file, Buffer.from(out, encoding), { throughSymlink: true });
       return 0;
     }
     io.stdout(out);

@@ -115,6 +115,17 @@ describe('vcscf fmt', () => {
     expect(readFileSync(`${file}.previous`, 'utf8')).toBe(NOT_CANONICAL);
   });
 
+  it('--write keeps bytes that are not UTF-8 (a Latin-1 comment) as they were', async () => {
+    const file = scratch('latin1', 'x');
+    const original = Buffer.concat([Buffer.from('cluster c ( )\n// Sch'), Buffer.from([0xe9]), Buffer.from('ma\nsystem a ( )\n')]);
+    writeFileSync(file, original);
+    expect((await run(['fmt', file, '--write'])).code).toBe(0);
+    const written = readFileSync(file);
+    expect(written.includes(Buffer.from([0x53, 0x63, 0x68, 0xe9, 0x6d, 0x61]))).toBe(true); // "Sch\xe9ma"
+    expect(written.includes(Buffer.from('\ufffd'))).toBe(false);
+    expect(readFileSync(`${file}.previous`).equals(original)).toBe(true);
+  });
+
   it('--write through a symlink replaces the target and keeps the link', async () => {
     const target = scratch('link', NOT_CANONICAL);
     const link = join(tmp, 'link', 'alias.cf');
