@@ -184,6 +184,9 @@ export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
     if (a.config === undefined) throw new UsageError('--system and --target go with --config');
   } else {
     if (a.config !== undefined && tail.length > 0) throw new UsageError('with --config the ArgList values come from the configuration; give no values');
+    // shutdown, imf_init and imf_getnotification concern the type: VCS gives them no ArgList.
+    if (spec && spec.subject !== 'resource' && rest.some((x) => CONFIG_OPTIONS.has(x)))
+      throw new UsageError(`${ref!.name} concerns the agent, not a resource: vcsagent ${a.type} ${a.entryPoint} --config FILE [--system NAME]`);
     a.args = rest;
   }
   return a;

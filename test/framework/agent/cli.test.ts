@@ -34,6 +34,7 @@ describe('vcsagent argument forms', () => {
     // shutdown gets nothing: a stray argument is not taken for a resource name.
     expect(parseEntryPointArgs(['T', 'shutdown', 'x']).args).toEqual(['x']);
     expect(parseEntryPointArgs(['T', 'imf_init', 'T'])).toMatchObject({ subject: 'T' });
+    expect(parseEntryPointArgs(['T', 'shutdown', '--config', 'c', '--system', 's'])).toMatchObject({ args: [], config: 'c', system: 's' });
   });
 
   it.each([
@@ -42,6 +43,7 @@ describe('vcsagent argument forms', () => {
     [['T', 'monitor', 'r', '--system', 's'], '--system and --target go with --config'],
     [['T', 'monitor', 'r', '--config', 'c', '--types', 't'], 'unexpected --types after the resource'],
     [['--config', 'c', 'T', 'monitor', 'r', 'A', '1', 'x'], 'with --config the ArgList values come from the configuration'],
+    [['T', 'shutdown', 'r', '--config', 'c', '--system', 's'], 'shutdown concerns the agent, not a resource: vcsagent T shutdown --config FILE'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseEntryPointArgs(argv)).toThrow(message);
   });
