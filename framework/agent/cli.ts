@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
 import { type Agent, DEFAULT_CATALOG, type VcsPaths, implementedEntryPoints } from './define.js';
-import { type DispatchRequest, debugTagsOf, dispatch, logError } from './dispatch.js';
+import { type DispatchRequest, debugTagsOf, describeError, dispatch, logError } from './dispatch.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentLogger, openAgentLog } from './log.js';
 import { type AgentRegistry, findEntry, loadAgent, withModules } from './registry.js';
@@ -244,12 +244,24 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   };
   const rawLog = createAgentLogger(fd, logCtx);
   const log = a.config !== undefined || process.stderr.isTTY ? withEcho(rawLog, err) : rawLog;
+  // An error agent code throws where nothing awaits it (a timer, a stray
+  // promise) would otherwise end the process with a stack trace on stderr
+  // and nothing in the agent log: log it and exit as a failed entry point.
+  const onStray = (e: unknown) => {
+    logError(log, new AgentError('VCSPVM_AGENT_FAILED', { entryPoint: logCtx.entryPoint, resource: subject || a.type, detail: `uncaught: ${describeError(e)}` }));
+    closeLog(fd);
+    process.exit(failure);
+  };
+  process.on('uncaughtException', onStray);
+  process.on('unhandledRejection', onStray);
   try {
     return await runLogged(a, ref, subject, { opts, env, paths, log, logCtx, secrets, out });
   } catch (e) {
     logError(log, e);
     return failure;
   } finally {
+    process.off('uncaughtException', onStray);
+    process.off('unhandledRejection', onStray);
     closeLog(fd);
   }
 }

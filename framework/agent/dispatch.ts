@@ -192,7 +192,7 @@ export function logError(log: AgentLogger, e: unknown): void {
   else log.error({ msgId: messageId('VCSPVM_AGENT_FAILED') }, '%s', describeError(e));
 }
 
-function describeError(e: unknown): string {
+export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -2,9 +2,10 @@
  * A service group on this system: its resources brought online children
  * first and taken offline parents first (`parent requires child`), its state
  * derived from theirs, and VCS's reaction to a fault — resources that depend
- * on the faulted one go offline, and when a Critical resource faults the
- * group is FAULTED here and the rest of it is taken offline, ready for the
- * cluster engine to fail it over. Failing over is not the runner's job.
+ * on the faulted one go offline, and when the fault reaches a Critical
+ * resource (the faulted one, or any resource that depends on it) the group is
+ * FAULTED here and the rest of it is taken offline, ready for the cluster
+ * engine to fail it over. Failing over is not the runner's job.
  */
 import type { GroupState } from './events.js';
 import type { Resource } from './resource.js';
@@ -69,9 +70,14 @@ export class Group {
     this.recompute();
   }
 
+  /** VCS faults the group when the faulted resource, or one that depends on it, is Critical. */
+  private faultIsCritical(r: Resource): boolean {
+    return r.spec.critical || [...this.ancestorsOf(r)].some((a) => a.spec.critical);
+  }
+
   computeState(): GroupState {
     const rs = this.enabled();
-    if (rs.some((r) => r.state === 'faulted' && r.spec.critical)) return 'faulted';
+    if (rs.some((r) => r.state === 'faulted' && this.faultIsCritical(r))) return 'faulted';
     if (rs.length > 0 && rs.every((r) => r.state === 'online')) return 'online';
     // Persistent resources (Operations None, MonitorOnly) stay up in an offline group.
     const managed = rs.filter((r) => r.spec.operations === 'OnOff' && !r.spec.monitorOnly);
@@ -99,7 +105,7 @@ export class Group {
   private async reactToFault(r: Resource): Promise<void> {
     // Resources that depend on the faulted one cannot stay up.
     await this.offlineSet(this.ancestorsOf(r));
-    if (r.spec.critical) await this.offlineSet(new Set(this.enabled()));
+    if (this.faultIsCritical(r)) await this.offlineSet(new Set(this.enabled()));
   }
 
   /** Brings the group online: each resource once its children are online. */

@@ -173,6 +173,18 @@ describe('errors and time limits', () => {
     }
   });
 
+  it.each(['throw', 'reject'])('a stray error (%s) nothing awaits: one log line, exit 99 for monitor, no stack on stderr', (how) => {
+    tree = vcsTree();
+    const dir = dirOf();
+    const r = probe('monitor', probeArgs({ Dir: [dir] }), { ...tree.env, PROBE_STRAY: how });
+    expect(r.status).toBe(99);
+    expect(r.stderr).not.toMatch(STACK);
+    const lines = tree.logLines('Probe');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(VCS_LINE);
+    expect(lines[0]).toMatch(/ VCS ERROR .*Probe:res1:monitor:.*uncaught: stray (throw from a timer|rejection)/);
+  });
+
   it('never logs the value of a password-like attribute', () => {
     tree = vcsTree();
     const dir = dirOf();

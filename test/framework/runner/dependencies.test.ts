@@ -93,7 +93,8 @@ describe('resource dependencies', () => {
 
   it('a non-critical fault offlines only what depends on it, and the group is not FAULTED', async () => {
     const clock = new FakeClock();
-    const s = chain(clock, { app: 'online', ip: 'online', mnt: 'online', nic: 'online' }, { critical: { mnt: false } });
+    // Neither mnt nor what depends on it (app) is Critical.
+    const s = chain(clock, { app: 'online', ip: 'online', mnt: 'online', nic: 'online' }, { critical: { mnt: false, app: false } });
     await s.runner.start();
     s.exec.world.set('mnt', 'offline');
     await clock.advance(10_000);
@@ -103,6 +104,20 @@ describe('resource dependencies', () => {
     expect(s.exec.callsOf('ip', 'offline')).toHaveLength(0);
     expect(s.exec.callsOf('nic', 'offline')).toHaveLength(0);
     expect(s.runner.groupState('G')).toBe('partial');
+  });
+
+  it('a fault under a Critical parent faults the group, though the faulted resource is not Critical', async () => {
+    const clock = new FakeClock();
+    const s = chain(clock, { app: 'online', ip: 'online', mnt: 'online', nic: 'online' }, { critical: { mnt: false } });
+    await s.runner.start();
+    s.exec.world.set('mnt', 'offline');
+    await clock.advance(10_000);
+    await clock.advance(5_000);
+    expect(s.runner.resource('mnt')!.state).toBe('faulted');
+    expect(s.exec.callsOf('app', 'offline')).toHaveLength(1);
+    expect(s.exec.callsOf('ip', 'offline')).toHaveLength(1);
+    expect(s.exec.callsOf('nic', 'offline')).toHaveLength(1);
+    expect(s.runner.groupState('G')).toBe('faulted');
   });
 
   it('reports a group fault and stops there: nothing is brought online anywhere else', async () => {
