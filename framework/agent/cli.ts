@@ -167,6 +167,8 @@ export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
   if (spec?.subject !== 'none' && i < argv.length) a.subject = argv[i++];
   const rest = argv.slice(i);
   const lead = spec?.leading.length ?? 0;
+  if (rest.slice(0, lead).some((x) => CONFIG_OPTIONS.has(x)))
+    throw new UsageError(`${ref!.name} needs ${spec!.leading.join(' ')} before --config (e.g. vcsagent ${a.type} ${a.entryPoint} ${a.subject ?? 'RES'} ${spec!.leading.map((l) => l.toUpperCase()).join(' ')} --config FILE)`);
   const tail = rest.slice(lead);
   if (tail.length > 0 && (CONFIG_OPTIONS.has(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
     a.args = rest.slice(0, lead);

@@ -246,17 +246,32 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
 
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
-  const onSignal = () => finish();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let signals = 0;
+  const onSignal = () => {
+    // The first signal stops the run the orderly way; a second one does not wait for it.
+    if (++signals > 1) {
+      executor.killAll();
+      process.exit(130);
+    }
+    finish();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let timer: NodeJS.Timeout | undefined;
   if (args.duration !== undefined) timer = setTimeout(finish, (args.duration * 1000) / args.speed);
 
+  let startedUp = false;
   try {
-    await runner.start();
-    const toOnline = args.noOnline ? [] : args.online.length > 0 ? args.online : runner.autoStartGroups();
-    await Promise.all(toOnline.map((g) => runner.online(g)));
-    if (args.commands) {
+    // A signal or the end of --duration also ends a start-up still probing or onlining.
+    const startup = (async () => {
+      await runner.start();
+      const toOnline = args.noOnline ? [] : args.online.length > 0 ? args.online : runner.autoStartGroups();
+      await Promise.all(toOnline.map((g) => runner.online(g)));
+      startedUp = true;
+    })();
+    startup.catch(() => undefined); // awaited below when it matters; never an unhandled rejection
+    await Promise.race([startup, finished]);
+    if (startedUp && args.commands) {
       const rl = createInterface({ input: process.stdin });
       // Commands run one after another; the end of the input (after the last one) ends the run.
       void (async () => {
@@ -270,12 +285,14 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
         finish();
       })();
     }
-    await finished;
+    if (startedUp) await finished;
   } finally {
     if (timer) clearTimeout(timer);
+    // Entry points still running from an interrupted start-up are ended, not waited for.
+    if (!startedUp) executor.killAll();
+    await runner.stop({ offline: args.offlineOnExit });
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    await runner.stop({ offline: args.offlineOnExit });
     executor.killAll();
     engineLog?.close();
   }

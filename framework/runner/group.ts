@@ -13,6 +13,7 @@ import type { Resource } from './resource.js';
 export interface GroupHost {
   emitGroupState(group: string, from: GroupState, to: GroupState): void;
   emitCommand(group: string, command: 'online' | 'offline' | 'migrate' | 'clear', target?: string): void;
+  emitError(detail: string): void;
 }
 
 export class Group {
@@ -111,6 +112,12 @@ export class Group {
   /** Brings the group online: each resource once its children are online. */
   async online(): Promise<GroupState> {
     this.host.emitCommand(this.name, 'online');
+    // As hagrp -online: not while a resource's state is not known (not probed yet, or its monitor cannot tell).
+    const unknown = this.enabled().filter((r) => r.state === 'unknown');
+    if (unknown.length > 0) {
+      this.host.emitError(`group ${this.name} is not brought online: ${unknown.map((r) => r.name).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} UNKNOWN (not probed, or the monitor cannot tell)`);
+      return this.state;
+    }
     const inflight = new Map<Resource, Promise<{ r: Resource; res: string }>>();
     const attempted = new Set<Resource>();
     let failed = false;

@@ -119,6 +119,7 @@ export class Runner {
         new Group(g.name, members, g.dependencies, {
           emitGroupState: (group, from, to) => this.emit({ kind: 'group-state', group, from, to }),
           emitCommand: (group, command, target) => this.emit({ kind: 'group-command', group, command, ...(target ? { target } : {}) }),
+          emitError: (detail) => this.emit({ kind: 'error', detail }),
         }),
       );
     }

@@ -43,6 +43,7 @@ describe('vcsagent argument forms', () => {
     [['T', 'monitor', 'r', '--system', 's'], '--system and --target go with --config'],
     [['T', 'monitor', 'r', '--config', 'c', '--types', 't'], 'unexpected --types after the resource'],
     [['--config', 'c', 'T', 'monitor', 'r', 'A', '1', 'x'], 'with --config the ArgList values come from the configuration'],
+    [['T', 'clean', 'r', '--config', 'c', '--system', 's'], 'clean needs'],
     [['T', 'shutdown', 'r', '--config', 'c', '--system', 's'], 'shutdown concerns the agent, not a resource: vcsagent T shutdown --config FILE'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseEntryPointArgs(argv)).toThrow(message);

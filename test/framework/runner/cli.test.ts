@@ -48,6 +48,21 @@ describe('vcsagent run', () => {
     expect(readFileSync(join(inst.ctl, 'r1.state'), 'utf8').trim()).toBe('online');
   });
 
+  it('ends on --duration (or a signal) while an online is still running, and leaves no entry point behind', async () => {
+    inst = install(mainCf(`TestAgent r1 (\n    OnlineTimeout = 300\n)\n`, { extra: '    AutoStartList = { sysA }\n' }));
+    inst.behave('r1', 'online', 'hang');
+    const t0 = Date.now();
+    const r = await runCli(['run', '--config', inst.configPath, '--system', 'sysA', '--duration', '2', '--speed', '1'], inst.env);
+    expect(Date.now() - t0).toBeLessThan(15_000); // not OnlineTimeout (300 s)
+    expect(r.stderr).toBe('');
+    const calls = inst.calls();
+    const online = calls.find((c) => c.ep === 'online' && c.phase === 'start')!;
+    expect(online).toBeTruthy();
+    // The hung online (its process group) is gone.
+    expect(() => process.kill(online.pid, 0)).toThrow();
+    expect(calls.filter((c) => c.phase === 'start').map((c) => c.ep).slice(-2)).toEqual(['close', 'shutdown']);
+  });
+
   it('exits 1 when a group faulted, and reports it; commands on stdin drive it', async () => {
     inst = install(mainCf(`TestAgent r1 (\n    OnlineWaitLimit = 0\n)\n`));
     inst.behave('r1', 'online', 'noop');

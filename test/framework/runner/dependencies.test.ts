@@ -120,6 +120,17 @@ describe('resource dependencies', () => {
     expect(s.runner.groupState('G')).toBe('faulted');
   });
 
+  it('does not online a group while one of its resources is UNKNOWN, and says why', async () => {
+    const clock = new FakeClock();
+    const s = chain(clock, {}, {});
+    s.exec.on('mnt', 'monitor', { exit: 99 }); // the monitor cannot tell
+    await s.runner.start();
+    expect(s.runner.resource('mnt')!.state).toBe('unknown');
+    await s.runner.online('G');
+    for (const n of ['app', 'ip', 'mnt', 'nic']) expect(s.exec.callsOf(n, 'online')).toHaveLength(0);
+    expect(s.of('error').at(-1)).toMatchObject({ detail: expect.stringContaining('mnt is UNKNOWN') });
+  });
+
   it('reports a group fault and stops there: nothing is brought online anywhere else', async () => {
     const clock = new FakeClock();
     const s = setup(clock, [{ name: 'G', resources: [{ name: 'r', settings: { MonitorInterval: 10 } }] }], { r: 'online' });
