@@ -299,6 +299,9 @@ export class Runner {
     const plan = this.plans.get(resource);
     if (!r || !plan) throw new RunnerError('VCSPVM_RUNNER_UNKNOWN', { what: 'resource', name: resource, system: this.system });
     if (!plan.modify) throw new VcsPowervmError('VCSPVM_USAGE', { detail: `resource ${resource} cannot be modified` });
+    // The runner fixes the set of managed resources and their criticality when it starts.
+    if (attribute === 'Enabled' || attribute === 'Critical')
+      throw new VcsPowervmError('VCSPVM_USAGE', { detail: `${attribute} is read when the run starts: change it in the configuration and start again` });
     const out = plan.modify(attribute, items);
     r.settings = out.settings;
     this.emit({ kind: 'attribute-changed', resource, attribute, value: items });

@@ -241,6 +241,8 @@ describe('IMFRegList', () => {
     await clock.advance(61_000);
     await s.runner.modify('r', 'Other', ['x']);
     expect(s.exec.callsOf('r', 'imf_register')).toHaveLength(1);
+    // What the runner fixes at start-up is refused, not silently ignored.
+    await expect(s.runner.modify('r', 'Enabled', ['0'])).rejects.toThrow(/Enabled is read when the run starts/);
     await s.runner.modify('r', 'PathName', ['/new']);
     expect(s.exec.callsOf('r', 'imf_register').map((c) => c.args[0])).toEqual(['VCSAgIMFMonitorStart', 'VCSAgIMFMonitorStop']);
     expect(s.of('imf-unregistered', 'r').at(-1)!.why).toMatch(/IMFRegList/);
