@@ -63,7 +63,10 @@ export function configFile(path: string): string {
   } catch (e) {
     throw new ReadError(path, reasonOf(e), { cause: e });
   }
-  return st.isDirectory() ? join(path, 'main.cf') : path;
+  if (st.isDirectory()) return join(path, 'main.cf');
+  // A device or a FIFO could be read forever (/dev/urandom): only files are configurations.
+  if (!st.isFile()) throw new ReadError(path, 'not a regular file');
+  return path;
 }
 
 /** How a file's bytes were decoded: UTF-8, or (when they are not valid UTF-8) ISO-8859-1, one byte per character. */

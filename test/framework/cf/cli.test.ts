@@ -71,6 +71,9 @@ describe('vcscf dispatcher', () => {
     const r = await run(['json', join(tmp, 'absent.cf')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`vcscf: cannot read ${join(tmp, 'absent.cf')}: no such file or directory\n`);
+    // A device would be read forever: refused at once.
+    const dev = await run(['verify', '/dev/zero']);
+    expect(dev).toMatchObject({ code: 2, stderr: 'vcscf: cannot read /dev/zero: not a regular file\n' });
   });
 });
 
