@@ -174,7 +174,10 @@ export class Group {
   async migrate(target: string): Promise<'migrated' | 'failed'> {
     this.host.emitCommand(this.name, 'migrate', target);
     const movers = this.enabled().filter((r) => r.state === 'online');
-    if (movers.length === 0) return 'failed';
+    if (movers.length === 0) {
+      this.host.emitError(`group ${this.name} cannot migrate to ${target}: none of its resources is online here`);
+      return 'failed';
+    }
     const results = await Promise.all(movers.map((r) => r.migrate(target)));
     this.recompute();
     return results.every((x) => x === 'migrated') ? 'migrated' : 'failed';

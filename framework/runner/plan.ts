@@ -152,6 +152,7 @@ export function buildPlan(config: Config, system: string, opts: PlanOptions = {}
       autoStart: !frozen && num(attributeValue(g, 'AutoStart', system), 1) !== 0 && autoStartList.includes(system),
       resources: g.resources.map((r) => new ConfigResource(config, r, system).plan()),
       dependencies: g.dependencies.map((d) => ({ parent: d.parent, child: d.child })),
+      systems,
     });
   }
   if (opts.group !== undefined && groups.length === 0) throw new UsageError(`${config.file}: no group ${opts.group}`);

@@ -49,6 +49,8 @@ export interface GroupPlan {
   autoStart: boolean;
   resources: ResourcePlan[];
   dependencies: { parent: string; child: string }[];
+  /** The group's SystemList (where it may be migrated to); unknown when not given. */
+  systems?: string[];
 }
 
 export interface RunPlan {
@@ -280,7 +282,11 @@ export class Runner {
   }
 
   migrate(group: string, target: string): Promise<'migrated' | 'failed'> {
-    return this.groupOrThrow(group).migrate(target);
+    const g = this.groupOrThrow(group);
+    const systems = this.plan.groups.find((p) => p.name === group)?.systems;
+    if (systems && (!systems.includes(target) || target === this.system))
+      throw new VcsPowervmError('VCSPVM_USAGE', { detail: `group ${group} cannot migrate to ${target}: ${target === this.system ? 'it is this system' : `not in its SystemList (${systems.join(', ')})`}` });
+    return g.migrate(target);
   }
 
   clear(group: string): Promise<void> {

@@ -475,6 +475,17 @@ describe('migrate', () => {
     expect(s.runner.resource('r')!.state).toBe('online');
     expect(s.exec.callsOf('r', 'clean')).toHaveLength(0);
   });
+
+  it('says why it cannot migrate: a target outside SystemList, or nothing online here', async () => {
+    const clock = new FakeClock();
+    const s = setup(clock, [{ name: 'G', resources: [{ name: 'r' }], systems: ['sysA', 'sysB'] }], {});
+    await s.runner.start();
+    expect(() => s.runner.migrate('G', 'sysC')).toThrow(/not in its SystemList \(sysA, sysB\)/);
+    expect(() => s.runner.migrate('G', 'sysA')).toThrow(/it is this system/);
+    expect(await s.runner.migrate('G', 'sysB')).toBe('failed');
+    expect(s.of('error').at(-1)).toMatchObject({ detail: expect.stringContaining('none of its resources is online here') });
+    expect(s.exec.callsOf('r', 'migrate')).toHaveLength(0);
+  });
 });
 
 describe('one entry point per resource at a time', () => {

@@ -200,7 +200,7 @@ export interface Setup {
 
 export function setup(
   clock: FakeClock,
-  groups: { name: string; resources: ResourceOpts[]; dependencies?: { parent: string; child: string }[]; manageFaults?: 'ALL' | 'NONE' }[],
+  groups: { name: string; resources: ResourceOpts[]; dependencies?: { parent: string; child: string }[]; manageFaults?: 'ALL' | 'NONE'; systems?: string[] }[],
   world: Record<string, 'online' | 'offline'> = {},
   configure?: (exec: ScriptedExecutor) => void,
 ): Setup {
@@ -214,6 +214,7 @@ export function setup(
     autoStart: true,
     resources: g.resources.map(resourcePlan),
     dependencies: g.dependencies ?? [],
+    ...(g.systems ? { systems: g.systems } : {}),
   }));
   const t0 = clock.now();
   const runner = new Runner({ system: 'sysA', groups: plans }, { executor: exec, clock, onEvent: (e) => events.push(e), imf: { restartDelayMs: 5000 } });
