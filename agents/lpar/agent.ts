@@ -7,6 +7,7 @@
  * module it runs.
  */
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
+import { expectOffline, expectOnline } from './expected-online.js';
 import { lparImf } from './imf/index.js';
 import { forgetPhysicalServer, lparOf, physicalServerOf, type Lpar, type LparAttributes } from './resource.js';
 
@@ -44,10 +45,28 @@ export default defineAgent<LparAttributes>({
     },
 
     monitor: (ctx) => withLpar(ctx, async (l) => (await import('./monitor.js')).monitor(l)),
-    online: (ctx) => withLpar(ctx, async (l) => (await import('./online.js')).online(l)),
-    offline: (ctx) => withLpar(ctx, async (l) => (await import('./offline.js')).offline(l)),
-    clean: (ctx) => withLpar(ctx, async (l) => (await import('./offline.js')).clean(l, ctx.cleanReason)),
-    migrate: (ctx) => withLpar(ctx, async (l) => (await import('./migrate.js')).migrate(l, ctx.targetHost)),
+    online: (ctx) =>
+      withLpar(ctx, async (l) => {
+        const waitMore = await (await import('./online.js')).online(l);
+        expectOnline(ctx, ctx.resource);
+        return waitMore;
+      }),
+    offline: (ctx) =>
+      withLpar(ctx, async (l) => {
+        expectOffline(ctx, ctx.resource);
+        return (await import('./offline.js')).offline(l);
+      }),
+    clean: (ctx) =>
+      withLpar(ctx, async (l) => {
+        expectOffline(ctx, ctx.resource);
+        return (await import('./offline.js')).clean(l, ctx.cleanReason);
+      }),
+    migrate: (ctx) =>
+      withLpar(ctx, async (l) => {
+        // Gone from here when it succeeds; a failed one leaves it running, and monitor marks it again.
+        expectOffline(ctx, ctx.resource);
+        return (await import('./migrate.js')).migrate(l, ctx.targetHost);
+      }),
 
     action: {
       'profile-export': (ctx) => withLpar(ctx, async (l) => (await import('./export.js')).profileExport(l, ctx.args)),

@@ -10,12 +10,16 @@
  *   system the HMC manages is asked (lssyscfg -r sys, then one listing per
  *   system); powered on elsewhere → intentional offline (200) here, while
  *   the target system's monitor reports it online; nowhere → offline.
+ * - present but not powered, where VCS onlined it (expected-online.ts): the
+ *   definition exists on every server (the seed's setup), so a partition
+ *   started on another one outside VCS looks the same; asked the same way.
  *
  * An HMC that cannot be reached makes the monitor fail, which VCS reads as
  * unknown: never a reason to fail over.
  */
 import type { MonitorResult } from '../../framework/agent/exitcodes.js';
 import { migrationRole, partitionsOf, systemsOf, type PartitionRow } from './hmc/queries.js';
+import { expectedOnline, expectOnline } from './expected-online.js';
 import type { Lpar } from './resource.js';
 import { isPowered, migratingRunning, serverVerdict, stateRow } from './state.js';
 import { describeHealth, viosHealth } from './vios.js';
@@ -88,5 +92,13 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     else if (h.down.length > 0) log.warn('VIO server(s) of %s down, but %s still serve: no failover (%s)', l.name, h.serving.join(', '), describeHealth(h));
   }
   if (result === 'offline' && isPowered(me.state)) log.warn('%s is %s on %s: %s', l.name, me.state, l.system, row.why);
+  if (online) expectOnline(l.ctx, l.ctx.resource);
+  else if (result === 'offline' && !isPowered(me.state) && expectedOnline(l.ctx, l.ctx.resource)) {
+    const { found } = await poweredElsewhere(l);
+    if (found) {
+      log.info('%s is %s on %s but %s on %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, found.state, found.system);
+      return 'intentional-offline';
+    }
+  }
   return result;
 }
