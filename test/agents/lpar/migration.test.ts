@@ -4,7 +4,6 @@
  * migrations (the partition keeps running where it was), and a migration
  * started outside VCS (intentional offline on the source, online on the target).
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, SEED_MAINCF } from './helpers/harness.js';
 
@@ -24,18 +23,6 @@ const rmcActive = (sys: string) => async () => {
   return p?.state === 'Running' && p.rmcState === 'active';
 };
 
-/** An administrator's command on the HMC, with OpenSSH as they would type it. */
-const adminSsh = (command: string) =>
-  bench.run('ssh', [
-    '-F', join(bench.home, '.ssh/config'),
-    // OpenSSH expands ~ from the password database, not $HOME: name the bench's files.
-    '-i', join(bench.home, '.ssh/id_ed25519'),
-    '-o', `UserKnownHostsFile=${join(bench.home, '.ssh/known_hosts')}`,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    'hmc6',
-    command,
-  ]);
 
 describe('live migration', () => {
   it('hagrp -migrate: validates, migrates, parks and restores definitions as the seed describes', async () => {
@@ -90,7 +77,7 @@ describe('live migration', () => {
 
   it('a migration outside VCS: online on its source while it moves, then intentional offline there and online on the target', async () => {
     // The administrator moves the target's own definition out of the way (seed, step 2).
-    const ren = await adminSsh(`chsyscfg -r lpar -m sys1 -i "name=${L},new_name=${L}_admin"`);
+    const ren = await bench.adminSsh(`chsyscfg -r lpar -m sys1 -i "name=${L},new_name=${L}_admin"`);
     expect(ren.stderr).toBe('');
     expect(ren.code).toBe(0);
     await bench.ctl('speed', '1');

@@ -5,7 +5,6 @@
  * here (Not Activated). Where VCS had it online, monitor says intentionally
  * offline (200), not a fault; a standby resource asks nothing more.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L } from './helpers/harness.js';
 
@@ -15,16 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => bench?.stop());
 
-const adminSsh = (command: string) =>
-  bench.run('ssh', [
-    '-F', join(bench.home, '.ssh/config'),
-    '-i', join(bench.home, '.ssh/id_ed25519'),
-    '-o', `UserKnownHostsFile=${join(bench.home, '.ssh/known_hosts')}`,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes',
-    'hmc6',
-    command,
-  ]);
 
 describe('a partition started on another server outside VCS', () => {
   it('is intentionally offline where VCS had it online, and online where it runs', async () => {
@@ -38,11 +27,11 @@ describe('a partition started on another server outside VCS', () => {
     const up = (await bench.agent('monitor', A)).code;
     expect(up).toBeGreaterThanOrEqual(101);
     expect(up).toBeLessThanOrEqual(110);
-    const stop = await adminSsh(`chsysstate -r lpar -m sys1 -o shutdown --immed -n ${L}`);
+    const stop = await bench.adminSsh(`chsysstate -r lpar -m sys1 -o shutdown --immed -n ${L}`);
     expect(stop.code).toBe(0);
-    const prof = await adminSsh(`lssyscfg -r prof -m sys2 --filter lpar_names=${L} -F name`);
+    const prof = await bench.adminSsh(`lssyscfg -r prof -m sys2 --filter lpar_names=${L} -F name`);
     expect(prof.code).toBe(0);
-    const start = await adminSsh(`chsysstate -r lpar -m sys2 -o on -n ${L} -f ${prof.stdout.trim().split('\n')[0]}`);
+    const start = await bench.adminSsh(`chsysstate -r lpar -m sys2 -o on -n ${L} -f ${prof.stdout.trim().split('\n')[0]}`);
     expect(start.stderr).toBe('');
     expect(start.code).toBe(0);
     await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Not Activated', 30_000, 'stopped on sys1');

@@ -176,6 +176,20 @@ export class Bench {
     });
   }
 
+  /** An administrator's command on hmc6, with OpenSSH as they would type it. */
+  adminSsh(command: string): Promise<AgentRun> {
+    return this.run('ssh', [
+      '-F', join(this.home, '.ssh/config'),
+      // OpenSSH expands ~ from the password database, not $HOME: name the bench's files.
+      '-i', join(this.home, '.ssh/id_ed25519'),
+      '-o', `UserKnownHostsFile=${join(this.home, '.ssh/known_hosts')}`,
+      '-o', 'IdentitiesOnly=yes',
+      '-o', 'BatchMode=yes',
+      'hmc6',
+      command,
+    ]);
+  }
+
   /** `hmcsim ctl --control SOCKET ...`, parsed when it prints JSON. */
   async ctl(...args: string[]): Promise<any> {
     const r = await this.run(process.execPath, [HMCSIM, 'ctl', '--control', this.control, ...args]);
