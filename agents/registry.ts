@@ -12,5 +12,6 @@ export const registry: AgentRegistry = [
     load: () => import('./lpar/agent.js'),
     triggers: { sysoffline: 'dist/agents/lpar/triggers/sysoffline.js' },
   },
+  { type: 'WPAR', typesFile: 'types-cf/types.cf', load: () => import('./wpar/agent.js') },
   { type: 'SampleFile', typesFile: 'agents/sample/SampleFileTypes.cf', load: () => import('./sample/agent.js'), example: true },
 ];

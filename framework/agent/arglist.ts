@@ -141,6 +141,22 @@ export interface EncodeOptions {
   aepTimeout?: number;
   /** Append `VCSInfo N TargetHost host ...` (migrate). */
   vcsInfo?: Readonly<Record<string, string>>;
+  /** Append `ContainerInfo N Name W Type WPAR Enabled 1` (the type's ContainerOpts PassCInfo = 1). */
+  containerInfo?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The ContainerInfo VCS appends to a resource's ArgList: the group's
+ * ContainerInfo (its value for the system), when the type's ContainerOpts has
+ * PassCInfo = 1 and the group sets one. Values as the configuration holds them.
+ */
+export function passedContainerInfo(containerOpts: Value | undefined, containerInfo: Value | undefined): Record<string, string> | undefined {
+  const entries = (v: Value | undefined) => (v?.kind === 'association' ? v.entries : []);
+  const pass = entries(containerOpts).find((e) => e.key === 'PassCInfo');
+  if (String(pass?.value ?? '0') !== '1') return undefined;
+  const info = entries(containerInfo);
+  if (info.length === 0) return undefined;
+  return Object.fromEntries(info.map((e) => [e.key, String(e.value ?? '')]));
 }
 
 /**
@@ -167,6 +183,10 @@ export function encodeArgList(
   if (opts.vcsInfo) {
     const items = Object.entries(opts.vcsInfo).flat();
     out.push('VCSInfo', String(items.length), ...items);
+  }
+  if (opts.containerInfo) {
+    const items = Object.entries(opts.containerInfo).flat();
+    out.push('ContainerInfo', String(items.length), ...items);
   }
   return out;
 }

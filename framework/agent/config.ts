@@ -2,12 +2,13 @@
  * `vcsagent TYPE EP RESOURCE --config main.cf --system NAME`: the argv VCS
  * would pass to that entry point on that system, built from a configuration
  * — per-system values (`Attr@sys = ...`) chosen, type defaults filled in,
- * AEPTimeout appended when the type asks for it — and the resource-level
+ * AEPTimeout appended when the type asks for it, the group's ContainerInfo
+ * when the type's ContainerOpts has PassCInfo = 1 — and the resource-level
  * overrides of static attributes (time limits, LogDbg) the process honours.
  */
 import type { Config, GroupDef, ResourceDef } from '../cf/model.js';
 import { AgentError } from '../errors.js';
-import { argListType, encodeArgList } from './arglist.js';
+import { argListType, encodeArgList, passedContainerInfo } from './arglist.js';
 import { type AttrValue, valueToAttr } from './attributes.js';
 import type { VcsPaths } from './define.js';
 import { localSystemName } from './dispatch.js';
@@ -94,10 +95,13 @@ export async function argvFor(r: ResolvedResource, info: AgentTypeInfo, ep: Entr
   const def = typeDefinition(r.config, r.resource.type) ?? { name: info.name, argList: info.argList, attributes: info.attributes };
   const codec = argListType(def, [...TYPE_STATIC_ATTRIBUTES, ...RESOURCE_ATTRIBUTES]);
   const aep = statics.AEPTimeout === 1 ? entryPointTimeout(ep.name, statics) : 0;
+  const { effectiveStatic } = await import('../cf/values.js');
+  const containerInfo = passedContainerInfo(effectiveStatic(r.config, r.resource, 'ContainerOpts', r.system), attributeValue(r.group, 'ContainerInfo', r.system));
   const tokens = encodeArgList(codec, (name) => attributeValue(r.resource, name, r.system), {
     resource: r.resource.name,
     ...(aep > 0 ? { aepTimeout: aep } : {}),
     ...(ep.name === 'migrate' ? { vcsInfo: { TargetHost: extra.target ?? '' } } : {}),
+    ...(containerInfo ? { containerInfo } : {}),
   });
   return [...(extra.leading ?? []), ...tokens, ...(ep.name === 'action' ? (extra.actionArgs ?? []) : [])];
 }

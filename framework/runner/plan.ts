@@ -7,7 +7,7 @@
  * configuration here, so the next entry point sees the new value.
  */
 import { itemsToValue, ValueError } from '../agent/attributes.js';
-import { argListType, encodeArgList } from '../agent/arglist.js';
+import { argListType, encodeArgList, passedContainerInfo } from '../agent/arglist.js';
 import { RESOURCE_ATTRIBUTES, TYPE_STATIC_ATTRIBUTES } from '../cf/builtins.js';
 import type { Config, GroupDef, ResourceDef, TypeDef, Value } from '../cf/model.js';
 import { assocOf, attributeValue, effectiveStatic, listOf, scalarOf, typeDefinition } from '../cf/values.js';
@@ -44,6 +44,7 @@ class ConfigResource {
     private readonly config: Config,
     private readonly res: ResourceDef,
     private readonly system: string,
+    private readonly group?: GroupDef,
   ) {
     const t = typeDefinition(config, res.type);
     if (!t) throw new UsageError(`${config.file}: resource ${res.name}: type ${res.type} is not defined (include its types.cf)`);
@@ -83,6 +84,7 @@ class ConfigResource {
   plan(): ResourcePlan {
     const codec = argListType(this.typeDef, [...TYPE_STATIC_ATTRIBUTES, ...RESOURCE_ATTRIBUTES]);
     const self = this;
+    const containerInfo = () => passedContainerInfo(this.staticValue('ContainerOpts'), this.group ? attributeValue(this.group, 'ContainerInfo', this.system) : undefined);
     return {
       name: this.res.name,
       type: this.res.type,
@@ -97,12 +99,15 @@ class ConfigResource {
       get settings() {
         return self.settings;
       },
-      argList: (opts) =>
-        encodeArgList(codec, (name) => this.value(name), {
+      argList: (opts) => {
+        const ci = containerInfo();
+        return encodeArgList(codec, (name) => this.value(name), {
           resource: this.res.name,
           ...(opts.aepTimeout !== undefined ? { aepTimeout: opts.aepTimeout } : {}),
           ...(opts.vcsInfo ? { vcsInfo: opts.vcsInfo } : {}),
-        }),
+          ...(ci ? { containerInfo: ci } : {}),
+        });
+      },
       modify: (attribute, items) => this.modify(attribute, items),
     };
   }
@@ -150,7 +155,7 @@ export function buildPlan(config: Config, system: string, opts: PlanOptions = {}
       name: g.name,
       manageFaults,
       autoStart: !frozen && num(attributeValue(g, 'AutoStart', system), 1) !== 0 && autoStartList.includes(system),
-      resources: g.resources.map((r) => new ConfigResource(config, r, system).plan()),
+      resources: g.resources.map((r) => new ConfigResource(config, r, system, g).plan()),
       dependencies: g.dependencies.map((d) => ({ parent: d.parent, child: d.child })),
       systems,
     });

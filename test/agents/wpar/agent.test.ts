@@ -1,0 +1,244 @@
+/**
+ * The WPAR agent as VCS runs it: bin/vcsagent WPAR EP RES ArgList... as a
+ * process, the simulated AIX WPAR commands on PATH over a temporary
+ * $AIXSIM_ROOT. Every lswpar state, online/offline/clean including a hung
+ * stopwpar and a Broken WPAR, DROpts, resource controls, bad input.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireBuild, ROOT, STACK, type VcsTree, vcsagent, vcsTree } from '../../bin/helpers.js';
+
+const BIN = join(ROOT, 'sim', 'aix', 'bin');
+let tree: VcsTree;
+let sim: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(() => requireBuild());
+beforeEach(() => {
+  tree = vcsTree({ sysname: 'sysA' });
+  sim = mkdtempSync(join(tmpdir(), 'wpar-agent-'));
+  env = { ...tree.env, PATH: `${BIN}:${process.env.PATH}`, AIXSIM_ROOT: sim };
+  aix('mkwpar', ['-n', 'w1']);
+  aix('wparsim', ['delay', 'w1', '50']);
+});
+afterEach(() => {
+  tree.cleanup();
+  rmSync(sim, { recursive: true, force: true });
+});
+
+function aix(cmd: string, args: string[]) {
+  const r = spawnSync(join(BIN, cmd), args, { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const stateOf = (w = 'w1') => aix('lswpar', ['-cq', '-a', 'state', w]).trim();
+const commands = () =>
+  existsSync(join(sim, 'var/adm/wpar.log'))
+    ? readFileSync(join(sim, 'var/adm/wpar.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l).argv as string[]).join(' ')).filter((c) => !/^(mkwpar|clogin) /.test(c))
+    : [];
+
+interface Attrs {
+  grace?: number;
+  rset?: string;
+  workload?: Record<string, string>;
+  dropts?: Record<string, string>;
+  container?: Record<string, string> | null;
+  aep?: number;
+}
+function argv(a: Attrs = {}): string[] {
+  const assoc = (name: string, m: Record<string, string> = {}) => [name, String(Object.keys(m).length * 2), ...Object.entries(m).flat()];
+  const out = ['ShutdownGracePeriod', '1', String(a.grace ?? 0), 'ResourceSet', a.rset ? '1' : '0', ...(a.rset ? [a.rset] : []), ...assoc('WorkLoad', a.workload), ...assoc('DROpts', a.dropts)];
+  if (a.aep) out.push('AEPTimeout', '1', String(a.aep));
+  if (a.container !== null) out.push(...assoc('ContainerInfo', a.container ?? { Name: 'w1', Type: 'WPAR', Enabled: '1' }));
+  return out;
+}
+function ep(entryPoint: string, a: Attrs = {}, res = 'wpar_res', leading: string[] = []) {
+  const r = vcsagent(['WPAR', entryPoint, res, ...leading, ...argv(a)], env, 120_000);
+  expect(r.stderr).not.toMatch(STACK);
+  expect(r.stdout).toBe('');
+  return r.status;
+}
+const log = () => tree.logLines('WPAR').join('\n');
+
+describe('monitor: lswpar states as VCS exit codes', () => {
+  it.each([
+    ['A', 110],
+    ['D', 100],
+    ['B', 100],
+    ['F', 101],
+    ['P', 101],
+    ['T', 99],
+    ['L', 99],
+  ])('%s → %i', (letter, code) => {
+    aix('wparsim', ['set', 'w1', letter]);
+    expect(ep('monitor', { aep: 6 })).toBe(code);
+  });
+
+  it('a WPAR the host does not list is offline, with a warning', () => {
+    expect(ep('monitor', { container: { Name: 'ghost', Type: 'WPAR', Enabled: '1' } })).toBe(100);
+    expect(log()).toMatch(/WARNING .*WPAR:wpar_res:monitor:WPAR ghost is not defined on sysA/);
+  });
+
+  it('a transition that ends within a few seconds is reported as its end state', () => {
+    aix('wparsim', ['set', 'w1', 'T']);
+    const later = spawn('/bin/sh', ['-c', `sleep 1; "${join(BIN, 'wparsim')}" set w1 A`], { env, stdio: 'ignore' });
+    expect(ep('monitor', { aep: 30 })).toBe(110);
+    later.kill();
+  });
+
+  it('takes the WPAR name from ContainerInfo, else from the resource name', () => {
+    aix('mkwpar', ['-n', 'other']);
+    aix('startwpar', ['other']);
+    expect(ep('monitor', { container: null }, 'other')).toBe(110);
+    expect(ep('monitor', { container: null }, 'w1')).toBe(100);
+    expect(ep('monitor', { container: { Name: 'other', Type: 'WPAR', Enabled: '1' } }, 'w1')).toBe(110);
+  });
+});
+
+describe('online, offline, clean', () => {
+  it('online sets the resource controls, starts the WPAR, writes DROpts; offline stops it within ShutdownGracePeriod', () => {
+    writeFileSync(join(sim, 'wpars/w1/etc/resolv.conf'), 'nameserver 10.0.0.1\nnameserver 10.0.0.2\noptions ndots:2\n');
+    const attrs: Attrs = {
+      grace: 20,
+      rset: 'sys/node.01',
+      workload: { shares_CPU: '20', memory: '5%-50%,80%' },
+      dropts: { DNSServers: '10.20.1.53 10.20.2.53', DNSSearchPath: 'site2.example.com,example.com', DNSDomain: 'site2.example.com' },
+    };
+    expect(ep('online', attrs)).toBe(0);
+    expect(stateOf()).toBe('A');
+    expect(readFileSync(join(sim, 'wpars/w1/etc/resolv.conf'), 'utf8')).toBe(
+      'nameserver 10.20.1.53\nnameserver 10.20.2.53\noptions ndots:2\ndomain site2.example.com\nsearch site2.example.com example.com\n',
+    );
+    expect(readFileSync(join(sim, 'wpars/w1/etc/resolv.conf.previous'), 'utf8')).toBe('nameserver 10.0.0.1\nnameserver 10.0.0.2\noptions ndots:2\n');
+    expect(aix('clogin', ['w1', 'cat', '/etc/resolv.conf'])).toContain('nameserver 10.20.1.53');
+    expect(ep('monitor', attrs)).toBe(110);
+    expect(ep('online', attrs)).toBe(0);
+    expect(ep('offline', attrs)).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(ep('offline', attrs)).toBe(0);
+    expect(commands()).toEqual(['chwpar -R rset=sys/node.01 shares_CPU=20 memory=5%-50%,80% w1', 'startwpar w1', 'stopwpar -t 20 w1']);
+    expect(JSON.parse(aix('wparsim', ['dump'])).wpars.w1.resourceControls).toEqual({ rset: 'sys/node.01', shares_CPU: '20', memory: '5%-50%,80%' });
+    expect(log()).toMatch(/INFO .*WPAR:wpar_res:online:DROpts written to .*resolv\.conf \(the old file kept as resolv\.conf\.previous\)/);
+    expect(log()).toMatch(/WPAR:wpar_res:online:WPAR w1 is already Active/);
+  });
+
+  it('a stopwpar that hangs past ShutdownGracePeriod: the WPAR is stopped with -F', () => {
+    aix('startwpar', ['w1']);
+    aix('wparsim', ['fault', 'w1', 'stopHang', 'on']);
+    expect(ep('offline', { grace: 1 })).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(commands().slice(-2)).toEqual(['stopwpar -t 1 w1', 'stopwpar -F w1']);
+    expect(log()).toMatch(/WARNING .*offline:stopwpar -t 1 w1 exited 1: stopwpar: Timed out/);
+    expect(log()).toMatch(/WARNING .*offline:WPAR w1 is Active \(A\) after a normal stop: stopping it with -F/);
+  });
+
+  it('ShutdownGracePeriod longer than OfflineTimeout allows is cut, leaving time for the forced stop', () => {
+    aix('startwpar', ['w1']);
+    aix('wparsim', ['fault', 'w1', 'stopHang', 'on']);
+    expect(ep('offline', { grace: 600, aep: 12 })).toBe(0);
+    expect(stateOf()).toBe('D');
+    const stops = commands().filter((c) => c.startsWith('stopwpar'));
+    expect(stops[0]).toMatch(/^stopwpar -t [1-8] w1$/);
+    expect(stops[1]).toBe('stopwpar -F w1');
+    expect(log()).toMatch(/ShutdownGracePeriod 600 s is more than OfflineTimeout leaves/);
+  });
+
+  it('a Broken WPAR: monitor offline, clean stops it with -F; online of a Broken WPAR stops it first', () => {
+    aix('startwpar', ['w1']);
+    aix('wparsim', ['crash', 'w1']);
+    expect(ep('monitor')).toBe(100);
+    expect(ep('clean', {}, 'wpar_res', ['4'])).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(log()).toMatch(/NOTICE .*clean:cleaning WPAR w1 \(unexpected-offline\), which is Broken \(B\): stopwpar -F/);
+    aix('wparsim', ['set', 'w1', 'B']);
+    expect(ep('online')).toBe(0);
+    expect(stateOf()).toBe('A');
+    expect(commands().slice(-2)).toEqual(['stopwpar -F w1', 'startwpar w1']);
+  });
+
+  it('clean fails (exit 1) when -F and -h leave the WPAR up; it succeeds on a WPAR already down', () => {
+    aix('startwpar', ['w1']);
+    aix('wparsim', ['fault', 'w1', 'unkillable', 'on']);
+    expect(ep('clean', {}, 'wpar_res', ['0'])).toBe(1);
+    expect(stateOf()).toBe('B');
+    expect(commands().slice(-2)).toEqual(['stopwpar -F w1', 'stopwpar -h w1']);
+    expect(log()).toMatch(/ERROR .*clean:WPAR w1 is still Broken \(B\) after stopwpar -F and -h/);
+    aix('wparsim', ['fault', 'w1', 'unkillable', 'off']);
+    expect(ep('clean', {}, 'wpar_res', ['0'])).toBe(0);
+    expect(ep('clean', {}, 'wpar_res', ['0'])).toBe(0);
+    expect(stateOf()).toBe('D');
+  });
+
+  it('a startwpar that hangs is killed at the online timeout; the monitor says unknown; clean brings it down', () => {
+    aix('wparsim', ['fault', 'w1', 'startHang', 'on']);
+    expect(ep('online', { aep: 6 })).toBe(0);
+    expect(stateOf()).toBe('T');
+    expect(log()).toMatch(/ERROR .*online:startwpar w1 exited .*killed at the online timeout/);
+    expect(ep('monitor', { aep: 3 })).toBe(99);
+    expect(ep('clean', {}, 'wpar_res', ['2'])).toBe(0);
+    expect(stateOf()).toBe('D');
+  });
+});
+
+describe('DROpts, resource controls and names are checked before anything runs', () => {
+  it.each([
+    [{ DNSServers: '999.1.1.1' }, /DROpts DNSServers: "999\.1\.1\.1" is not an IP address; nothing started or written/],
+    [{ DNSServers: '10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4' }, /4 name servers; the resolver reads at most 3/],
+    [{ DNSSearchPath: 'ok.example bad..example' }, /DROpts DNSSearchPath: "bad\.\.example" is not a domain name/],
+    [{ DNSDomain: '-bad.example' }, /DROpts DNSDomain: "-bad\.example" is not one domain name/],
+    [{ DNSDomain: 'a.example b.example' }, /is not one domain name/],
+    [{ Gateway: '10.0.0.1' }, /DROpts Gateway: not a DROpts key of WPAR \(DNSServers, DNSSearchPath, DNSDomain\)/],
+    [{ DNSServers: '10.0.0.1;reboot' }, /"reboot" is not an IP address/],
+  ])('DROpts %j refused', (dropts, message) => {
+    expect(ep('online', { dropts })).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(commands()).toEqual([]);
+    expect(log()).toMatch(new RegExp(`ERROR .*WPAR:wpar_res:online:.*${message.source}`));
+    expect(existsSync(join(sim, 'wpars/w1/etc/resolv.conf'))).toBe(false);
+  });
+
+  it.each([
+    [{ rset: 'noslash' }, /ResourceSet "noslash" is not an rset name/],
+    [{ workload: { shares_CPU: '0' } }, /WorkLoad shares_CPU = "0": expected shares from 1 to 65535/],
+    [{ workload: { shares_CPU: '70000' } }, /expected shares from 1 to 65535/],
+    [{ workload: { CPU: '50' } }, /WorkLoad CPU = "50": expected min%-softmax%,hardmax%/],
+    [{ workload: { 'rset=x': '1' } }, /WorkLoad key "rset=x" is not a resource control/],
+  ])('resource controls %j refused', (attrs, message) => {
+    expect(ep('online', attrs)).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(commands()).toEqual([]);
+    expect(log()).toMatch(message);
+  });
+
+  it('unsafe WPAR names and bad ArgLists: one log line, the failure code, no stack trace', () => {
+    for (const name of ['w1;reboot', '-F', '$(id)', '../w1', 'a'.repeat(26)]) {
+      expect(ep('monitor', { container: { Name: name, Type: 'WPAR', Enabled: '1' } })).toBe(99);
+      expect(ep('online', { container: { Name: name, Type: 'WPAR', Enabled: '1' } })).toBe(0);
+    }
+    expect(log()).toMatch(/ERROR .*monitor:.*refusing unsafe WPAR name "w1;reboot"/);
+    expect(ep('monitor', { container: { Name: 'w1', Type: 'Zone', Enabled: '1' } })).toBe(99);
+    expect(log()).toMatch(/ContainerInfo Type is Zone, not WPAR/);
+    const bad = vcsagent(['WPAR', 'monitor', 'wpar_res', 'ShutdownGracePeriod', '1', 'soon'], env);
+    expect(bad.status).toBe(99);
+    expect(bad.stderr).not.toMatch(STACK);
+    expect(commands()).toEqual([]);
+    for (const line of tree.logLines('WPAR')) expect(line).not.toMatch(/^\s+at /);
+  });
+});
+
+describe('ContainerInfo Enabled 2: the WPAR is ignored on this system', () => {
+  it('online, monitor and offline work without any WPAR command', () => {
+    const attrs: Attrs = { container: { Name: 'w1', Type: 'WPAR', Enabled: '2' } };
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(ep('online', attrs)).toBe(0);
+    expect(ep('monitor', attrs)).toBe(110);
+    expect(ep('offline', attrs)).toBe(0);
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(commands()).toEqual([]);
+    expect(stateOf()).toBe('D');
+    expect(log()).toMatch(/WPAR w1 is not used on sysA \(ContainerInfo Enabled 2\): online in the global environment/);
+  });
+});

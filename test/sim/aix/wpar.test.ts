@@ -1,0 +1,158 @@
+/**
+ * The simulated AIX WPAR commands, run as processes the way agents run them:
+ * listings in each format, start/stop with their flags and errors, the
+ * injected faults, clogin, mkwpar/chwpar/rmwpar. Needs dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const BIN = join(ROOT, 'sim', 'aix', 'bin');
+
+let sim: string;
+beforeEach(() => {
+  sim = mkdtempSync(join(tmpdir(), 'aixsim-wpar-'));
+});
+afterEach(() => rmSync(sim, { recursive: true, force: true }));
+
+function run(cmd: string, args: string[], timeout = 20_000) {
+  const r = spawnSync(join(BIN, cmd), args, { encoding: 'utf8', timeout, env: { ...process.env, AIXSIM_ROOT: sim } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const stateOf = (name: string) => run('lswpar', ['-c', '-q', '-a', 'state', name]).stdout.trim();
+
+describe('mkwpar and lswpar', () => {
+  it('creates system WPARs and lists them as a table, colon-separated, without header, by field and state', () => {
+    expect(run('mkwpar', ['-n', 'w2', '-h', 'w2host', '-N', 'address=10.1.1.5', 'netmask=255.255.255.0'])).toMatchObject({ code: 0, stdout: 'Workload partition w2 created successfully.\n' });
+    expect(run('mkwpar', ['-n', 'w1']).code).toBe(0);
+    const table = run('lswpar', []).stdout.split('\n');
+    expect(table[0]).toMatch(/^Name\s+State\s+Type\s+Hostname\s+Directory\s+RootVG WPAR$/);
+    expect(table[1]).toMatch(/^-+$/);
+    expect(table[2]).toMatch(new RegExp(`^w1\\s+D\\s+S\\s+w1\\s+${join(sim, 'wpars', 'w1')}\\s+no$`));
+    expect(table[3]).toMatch(/^w2\s+D\s+S\s+w2host\s/);
+    expect(run('lswpar', ['-c']).stdout.split('\n')[0]).toBe('#name:state:type:hostname:directory:rootvgwpar');
+    expect(run('lswpar', ['-c', '-q']).stdout).toBe(`w1:D:S:w1:${join(sim, 'wpars', 'w1')}:no\nw2:D:S:w2host:${join(sim, 'wpars', 'w2')}:no\n`);
+    expect(run('lswpar', ['-cq', '-a', 'name,state', 'w2']).stdout).toBe('w2:D\n');
+    expect(run('lswpar', ['-Ncq']).stdout).toBe('w2:en0:10.1.1.5:255.255.255.0:\n');
+    expect(run('startwpar', ['w1']).code).toBe(0);
+    expect(run('lswpar', ['-cq', '-s', 'A', '-a', 'name']).stdout).toBe('w1\n');
+    expect(existsSync(join(sim, 'wpars', 'w1', 'etc'))).toBe(true);
+  });
+
+  it('refuses bad names, duplicates, unknown fields, and names a WPAR it cannot find (exit 1, the others listed)', () => {
+    for (const bad of ['a;b', '-x', '0abc', 'a b', 'x'.repeat(26), 'a/b', '$(id)']) expect(run('mkwpar', ['-n', bad]).code, bad).toBe(2);
+    expect(run('mkwpar', ['-n', 'w1']).code).toBe(0);
+    expect(run('mkwpar', ['-n', 'w1'])).toMatchObject({ code: 1, stderr: 'mkwpar: Workload partition w1 already exists.\n' });
+    expect(run('lswpar', ['-a', 'bogus']).code).toBe(2);
+    const r = run('lswpar', ['-cq', '-a', 'name,state', 'w1', 'nope']);
+    expect(r).toMatchObject({ code: 1, stdout: 'w1:D\n', stderr: 'lswpar: Could not find a workload partition called nope.\n' });
+  });
+
+  it('mkwpar -r copies the host resolv.conf into the WPAR; -s starts it', () => {
+    mkdirSync(join(sim, 'etc'), { recursive: true });
+    writeFileSync(join(sim, 'etc', 'resolv.conf'), 'nameserver 192.0.2.1\n');
+    expect(run('mkwpar', ['-n', 'w1', '-r', '-s']).code).toBe(0);
+    expect(stateOf('w1')).toBe('A');
+    expect(readFileSync(join(sim, 'wpars', 'w1', 'etc', 'resolv.conf'), 'utf8')).toBe('nameserver 192.0.2.1\n');
+  });
+});
+
+describe('startwpar and stopwpar', () => {
+  beforeEach(() => {
+    run('mkwpar', ['-n', 'w1']);
+    run('wparsim', ['delay', 'w1', '50']);
+  });
+
+  it('start and stop change the state; each refuses the wrong state', () => {
+    expect(run('stopwpar', ['w1'])).toMatchObject({ code: 1, stderr: 'stopwpar: Workload partition w1 is not active.\n' });
+    expect(run('startwpar', ['-v', 'w1'])).toMatchObject({ code: 0 });
+    expect(stateOf('w1')).toBe('A');
+    expect(run('startwpar', ['w1']).code).toBe(1);
+    expect(run('stopwpar', ['-r', 'w1']).code).toBe(0);
+    expect(stateOf('w1')).toBe('A');
+    expect(run('stopwpar', ['-t', '5', 'w1']).code).toBe(0);
+    expect(stateOf('w1')).toBe('D');
+    expect(run('startwpar', ['nope'])).toMatchObject({ code: 1, stderr: 'startwpar: Could not find a workload partition called nope.\n' });
+    expect(run('stopwpar', ['-h', '-F', 'w1']).code).toBe(2);
+    expect(run('stopwpar', ['-t', '5', '-N', 'w1']).code).toBe(2);
+    expect(run('stopwpar', ['-t', 'x', 'w1']).code).toBe(2);
+  });
+
+  it('a normal stop that hangs fails after -t and leaves the WPAR Active; -F stops it', () => {
+    run('startwpar', ['w1']);
+    run('wparsim', ['fault', 'w1', 'stopHang', 'on']);
+    const t0 = Date.now();
+    expect(run('stopwpar', ['-t', '1', 'w1'])).toMatchObject({ code: 1, stderr: 'stopwpar: Timed out waiting for the processes of w1 to stop.\n' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(stateOf('w1')).toBe('A');
+    expect(run('stopwpar', ['-F', 'w1']).code).toBe(0);
+    expect(stateOf('w1')).toBe('D');
+  });
+
+  it('a stop killed while it hangs leaves the WPAR Transitional: only -F or -h stop it then', () => {
+    run('startwpar', ['w1']);
+    run('wparsim', ['fault', 'w1', 'stopHang', 'on']);
+    expect(run('stopwpar', ['-N', 'w1'], 1500).code).toBe(null);
+    expect(stateOf('w1')).toBe('T');
+    expect(run('stopwpar', ['w1']).stderr).toMatch(/in transition; use -F or -h/);
+    expect(run('stopwpar', ['-h', 'w1']).code).toBe(0);
+    expect(stateOf('w1')).toBe('D');
+  });
+
+  it('Broken: a crashed WPAR needs -F; unkillable processes leave it Broken; a failed start breaks it', () => {
+    run('startwpar', ['w1']);
+    expect(run('wparsim', ['crash', 'w1']).code).toBe(0);
+    expect(stateOf('w1')).toBe('B');
+    expect(run('startwpar', ['w1']).code).toBe(1);
+    expect(run('stopwpar', ['w1']).stderr).toMatch(/Broken; use -F/);
+    run('wparsim', ['fault', 'w1', 'unkillable', 'on']);
+    expect(run('stopwpar', ['-F', 'w1']).code).toBe(1);
+    expect(stateOf('w1')).toBe('B');
+    run('wparsim', ['fault', 'w1', 'unkillable', 'off']);
+    expect(run('stopwpar', ['-F', 'w1']).code).toBe(0);
+    run('wparsim', ['fault', 'w1', 'startFail', 'on']);
+    expect(run('startwpar', ['w1']).code).toBe(1);
+    expect(stateOf('w1')).toBe('B');
+  });
+
+  it('wparsim sets any state letter and refuses the others', () => {
+    for (const s of ['D', 'L', 'A', 'F', 'P', 'B', 'T']) {
+      expect(run('wparsim', ['set', 'w1', s]).code).toBe(0);
+      expect(stateOf('w1')).toBe(s);
+    }
+    expect(run('wparsim', ['set', 'w1', 'X']).code).toBe(2);
+    expect(run('wparsim', ['set', 'nope', 'A']).code).toBe(2);
+  });
+});
+
+describe('clogin, chwpar, rmwpar', () => {
+  it('clogin runs a command inside an active WPAR, absolute paths taken inside it', () => {
+    run('mkwpar', ['-n', 'w1']);
+    writeFileSync(join(sim, 'wpars', 'w1', 'etc', 'resolv.conf'), 'domain inside.example\n');
+    expect(run('clogin', ['w1', 'cat', '/etc/resolv.conf'])).toMatchObject({ code: 1, stderr: 'clogin: Workload partition w1 is not active.\n' });
+    run('startwpar', ['w1']);
+    expect(run('clogin', ['w1', 'cat', '/etc/resolv.conf'])).toMatchObject({ code: 0, stdout: 'domain inside.example\n' });
+    expect(run('clogin', ['w1', '-l', 'root', 'cat', '/etc/nothing']).code).not.toBe(0);
+    expect(run('clogin', ['w1']).code).toBe(2);
+  });
+
+  it('chwpar -R keeps resource controls and refuses unknown ones; rmwpar refuses an active WPAR without -s', () => {
+    run('mkwpar', ['-n', 'w1']);
+    expect(run('chwpar', ['-R', 'rset=sys/r1', 'shares_CPU=20', 'w1']).code).toBe(0);
+    expect(run('chwpar', ['-R', 'bogus=1', 'w1']).code).toBe(2);
+    const db = JSON.parse(run('wparsim', ['dump']).stdout);
+    expect(db.wpars.w1.resourceControls).toEqual({ rset: 'sys/r1', shares_CPU: '20' });
+    run('startwpar', ['w1']);
+    expect(run('rmwpar', ['w1']).code).toBe(1);
+    expect(run('rmwpar', ['-s', 'w1']).code).toBe(0);
+    expect(existsSync(join(sim, 'wpars', 'w1'))).toBe(false);
+    expect(run('lswpar', ['-cq']).stdout).toBe('');
+    const log = readFileSync(join(sim, 'var', 'adm', 'wpar.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).argv[0]);
+    // A usage error (chwpar -R bogus=1) is refused before anything is recorded.
+    expect(log).toEqual(['mkwpar', 'chwpar', 'startwpar', 'rmwpar', 'rmwpar']);
+  });
+});
