@@ -11,6 +11,7 @@ import { actNotBuilt } from './not-built.js';
 import { actOnline } from './online.js';
 import { actVios } from './vios.js';
 import { actWorld } from './world.js';
+import { actWpar } from './wpar.js';
 
 export interface Act {
   title: string;
@@ -28,5 +29,6 @@ export const ACTS: readonly Act[] = [
   { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
   { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
   { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
-  { title: 'DR network reconfiguration and WPAR failover', run: actNotBuilt, notBuilt: true },
+  { title: "WPAR failover: online with DROpts, a crash seen by IMF, restart in place, then failover with the other site's DNS", run: actWpar },
+  { title: 'DR network reconfiguration', run: actNotBuilt, notBuilt: true },
 ];
