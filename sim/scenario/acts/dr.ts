@@ -10,10 +10,10 @@
  * nothing. The group then goes offline at the DR site: responder stopped,
  * the adapters online added removed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootGuest, guestRoot, installGuest } from '../../aix/guest.js';
-import { bounded, type Checks, type Scenario } from '../context.js';
+import { ActAbort, bounded, type Checks, type Scenario } from '../context.js';
 import { vcsSeconds } from '../output.js';
 
 /** Site settings, as an administrator would write DROpts for each site. */
@@ -27,10 +27,27 @@ const dropts = (site: (typeof SITES)[number]) => ['ConfigureNetwork', '1', 'Devi
 export async function actDr(s: Scenario, c: Checks): Promise<void> {
   const { out, setup, lab } = s;
   const i = s.nodes.findIndex((n) => n.runner.groupState(setup.group) === 'online');
-  const [from, to] = i === 1 ? [s.nodes[1]!, s.nodes[0]!] : [s.nodes[0]!, s.nodes[1]!];
+  if (i < 0) throw new ActAbort(`${setup.group} is online nowhere: the DR act starts from a running group`);
+  let [from, to] = [s.nodes[i]!, s.nodes[1 - i]!];
+  const msOf = (system: string) => setup.systems.find((x) => x.name === system)!.physicalServer;
+  const [primary, dr] = [SITES[0], SITES[1]];
+
+  // Seed step 1: the guest is defined at both sites. An LPM outside VCS (act 6) leaves it only
+  // where it runs; VCS's own migration keeps a definition at the source. So the group first
+  // goes back to the other system that way, and the system it leaves becomes the DR site.
+  if ((await lab.partitionState(msOf(to.system), setup.lpar)) === undefined) {
+    out.say(`${setup.lpar} is defined on ${msOf(from.system)} only; VCS's live migration keeps its definition at the source:`);
+    out.say(`$ hagrp -migrate ${setup.group} -to ${to.system}`);
+    const r = await bounded(s, from.runner.migrate(setup.group, to.system), 1200, 'hagrp -migrate');
+    out.agentLog(from.system, from.newAgentLog(), (l) => l.severity === 'ERROR');
+    // The engine probes the target, as after any migration.
+    await bounded(s, to.runner.probe(setup.resource), 300, `the probe on ${to.system}`);
+    const here = await lab.partitionState(msOf(from.system), setup.lpar);
+    c.check(r === 'migrated' && to.runner.groupState(setup.group) === 'online' && here === 'Not Activated', `${setup.group} ONLINE on ${to.system}; ${setup.lpar} still defined on ${msOf(from.system)} (${here})`);
+    [from, to] = [to, from];
+  }
   const fromSys = setup.systems.find((x) => x.name === from.system)!;
   const toSys = setup.systems.find((x) => x.name === to.system)!;
-  const [primary, dr] = [SITES[0], SITES[1]];
 
   out.say(`The two systems stand for the two sites: ${fromSys.name} (${fromSys.physicalServer}) the primary, ${toSys.name} (${toSys.physicalServer}) the DR site.`);
   for (const [n, site] of [[from, primary], [to, dr]] as const) {
@@ -81,5 +98,6 @@ export async function actDr(s: Scenario, c: Checks): Promise<void> {
   const down = await bounded(s, to.runner.offline(setup.group), 900, `hagrp -offline on ${to.system}`);
   out.agentLog(to.system, to.newAgentLog(), (l) => l.severity !== 'INFO');
   const left = await vlan(toSys.physicalServer);
-  c.check(down === 'offline' && left.length === 0, `offline at the DR site stopped the responder and removed the VLAN 123 adapters it added (${left.length} left)`);
+  const responder = existsSync(join(to.dirs.vcsLog, 'tmp', 'LPAR', 'dr', 'responder.pid')) || existsSync(join(lab.vlanDir, toSys.physicalServer, `${to.system}.json`));
+  c.check(down === 'offline' && left.length === 0 && !responder, `offline at the DR site stopped the responder and removed the VLAN 123 adapters it added (${left.length} left)`);
 }
