@@ -101,6 +101,12 @@ export async function drOffline(l: Lpar, bestEffort: boolean): Promise<void> {
   if (servedPartitions(paths).length > 0) return;
   const pid = await stopResponder(paths);
   if (pid) log.notice('DR: the responder (pid %d) stopped: no partition is served any more', pid);
+  // Another resource's online may have recorded its partition while this one stopped the responder.
+  if (servedPartitions(paths).length > 0) {
+    const r = await ensureResponder(paths, { system: l.system, management: managementOf(l) }, process.env);
+    log.notice('DR: the responder started again (pid %d): another partition is served now', r.pid);
+    return;
+  }
   const vlan = readJsonFile<VlanState>(paths.vlan);
   if (vlan) {
     await attempt(`removing the VLAN ${DR_VLAN_ID} adapter of ${vlan.partition}`, async () => {
