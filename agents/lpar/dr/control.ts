@@ -70,7 +70,13 @@ export async function ensureResponder(p: DrPaths, where: { system: string; manag
     closeSync(openSync(p.starting, 'wx', 0o600));
     claimed = true;
   } catch {
-    if (Date.now() - statSync(p.starting).mtimeMs > START_WAIT_MS * 2) {
+    let age = 0;
+    try {
+      age = Date.now() - statSync(p.starting).mtimeMs;
+    } catch {
+      // The other entry point has just finished starting it: wait for its pid file below.
+    }
+    if (age > START_WAIT_MS * 2) {
       rmSync(p.starting, { force: true });
       return ensureResponder(p, where, env);
     }
