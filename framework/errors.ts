@@ -84,6 +84,9 @@ export const ERROR_TABLE = {
   VCSPVM_LPAR_PROFILE_FILE: { exitCode: 2, message: '{file}:{line}:{column}: {detail}' },
   VCSPVM_LPAR_NO_PHYSICAL_SERVER: { exitCode: 2, message: 'system {system} has no PhysicalServer attribute: set it to its managed system name (lssyscfg -r sys -F name)' },
   VCSPVM_LPAR_ROLLBACK: { exitCode: 1, message: 'LPAR {lpar}: {detail}; rolled back: {undone}' },
+  VCSPVM_LPAR_DROPTS: { exitCode: 2, message: 'LPAR {lpar}: DROpts refused, not started: {detail}' },
+  VCSPVM_LPAR_DR: { exitCode: 1, message: 'DR network configuration: {detail}' },
+  VCSPVM_RECONFIG: { exitCode: 1, message: 'vcs-reconfig: {detail}' },
   VCSPVM_WPAR: { exitCode: 1, message: 'WPAR {wpar}: {detail}' },
 
   /* sim */

@@ -6,6 +6,8 @@
  * Each entry point is its own short-lived process, so it imports only the
  * module it runs.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
 import { expectOffline, expectOnline } from './expected-online.js';
 import { lparImf } from './imf/index.js';
@@ -19,6 +21,13 @@ async function withLpar<T>(ctx: ResourceContext<LparAttributes>, fn: (l: Lpar) =
     ctx.log.debug({ dbg: 'DBG_5' }, '%d HMC command(s) on %s', l.hmc.commands, l.hmc.hmc ?? 'no HMC');
     await l.hmc.close();
   }
+}
+
+/** offline and clean undo online's DR work (VLAN adapters, responder) when there is any. */
+async function undoDr(l: Lpar, bestEffort: boolean): Promise<void> {
+  if (!existsSync(join(l.ctx.vcs.log, 'tmp', 'LPAR', 'dr'))) return;
+  const dr = await import('./dr/index.js');
+  if (dr.hasDrState(l)) await dr.drOffline(l, bestEffort);
 }
 
 export default defineAgent<LparAttributes>({
@@ -47,19 +56,29 @@ export default defineAgent<LparAttributes>({
     monitor: (ctx) => withLpar(ctx, async (l) => (await import('./monitor.js')).monitor(l)),
     online: (ctx) =>
       withLpar(ctx, async (l) => {
+        // DROpts is checked before anything starts: a refused DROpts starts nothing.
+        const dr = Object.keys(ctx.attributes.DROpts ?? {}).length ? await import('./dr/index.js') : undefined;
+        const settings = dr?.drSettingsOf(l);
         const waitMore = await (await import('./online.js')).online(l);
         expectOnline(ctx, ctx.resource);
+        if (dr && settings) await dr.drOnline(l, settings);
         return waitMore;
       }),
     offline: (ctx) =>
       withLpar(ctx, async (l) => {
         expectOffline(ctx, ctx.resource);
-        return (await import('./offline.js')).offline(l);
+        const code = await (await import('./offline.js')).offline(l);
+        await undoDr(l, false);
+        return code;
       }),
     clean: (ctx) =>
       withLpar(ctx, async (l) => {
         expectOffline(ctx, ctx.resource);
-        return (await import('./offline.js')).clean(l, ctx.cleanReason);
+        try {
+          await (await import('./offline.js')).clean(l, ctx.cleanReason);
+        } finally {
+          await undoDr(l, true);
+        }
       }),
     migrate: (ctx) =>
       withLpar(ctx, async (l) => {

@@ -150,6 +150,20 @@ export class Lab {
     return this.endpoints;
   }
 
+  /**
+   * The simulation's VLAN 123 (DR network reconfiguration): each node's DR
+   * responder publishes its loopback address in <vlanDir>/<managed system>/,
+   * where a guest booting on that managed system finds it.
+   */
+  get vlanDir(): string {
+    return join(this.dir, 'vlan123');
+  }
+
+  /** The managed LPARs' own simulated AIX roots (sim/aix/guest.ts). */
+  get guestsDir(): string {
+    return join(this.dir, 'guests');
+  }
+
   get sshConfig(): string {
     return join(this.home, '.ssh', 'config');
   }
@@ -219,6 +233,9 @@ export class Lab {
       VCS_HOME: d.vcsHome,
       // The connection broker goes back to the first HMC 60 s after it moved away: VCS time, so scaled.
       VCS_REMOTE_FAILBACK: String(60 / this.speed),
+      // The DR responder listens on loopback (any free port) and publishes it on the simulated VLAN 123.
+      VCSPVM_DR_LISTEN: '127.0.0.1:0',
+      VCSPVM_DR_VLAN_DIR: this.vlanDir,
     };
     const inst = await this.run([process.execPath, this.vcsagent, 'install', '--vcs-home', d.vcsHome, 'LPAR'], d.env);
     if (inst.code !== 0) throw setupError(`vcsagent install on ${system}: ${(inst.stderr || inst.stdout).trim()}`);

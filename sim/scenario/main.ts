@@ -94,7 +94,7 @@ function repoRoot(): string {
 interface ActOutcome {
   act: Act;
   n: number;
-  verdict: 'PASS' | 'FAIL' | 'NOT BUILT' | 'NOT RUN' | 'INTERRUPTED';
+  verdict: 'PASS' | 'FAIL' | 'NOT RUN' | 'INTERRUPTED';
   ms: number;
   reason?: string;
 }
@@ -184,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       if (interrupted) reason = 'interrupted';
       else out.verdict(false, reason);
     }
-    if (!interrupted && !act.notBuilt && lab.endpoints.length > 0) {
+    if (!interrupted && lab.endpoints.length > 0) {
       try {
         const st = await hmcStats(s);
         if (st.some((e) => e.logins > 0 || Object.keys(e.commands).length > 0)) {
@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const ms = Date.now() - t0;
-    const verdict = interrupted ? 'INTERRUPTED' : act.notBuilt ? 'NOT BUILT' : reason || checks.failed.length > 0 ? 'FAIL' : 'PASS';
+    const verdict = interrupted ? 'INTERRUPTED' : reason || checks.failed.length > 0 ? 'FAIL' : 'PASS';
     outcomes.push({ act, n, verdict, ms, ...(reason ? { reason } : checks.failed.length ? { reason: checks.failed[0] } : {}) });
     out.say(`=> ${verdict} (${fmtMs(ms)})`);
     // Every act builds on the state the previous one left: after a failure the rest would tell nothing.

@@ -139,3 +139,31 @@ export const MIGRATION_FIELDS = ['name', 'migration_state', 'source_sys_name', '
 export function migrationState(system: string, lpar: string): Argv {
   return ['lslparmigr', '-r', 'lpar', '-m', system, '--filter', `lpar_names=${lpar}`, '-F', MIGRATION_FIELDS.join(',')];
 }
+
+/** Fields read from `lshwres -r virtualio --rsubtype eth --level lpar` (the DR VLAN). */
+export const ETH_FIELDS = ['lpar_name', 'slot_num', 'port_vlan_id', 'is_trunk'] as const;
+
+/** `lshwres -r virtualio --rsubtype eth --level lpar -m SYS -F ...` — every virtual Ethernet adapter of the system at once. */
+export function listEthAdapters(system: string): Argv {
+  return ['lshwres', '-r', 'virtualio', '--rsubtype', 'eth', '--level', 'lpar', '-m', system, '-F', ETH_FIELDS.join(',')];
+}
+
+/**
+ * `chhwres -r virtualio -m SYS -o a -p L --rsubtype eth -a "ieee_virtual_eth=0,port_vlan_id=VLAN,is_trunk=0,is_required=0"`
+ * — a private virtual Ethernet adapter (DLPAR) in the next free slot; not
+ * required, so the partition can still be changed or migrated without it.
+ */
+export function addEthAdapter(system: string, lpar: string, vlan: number): Argv {
+  const attrs = formatRecord([
+    { name: 'ieee_virtual_eth', value: '0' },
+    { name: 'port_vlan_id', value: String(vlan) },
+    { name: 'is_trunk', value: '0' },
+    { name: 'is_required', value: '0' },
+  ]);
+  return ['chhwres', '-r', 'virtualio', '-m', system, '-o', 'a', '-p', lpar, '--rsubtype', 'eth', '-a', attrs];
+}
+
+/** `chhwres -r virtualio -m SYS -o r -p L --rsubtype eth -s SLOT` */
+export function removeEthAdapter(system: string, lpar: string, slot: number): Argv {
+  return ['chhwres', '-r', 'virtualio', '-m', system, '-o', 'r', '-p', lpar, '--rsubtype', 'eth', '-s', String(slot)];
+}

@@ -5,9 +5,9 @@
  */
 import type { Checks, Scenario } from '../context.js';
 import { actCrash } from './crash.js';
+import { actDr } from './dr.js';
 import { actHmc } from './hmc.js';
 import { actMigrate } from './migrate.js';
-import { actNotBuilt } from './not-built.js';
 import { actOnline } from './online.js';
 import { actVios } from './vios.js';
 import { actWorld } from './world.js';
@@ -18,8 +18,6 @@ export interface Act {
   run(s: Scenario, c: Checks): Promise<void>;
   /** Shows the HMCs' counters itself: what the scenario prints after it is what came since. */
   ownStats?: boolean;
-  /** Says what is not built yet, and does nothing else. */
-  notBuilt?: boolean;
 }
 
 export const ACTS: readonly Act[] = [
@@ -30,5 +28,5 @@ export const ACTS: readonly Act[] = [
   { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
   { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
   { title: "WPAR failover: online with DROpts, a crash seen by IMF, restart in place, then failover with the other site's DNS", run: actWpar },
-  { title: 'DR network reconfiguration', run: actNotBuilt, notBuilt: true },
+  { title: 'DR: the group moves to the DR site, the guest comes up with its network (DROpts over VLAN 123)', run: actDr },
 ];

@@ -82,7 +82,7 @@ describe('npm start: the PowerVM scenario', () => {
     expect(help.stdout).toMatch(/--act N/);
     const bad = await scenario(['--act', '9']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--act must be an act number from 1 to 7, not 9/);
+    expect(bad.stderr).toMatch(/--act must be an act number from 1 to 8, not 9/);
     expect(bad.stdout).toBe('');
     const speed = await scenario(['--speed', 'fast']);
     expect(speed.code).toBe(2);
@@ -93,7 +93,7 @@ describe('npm start: the PowerVM scenario', () => {
     const r = await scenario(['--speed', '30']);
     const out = r.stdout;
     expect(r.code, `${out}\n${r.stderr}`).toBe(0);
-    expect(verdicts(out)).toEqual({ 1: 'PASS', 2: 'PASS', 3: 'PASS', 4: 'PASS', 5: 'PASS', 6: 'PASS', 7: 'NOT BUILT' });
+    expect(verdicts(out)).toEqual({ 1: 'PASS', 2: 'PASS', 3: 'PASS', 4: 'PASS', 5: 'PASS', 6: 'PASS', 7: 'PASS', 8: 'PASS' });
 
     // Act 1: verified, the world from main.cf, OpenSSH to both HMCs.
     expect(out).toMatch(/\$ vcscf verify .*main\.cf\n\s+no findings \(exit 0\)/);
@@ -119,9 +119,16 @@ describe('npm start: the PowerVM scenario', () => {
     expect(out).toMatch(/aixnode56mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): ONLINE -> OFFLINE \(migrated away\)/);
     expect(out).toMatch(/aixnode55mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): ONLINE -> OFFLINE \(intentional offline\)/);
     expect(out).toMatch(/aixnode56mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): OFFLINE -> ONLINE \(not initiated by VCS\)/);
-    // Act 7: said plainly.
-    expect(out).toMatch(/DR network reconfiguration: NOT BUILT YET/);
-    expect(out).toMatch(/WPAR failover: NOT BUILT YET/);
+    // Act 7: WPAR: DROpts in the WPAR, a crash seen by IMF, restart, then the other site's DNS.
+    expect(out).toMatch(/ok\s+DROpts for aixnode55mp1 applied in the WPAR/);
+    expect(out).toMatch(/ok\s+IMF \(lswpar polling\) noticed the crash [\d.]+ s after it/);
+    expect(out).toMatch(/aixnode56mp1 {2}wpar1_res \(WPAR, group WPAR_wpar1\): OFFLINE -> ONLINE \(VCS initiated\)/);
+    expect(out).toMatch(/nameserver 10\.20\.1\.53/);
+    // Act 8: DR: VLAN 123 adapters, the guest takes the DR site's network, offline undoes it.
+    expect(out).toMatch(/ok\s+VLAN 123 adapters in aixnode5556mp2 and in the management LPAR aixnode56mp1/);
+    expect(out).toMatch(/vcs-reconfig: aixnode5556mp2: en0: address 10\.10\.1\.15\/255\.255\.255\.0 -> 10\.20\.1\.15\/255\.255\.255\.0/);
+    expect(out).toMatch(/ok\s+a second boot changes nothing/);
+    expect(out).toMatch(/ok\s+offline at the DR site stopped the responder and removed the VLAN 123 adapters it added \(0 left\)/);
     // Never a line that fails, and the totals.
     expect(out).not.toMatch(/^\s+FAIL /m);
     expect(out).toMatch(/total \d+(\.\d)? s at speed 30; the HMCs saw [1-9]\d* SSH logins and [1-9]\d* commands/);

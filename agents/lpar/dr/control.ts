@@ -1,0 +1,127 @@
+/**
+ * Starting and stopping the responder from entry points. It is a detached
+ * process (its own session and process group), so it survives online's exit
+ * and the framework's kill of an entry point's commands; its pid file, written
+ * once it listens, is how offline and clean find it again.
+ *
+ * Environment (the agent's):
+ *   VCSPVM_DR_LISTEN    HOST:PORT the responder listens on (default 0.0.0.0:14123,
+ *                       reachable through the management LPAR's VLAN 123 interface)
+ *   VCSPVM_DR_VLAN_DIR  the simulation's VLAN 123: the responder publishes its address
+ *                       in DIR/<managed system>/<management LPAR>.json for guests to find
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VcsPowervmError } from '../../../framework/errors.js';
+import { DEFAULT_PORT, parseEndpoint } from '../../reconfig/protocol.js';
+import { ensureDrDirs, readJsonFile, type DrPaths, type ResponderInfo } from './paths.js';
+
+const START_WAIT_MS = 5_000;
+const STOP_WAIT_MS = 3_000;
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether pid is our responder (where /proc tells): a recycled pid is never signalled. */
+function isResponder(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('responder-main');
+  } catch {
+    return alive(pid);
+  }
+}
+
+/** The running responder, if any. */
+export function runningResponder(p: DrPaths): ResponderInfo | undefined {
+  const info = readJsonFile<ResponderInfo>(p.pid);
+  return info && alive(info.pid) && isResponder(info.pid) ? info : undefined;
+}
+
+export function listenSetting(env: NodeJS.ProcessEnv): { host: string; port: number } {
+  const text = env.VCSPVM_DR_LISTEN;
+  if (!text) return { host: '0.0.0.0', port: DEFAULT_PORT };
+  const e = parseEndpoint(text);
+  if (!e) throw new VcsPowervmError('VCSPVM_LPAR_DR', { detail: `VCSPVM_DR_LISTEN ${JSON.stringify(text)} is not HOST:PORT` });
+  return e;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Starts the responder unless one runs; returns the one that serves. */
+export async function ensureResponder(p: DrPaths, where: { system: string; management: string }, env: NodeJS.ProcessEnv = process.env): Promise<ResponderInfo & { started: boolean }> {
+  ensureDrDirs(p);
+  const running = runningResponder(p);
+  if (running) return { ...running, started: false };
+  const listen = listenSetting(env);
+  const vlanDir = env.VCSPVM_DR_VLAN_DIR;
+  const publish = vlanDir ? join(vlanDir, where.system, `${where.management}.json`) : undefined;
+  if (publish) mkdirSync(join(vlanDir!, where.system), { recursive: true });
+
+  // Two onlines at once start one responder: the one that creates the claim file starts it.
+  let claimed = false;
+  try {
+    closeSync(openSync(p.starting, 'wx', 0o600));
+    claimed = true;
+  } catch {
+    let age = 0;
+    try {
+      age = Date.now() - statSync(p.starting).mtimeMs;
+    } catch {
+      // The other entry point has just finished starting it: wait for its pid file below.
+    }
+    if (age > START_WAIT_MS * 2) {
+      rmSync(p.starting, { force: true });
+      return ensureResponder(p, where, env);
+    }
+  }
+  try {
+    if (claimed) {
+      const { spawn } = await import('node:child_process');
+      const script = fileURLToPath(new URL('./responder-main.js', import.meta.url));
+      const args = [script, '--dir', p.dir, '--listen', `${listen.host}:${listen.port}`, ...(publish ? ['--publish', publish] : [])];
+      const err = openSync(p.log, 'a', 0o600);
+      const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/', env });
+      closeSync(err);
+      child.unref();
+    }
+    const end = Date.now() + START_WAIT_MS;
+    while (Date.now() < end) {
+      const info = runningResponder(p);
+      if (info) return { ...info, started: claimed };
+      await sleep(50);
+    }
+  } finally {
+    if (claimed) rmSync(p.starting, { force: true });
+  }
+  const tail = existsSync(p.log) ? readFileSync(p.log, 'utf8').trim().split('\n').slice(-1)[0] : '';
+  throw new VcsPowervmError('VCSPVM_LPAR_DR', { detail: `the DR responder did not start within ${START_WAIT_MS / 1000} s${tail ? ` (${tail})` : ''}` });
+}
+
+/** Stops the responder (SIGTERM, then SIGKILL); its pid, or undefined when none ran. */
+export async function stopResponder(p: DrPaths): Promise<number | undefined> {
+  const info = runningResponder(p);
+  if (!info) {
+    rmSync(p.pid, { force: true });
+    return undefined;
+  }
+  process.kill(info.pid, 'SIGTERM');
+  const end = Date.now() + STOP_WAIT_MS;
+  while (alive(info.pid) && Date.now() < end) await sleep(50);
+  if (alive(info.pid)) {
+    try {
+      process.kill(info.pid, 'SIGKILL');
+    } catch {
+      // Gone between the check and the kill.
+    }
+  }
+  rmSync(p.pid, { force: true });
+  if (info.publish) rmSync(info.publish, { force: true });
+  return info.pid;
+}

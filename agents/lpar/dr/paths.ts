@@ -1,0 +1,91 @@
+/**
+ * Where the DR side of the LPAR agent keeps its state on the management
+ * LPAR, under $VCS_LOG/tmp/LPAR/dr (owner-only):
+ *
+ *   served/<partition>.json   what online serves to that partition (and the guest adapter it added)
+ *   vlan.json                 the management LPAR's VLAN 123 adapter, when the agent added it
+ *   responder.pid             the responder's pid and address, written by the responder once it listens
+ *   responder.log             the responder's own log (requests answered and refused)
+ *   responder.starting        an entry point is starting a responder (others wait)
+ *
+ * The responder serves exactly the partitions with a file in served/; it
+ * exits when the last one goes.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface DrPaths {
+  dir: string;
+  served: string;
+  vlan: string;
+  pid: string;
+  log: string;
+  starting: string;
+}
+
+export function drPaths(vcsLog: string): DrPaths {
+  return drPathsIn(join(vcsLog, 'tmp', 'LPAR', 'dr'));
+}
+
+export function drPathsIn(dir: string): DrPaths {
+  return {
+    dir,
+    served: join(dir, 'served'),
+    vlan: join(dir, 'vlan.json'),
+    pid: join(dir, 'responder.pid'),
+    log: join(dir, 'responder.log'),
+    starting: join(dir, 'responder.starting'),
+  };
+}
+
+export function ensureDrDirs(p: DrPaths): void {
+  mkdirSync(p.served, { recursive: true, mode: 0o700 });
+}
+
+/** One served partition, as online records it. */
+export interface Served {
+  v: 1;
+  partition: string;
+  resource: string;
+  system: string;
+  settings: Record<string, string>;
+  /** The guest's VLAN 123 adapter slot when online added it (offline removes it), null when it was there. */
+  guestSlot: number | null;
+}
+
+export function servedFile(p: DrPaths, partition: string): string {
+  return join(p.served, `${partition}.json`);
+}
+
+export function readJsonFile<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Partition names with a served file. */
+export function servedPartitions(p: DrPaths): string[] {
+  try {
+    return readdirSync(p.served)
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .map((f) => f.slice(0, -5));
+  } catch {
+    return [];
+  }
+}
+
+export interface ResponderInfo {
+  pid: number;
+  host: string;
+  port: number;
+  /** Where the address is published for the guest (the simulation's VLAN 123), if anywhere. */
+  publish?: string;
+}
+
+export interface VlanState {
+  system: string;
+  partition: string;
+  slot: number;
+}
