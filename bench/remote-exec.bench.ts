@@ -17,23 +17,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import { closeAllConnections, createRemote } from '../framework/remote/index.js';
+import { generateSshKeyPair } from '../framework/remote/keygen.js';
 import { percentile, writeFigures } from './report.js';
 
 const { Server, utils } = ssh2;
 const here = dirname(fileURLToPath(import.meta.url));
 
-function keyPair(): { private: string; public: string } {
-  for (;;) {
-    const k = utils.generateKeyPairSync('ed25519');
-    if (!(utils.parseKey(k.public) instanceof Error) && !(utils.parseKey(k.private) instanceof Error)) return k;
-  }
-}
 
 const home = mkdtempSync(join(tmpdir(), 'vcspvm-bench-remote-'));
 const sshDir = join(home, '.ssh');
 mkdirSync(sshDir, { mode: 0o700 });
-const client = keyPair();
-const host = keyPair();
+const client = generateSshKeyPair();
+const host = generateSshKeyPair();
 writeFileSync(join(sshDir, 'id_ed25519'), client.private, { mode: 0o600 });
 chmodSync(join(sshDir, 'id_ed25519'), 0o600);
 const clientBlob = (utils.parseKey(client.public) as ssh2.ParsedKey).getPublicSSH();

@@ -13,6 +13,7 @@ import type { Server } from 'node:net';
 import ssh2 from 'ssh2';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
+import { generateSshKeyPair } from '../../framework/remote/keygen.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
 import type { World } from './world.js';
@@ -95,7 +96,7 @@ function loadHostKey(path: string | undefined): { key: string; publicKey: string
     if (!k || k instanceof Error || k.isPrivateKey() !== true) throw new UsageError(`--host-key ${path}: not an unencrypted private key`);
     return { key, publicKey: `${k.type} ${k.getPublicSSH().toString('base64')}` };
   }
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'hmcsim host key' });
+  const pair = generateSshKeyPair('ed25519', { comment: 'hmcsim host key' });
   if (path) {
     writeFileAtomic(path, pair.private, { mode: 0o600, backup: false });
     writeFileAtomic(`${path}.pub`, pair.public.trim() + '\n', { mode: 0o644, backup: false });
@@ -197,8 +198,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`hmcsim: ${e.message}${hint}\n`);
       process.exit(e.exitCode);
     }
+    // One line, never a stack trace (HMCSIM_DEBUG=1 shows it, for whoever works on the simulator).
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`hmcsim: ${err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' ? err.message : (err.stack ?? String(e))}\n`);
+    process.stderr.write(`hmcsim: ${process.env.HMCSIM_DEBUG === '1' ? (err.stack ?? String(e)) : (err.message ?? String(e)).split('\n')[0]}\n`);
     process.exit(2);
   }
 }

@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
+import { generateSshKeyPair } from '../../../../framework/remote/keygen.js';
 
 const { Server, utils } = ssh2;
 
@@ -24,18 +25,9 @@ export interface KeyPair {
 }
 
 export function generateKey(type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519', passphrase?: string): KeyPair {
-  const opts: Record<string, unknown> = type === 'rsa' ? { bits: 2048 } : type === 'ecdsa' ? { bits: 256 } : {};
-  if (passphrase) Object.assign(opts, { passphrase, cipher: 'aes256-ctr' });
-  // ssh2 1.17's generator drops a leading zero byte of an ed25519 key (about 1 key in 128),
-  // writing a key it cannot read back itself: draw again until the pair parses.
-  for (;;) {
-    const pair = utils.generateKeyPairSync(type as 'ed25519', opts as never);
-    const parsed = utils.parseKey(pair.public);
-    const priv = utils.parseKey(pair.private, passphrase);
-    if (parsed instanceof Error || priv instanceof Error) continue;
-    const pub = parsed as ParsedKey;
-    return { private: pair.private, public: pair.public, blob: pub.getPublicSSH(), type: pub.type };
-  }
+  const pair = generateSshKeyPair(type, passphrase ? { passphrase } : {});
+  const pub = utils.parseKey(pair.public) as ParsedKey;
+  return { private: pair.private, public: pair.public, blob: pub.getPublicSSH(), type: pub.type };
 }
 
 /** What a command handler answers with, or does itself through `channel`. */
