@@ -18,7 +18,8 @@ import { ExpandError, expandFields, expandPattern, expandString, type ExpandHost
 import { globMatch } from './shell-glob.js';
 import { BufferSink, OutputLimitError, Reader, stdinOf, writeFd, type Fd, type Io, type Sink } from './shell-io.js';
 import { parseScript, ScriptParser, ShellSyntaxError, wordText, type Command, type CompoundBody, type CompoundCommand, type List, type Pipeline, type Redirect, type SimpleCommand, type Word } from './shell.js';
-import { lexWordText } from './shell-lexer.js';
+import { lexQuotedText, lexWordText } from './shell-lexer.js';
+import { decodePrompt } from './shell-prompt.js';
 import { runCond } from './shell-test.js';
 import type { World } from './world.js';
 
@@ -80,6 +81,8 @@ export class Interpreter {
   private cancelled: CancelSignal | null = null;
   private wakeSleep: (() => void) | null = null;
   private commandsRun = 0;
+  /** Command lines run, for the prompt's `\#`. */
+  private linesRun = 0;
   private pace: (() => Promise<void> | void) | undefined;
   private readonly started = Date.now();
 
@@ -130,6 +133,7 @@ export class Interpreter {
       return result;
     }
     const parser = new ScriptParser(text);
+    this.linesRun++;
     try {
       for (;;) {
         let list: List | null;
@@ -463,6 +467,9 @@ export class Interpreter {
       for (const [n, v] of assigned) this.vars.set(n, v);
       try {
         return fn ? await this.callFunction(fn, args, rctx) : await builtin!(this.builtinEnv(rctx), args);
+      } catch (e) {
+        // A builtin that sets a readonly variable (`read PATH`) fails, as in bash.
+        return this.expandFailed(rctx, e);
       } finally {
         for (const [n, v] of saved) {
           if (v === undefined) this.vars.delete(n);
@@ -744,9 +751,32 @@ export class Interpreter {
     writeFd(ctx.io, 2, `${this.prog}: ${text}\n`);
   }
 
-  /** PS1 and the rest, as the prompt code reads them. */
-  variable(name: string): string | undefined {
-    return this.lookup(name);
+  /**
+   * The prompt PS1 (or PS2) gives now: its escapes decoded, then expanded as
+   * in double quotes; `write` gets what substitutions in it print on stderr.
+   */
+  async prompt(name: 'PS1' | 'PS2', write: (fd: 1 | 2, text: string) => void): Promise<string> {
+    const decoded = decodePrompt(this.vars.get(name) ?? '', {
+      user: this.user,
+      host: this.hmcName,
+      home: this.vars.get('HOME') ?? `/home/${this.user}`,
+      cwd: `/home/${this.user}`,
+      shell: this.prog,
+      commands: this.linesRun,
+      now: new Date(),
+    });
+    const io: Io = [{ in: new Reader('') }, { out: { write: () => undefined } }, { out: { write: (t) => write(2, t) } }];
+    const ctx: Ctx = { io, depth: 0, loops: 0, functionDepth: 0, condition: false };
+    const status = this.lastStatus;
+    this.cancelled = null;
+    try {
+      return await expandString(lexQuotedText(decoded), this.host(ctx));
+    } catch (e) {
+      if (e instanceof ExpandError || e instanceof OutputLimitError || e instanceof CancelSignal) return decoded;
+      throw e;
+    } finally {
+      this.lastStatus = status;
+    }
   }
 }
 

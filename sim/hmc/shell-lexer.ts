@@ -259,6 +259,42 @@ function lexDoubleQuoted(text: string, i: number, b: WordBuilder): number {
   }
 }
 
+/**
+ * Lexes `text` as the inside of double quotes that never close (a prompt
+ * string after its escapes are decoded): `$` and backquote expansions,
+ * backslash before `$`, backquote, `"` and backslash; everything else literal.
+ */
+export function lexQuotedText(text: string): Word {
+  const b = new WordBuilder();
+  b.touch();
+  b.lit('', true);
+  let i = 0;
+  while (i < text.length) {
+    const d = text[i]!;
+    if (d === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) {
+      b.lit(text[i + 1]!, true);
+      i += 2;
+    } else if (d === '`') {
+      const [script, end] = scanBacktick(text, i + 1);
+      b.push({ kind: 'sub', script, quoted: true });
+      i = end;
+    } else if (d === '$') {
+      const s = scanDollar(text, i, true);
+      if (s) {
+        b.push(s[0]);
+        i = s[1];
+      } else {
+        b.lit('$', true);
+        i++;
+      }
+    } else {
+      b.lit(d, true);
+      i++;
+    }
+  }
+  return { segments: b.segs! };
+}
+
 /** Lexes `text` as the contents of a word (the word of `${X:-word}`), quotes and expansions included. */
 export function lexWordText(text: string, quoted: boolean): Word {
   const b = new WordBuilder();
