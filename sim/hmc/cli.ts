@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-limits.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { ctlRequest, listenControl } from './control.js';

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-limits.js';
 import type { Connection, ParsedKey, Session } from 'ssh2';
 import { runExec, ShellSession, type SessionInfo } from './session.js';
 import { serveSftp } from './sftp.js';
@@ -187,15 +187,18 @@ export class Endpoint {
       this.stats.openSessions++;
       counted = true;
       clearTimeout(this.graceTimers.get(`${ip}|${port}`));
-      client.on('session', (accept) => this.onSession(accept(), user, ip));
+      client.on('session', (accept) => this.onSession(accept(), user, ip, (fn) => disconnected.push(fn)));
     });
+    // Running command lines of the connection stop when it goes (ssh2 does not always close their channels then).
+    const disconnected: Array<() => void> = [];
     client.on('close', () => {
+      for (const fn of disconnected.splice(0)) fn();
       if (counted) this.stats.openSessions--;
       counted = false;
     });
   }
 
-  private onSession(session: Session, user: string, ip: string): void {
+  private onSession(session: Session, user: string, ip: string, onDisconnect: (fn: () => void) => void): void {
     let pty = false;
     const info: SessionInfo = {
       world: this.world,
@@ -203,6 +206,7 @@ export class Endpoint {
       hmcName: this.name,
       remoteAddress: ip,
       hooks: { beforeCommand: (name) => this.beforeCommand(name) },
+      onDisconnect,
     };
     session.on('pty', (accept) => {
       pty = true;

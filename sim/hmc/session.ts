@@ -17,6 +17,8 @@ export interface SessionInfo {
   hmcName: string;
   remoteAddress: string;
   hooks: SessionHooks;
+  /** Registers what to do when the SSH connection goes. */
+  onDisconnect: (fn: () => void) => void;
 }
 
 const onlcr = (text: string) => text.replace(/\r?\n/g, '\r\n');
@@ -60,10 +62,14 @@ function drained(channel: ServerChannel, gone: () => boolean): Promise<void> | v
 export async function runExec(channel: ServerChannel, info: SessionInfo, command: string, pty: boolean): Promise<void> {
   const sh = new Interpreter(info.world, info.user, info.hmcName, '/bin/bash', info.hooks);
   let closed = false;
-  channel.on('close', () => {
+  const gone = () => {
     closed = true;
     sh.cancel('closed');
-  });
+  };
+  // The client closed the channel (ssh2 then ends our side: 'finish' before we ended it) or the connection.
+  channel.on('close', gone);
+  channel.on('finish', gone);
+  info.onDisconnect(gone);
   const write = (fd: 1 | 2, text: string) => {
     if (closed || !text) return;
     if (pty) channel.write(onlcr(text));
@@ -111,6 +117,7 @@ export class ShellSession {
     };
     channel.on('close', gone);
     channel.on('error', gone);
+    info.onDisconnect(gone);
   }
 
   start(): void {
