@@ -1,6 +1,6 @@
 /**
  * hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
- *        [--host-key FILE] [--speed N] [--control SOCKET]
+ *        [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
  * hmcsim ctl --control SOCKET COMMAND [ARGS...]
  *
  * Prints `listening HOST:PORT` on stdout per endpoint once every endpoint
@@ -13,13 +13,14 @@ import type { Server } from 'node:net';
 import ssh2 from './ssh2-limits.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
+import { DEFAULT_ADMISSION, type AdmissionOptions } from './admission.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
 import type { World } from './world.js';
 import { loadWorldFile } from './worldfile.js';
 
 const USAGE = `usage: hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
-              [--host-key FILE] [--speed N] [--control SOCKET]
+              [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
        hmcsim ctl --control SOCKET COMMAND [ARGS...]
 
 ctl commands:
@@ -33,6 +34,7 @@ interface ServeArgs {
   hostKey?: string;
   speed: number;
   control?: string;
+  admission: AdmissionOptions;
 }
 
 function parseListen(text: string): ListenAddress {
@@ -42,7 +44,7 @@ function parseListen(text: string): ListenAddress {
 }
 
 function parseServe(argv: string[]): ServeArgs {
-  const out: ServeArgs = { listen: [], speed: 1 };
+  const out: ServeArgs = { listen: [], speed: 1, admission: { ...DEFAULT_ADMISSION } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -75,6 +77,19 @@ function parseServe(argv: string[]): ServeArgs {
       case '--control':
         out.control = value();
         break;
+      case '--login-grace-time': {
+        // As sshd's LoginGraceTime: seconds an unauthenticated connection may wait, 0 for no limit.
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--login-grace-time ${v}: expected a number of seconds (0: no limit)`);
+        out.admission.loginGraceMs = Number(v) * 1000;
+        break;
+      }
+      case '--max-startups': {
+        const v = value();
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--max-startups ${v}: expected a positive integer`);
+        out.admission.maxStartups = Number(v);
+        break;
+      }
       default:
         throw new UsageError(`unknown argument ${a}`);
     }
@@ -128,7 +143,7 @@ async function serve(argv: string[]): Promise<void> {
   const world = await loadWorld(args);
   const listen = args.listen.length ? args.listen : Array.from({ length: Math.max(1, world.hmcNames.length) }, () => ({ host: '127.0.0.1', port: 0 }));
   const hostKey = loadHostKey(args.hostKey);
-  const sim = await Simulator.start({ world, listen, hostKey: hostKey.key, authorizedKeys: readAuthorizedKeys(args.authorizedKeys) });
+  const sim = await Simulator.start({ world, listen, hostKey: hostKey.key, authorizedKeys: readAuthorizedKeys(args.authorizedKeys), admission: args.admission });
   let control: Server | null = null;
   if (args.control) {
     try {

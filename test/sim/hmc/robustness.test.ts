@@ -65,7 +65,7 @@ describe('robustness', () => {
     healthy();
   });
 
-  it('serves or refuses a bounded flood of connections, and answers afterwards', async () => {
+  it('logs clients in during a flood of 600 idle connections, and answers afterwards', async () => {
     const port = sim.ports[0]!;
     const sockets = await Promise.all(
       Array.from(
@@ -86,6 +86,8 @@ describe('robustness', () => {
     const logins = await Promise.allSettled(Array.from({ length: 30 }, () => sshClient(port, { readyTimeout: 15_000 })));
     for (const s of sockets) s.destroy();
     const ok = logins.filter((l) => l.status === 'fulfilled');
+    // Idle connections beyond max-startups are dropped to make room: every real login gets through.
+    expect(ok.length).toBe(30);
     for (const l of ok) (l as PromiseFulfilledResult<Awaited<ReturnType<typeof sshClient>>>).value.end();
     await new Promise((r) => setTimeout(r, 500));
     healthy();
