@@ -8,7 +8,7 @@
  */
 import type { ServerChannel } from 'ssh2';
 import { Interpreter, MAX_SCRIPT, type SessionHooks } from './interpreter.js';
-import { parseScript, ShellSyntaxError } from './shell.js';
+import { splitComplete } from './shell.js';
 import type { World } from './world.js';
 
 export interface SessionInfo {
@@ -31,15 +31,19 @@ function lastLoginBanner(from: string): string {
   return `Last login: ${day} ${mon} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getFullYear()} from ${from}`;
 }
 
-/** True when `text` ends inside a quote, a compound command or after `|`/`&&`: the shell wants another line. */
-function incomplete(text: string): boolean {
-  try {
-    parseScript(text);
-    return false;
-  } catch (e) {
-    return e instanceof ShellSyntaxError && e.incomplete;
-  }
+/**
+ * Whether a new line of an unfinished command may finish it: it closes a
+ * construct (`done`, `fi`, `esac`, `}`, `)`, `]]`, a quote) or the text
+ * before it ended with `|`, `&&`, `||` or a backslash. Other lines cannot,
+ * so the whole command is not parsed again for each of them.
+ */
+function mayComplete(before: string, line: string): boolean {
+  return /(?:\|\||&&|\||\\)[ \t]*\n$/.test(before) || /done|fi|esac|[})'"`]|\]\]/.test(line);
 }
+
+/** Beyond this length an unfinished command is parsed again only every MAX_UNCHECKED lines while more input waits. */
+const LONG_COMMAND = 16 * 1024;
+const MAX_UNCHECKED = 64;
 
 /** Resolves once the channel (and its stderr) can take more output, or is gone. */
 function drained(channel: ServerChannel, gone: () => boolean): Promise<void> | void {
@@ -97,6 +101,9 @@ export class ShellSession {
   private eof = false;
   /** ^C arrived while a command ran: its remaining output is dropped. */
   private interrupted = false;
+  /** Continuation lines since the unfinished command was last parsed, and whether one of them may have finished it. */
+  private unchecked = 0;
+  private checkDue = false;
 
   constructor(
     private readonly channel: ServerChannel,
@@ -248,7 +255,9 @@ export class ShellSession {
   }
 
   private endOfLine(): void {
-    const text = this.continued + this.line;
+    const before = this.continued;
+    const line = this.line;
+    const text = before + line;
     this.line = '';
     if (this.overflow) {
       this.overflow = false;
@@ -257,19 +266,24 @@ export class ShellSession {
       this.showPrompt('PS1');
       return;
     }
-    if (incomplete(text)) {
+    if (before !== '' && !this.timeToCheck(before, line)) {
+      this.unchecked++;
       this.continued = text + '\n';
       this.showPrompt('PS2');
       return;
     }
-    this.continued = '';
-    if (text.trim() === '') {
-      this.showPrompt('PS1');
+    this.unchecked = 0;
+    this.checkDue = false;
+    const { complete, rest } = splitComplete(text);
+    this.continued = rest === '' ? '' : rest + '\n';
+    const next = this.continued ? 'PS2' : 'PS1';
+    if (complete.trim() === '') {
+      this.showPrompt(next);
       return;
     }
     this.busy = true;
     this.interrupted = false;
-    this.sh.run(text, { write: this.output, pace: () => drained(this.channel, () => this.closed) }).then(
+    this.sh.run(complete, { write: this.output, pace: () => drained(this.channel, () => this.closed) }).then(
       (r) => {
         this.busy = false;
         this.interrupted = false;
@@ -278,7 +292,7 @@ export class ShellSession {
           this.finish(r.exit, this.interactive ? 'logout\n' : '');
           return;
         }
-        if (this.interactive) this.showPrompt('PS1');
+        if (this.interactive) this.showPrompt(next);
         else this.pump();
       },
       () => {
@@ -286,6 +300,19 @@ export class ShellSession {
         this.finish(1, '');
       },
     );
+  }
+
+  /**
+   * Whether to parse an unfinished command again after this line: when the
+   * line may finish it; and once the command is long, only when no more input
+   * waits or every MAX_UNCHECKED lines (parsing a long loop after each of its
+   * lines would cost time quadratic in its length).
+   */
+  private timeToCheck(before: string, line: string): boolean {
+    if (mayComplete(before, line)) this.checkDue = true;
+    if (!this.checkDue) return false;
+    if (before.length < LONG_COMMAND) return true;
+    return !this.pending.includes('\n') || this.unchecked >= MAX_UNCHECKED;
   }
 
   private finish(status: number, farewell: string): void {

@@ -38,6 +38,9 @@ export class ShellSyntaxError extends Error {
   sourceLine?: string;
 }
 
+/** Characters that are themselves in a word: no quoting, expansion, blank or operator. */
+const PLAIN_RUN = /[^ \t\r\n;|&<>()'"\\`$]+/y;
+
 /** Longest first, so that `&&` wins over `&` and `<<<` over `<<`. */
 const OPERATORS = ['<<<', '&>>', '&&', '||', ';;', '|&', '<<', '>>', '>&', '<&', '&>', '<>', '>|', ';', '|', '&', '>', '<', '(', ')', '\n'];
 export const REDIRECT_OPS = new Set(['<<<', '&>>', '<<', '>>', '>&', '<&', '&>', '<>', '>|', '>', '<']);
@@ -380,6 +383,14 @@ export class Lexer {
     const b = new WordBuilder();
     const start = this.pos;
     while (this.pos < text.length) {
+      // Runs of ordinary characters are taken at once: parsing stays fast on long scripts.
+      PLAIN_RUN.lastIndex = this.pos;
+      const run = PLAIN_RUN.exec(text);
+      if (run) {
+        b.lit(run[0], false);
+        this.pos += run[0].length;
+        continue;
+      }
       const c = text[this.pos]!;
       if (c === ' ' || c === '\t' || c === '\r' || this.operatorAt(this.pos)) break;
       this.pos = lexWordChar(text, this.pos, b);

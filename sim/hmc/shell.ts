@@ -134,6 +134,12 @@ export class ScriptParser {
     while (this.isOp('\n')) this.take();
   }
 
+  /** How much of the text the commands returned so far took. */
+  get consumed(): number {
+    if (!this.peeked) return this.lexer.pos;
+    return this.peeked.t === 'eof' ? this.lexer.text.length : this.lexer.tokenStart;
+  }
+
   /** The next complete command of the script (a list ended by a newline), or null at the end. */
   next(): List | null {
     try {
@@ -509,6 +515,22 @@ function plainOf(w: Word): string | null {
 
 function redirectsOf(c: Command): Redirect[] | null {
   return c.kind === 'function' ? null : c.redirects;
+}
+
+/**
+ * Splits input into its complete commands and an unfinished last one (an
+ * open quote, loop, `|` at the end...), which needs more lines. A syntax
+ * error counts as complete: running it reports the error.
+ */
+export function splitComplete(text: string): { complete: string; rest: string } {
+  const p = new ScriptParser(text);
+  let end = 0;
+  try {
+    while (p.next()) end = p.consumed;
+  } catch (e) {
+    if (e instanceof ShellSyntaxError && e.incomplete) return { complete: text.slice(0, end), rest: text.slice(end) };
+  }
+  return { complete: text, rest: '' };
 }
 
 /** Parses a whole script (every complete command) at once. */

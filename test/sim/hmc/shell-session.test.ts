@@ -73,6 +73,29 @@ describe('shell scripts over OpenSSH exec requests', () => {
   });
 });
 
+describe('a shell without a pty, reading its script from standard input', () => {
+  it('runs a long loop and a while-read over several lines, as `ssh hmc < script` does', async () => {
+    const c = await sshClient(sim.ports[0]!);
+    const script =
+      'n=0\nfor s in $(lssyscfg -r sys -F name); do\n' + '  n=$((n+1)); x=$(echo "$s")\n'.repeat(3000) + 'done\necho "n=$n"\nlssyscfg -r sys -F name | while read s\ndo\n  echo "<$s>"\ndone\nexit 3\n';
+    const r = await new Promise<{ out: string; err: string; code: number | null }>((resolve, reject) =>
+      c.shell(false as never, (err, stream) => {
+        if (err) return reject(err);
+        let out = '';
+        let errText = '';
+        let code: number | null = null;
+        stream.on('data', (d: Buffer) => (out += d));
+        stream.stderr.on('data', (d: Buffer) => (errText += d));
+        stream.on('exit', (c2: number | null) => (code = c2));
+        stream.on('close', () => resolve({ out, err: errText, code }));
+        stream.end(script);
+      }),
+    );
+    c.end();
+    expect(r).toEqual({ out: 'n=6000\n<sys1>\n<sys2>\n', err: '', code: 3 });
+  });
+});
+
 describe('interactive sessions', () => {
   it('shows the prompt PS1 makes: set plainly, exported, with bash escapes', () => {
     const r = sshInteractive(sim.ports[0]!, "PS1='[console-expect]#'\nlssyscfg -r sys -F name\nexport PS1='\\u@\\h:\\w \\$ '\necho hi\nexit\n");
