@@ -69,7 +69,7 @@ interface Ctx {
 }
 
 export class Interpreter {
-  vars = new Map<string, string>();
+  private vars = new Map<string, string>();
   private readonlyNames = new Set(READONLY);
   private exportedNames = new Set(['HOME', 'USER', 'LOGNAME', 'PATH', 'SHELL', 'HOSTNAME', 'PS1']);
   private functions = new Map<string, CompoundCommand>();
@@ -121,7 +121,8 @@ export class Interpreter {
       },
     });
     const io: Io = [{ in: new Reader('') }, { out: sink(1) }, { out: sink(2) }];
-    this.cancelled = null;
+    // An interrupt ends with its command line; a closed session stays closed.
+    if (this.cancelled?.reason !== 'closed') this.cancelled = null;
     this.pace = opts.pace;
     const ctx: Ctx = { io, depth: 0, loops: 0, functionDepth: 0, condition: false };
     const fail = (message: string, status: number) => {
@@ -768,7 +769,7 @@ export class Interpreter {
     const io: Io = [{ in: new Reader('') }, { out: { write: () => undefined } }, { out: { write: (t) => write(2, t) } }];
     const ctx: Ctx = { io, depth: 0, loops: 0, functionDepth: 0, condition: false };
     const status = this.lastStatus;
-    this.cancelled = null;
+    if (this.cancelled?.reason !== 'closed') this.cancelled = null;
     try {
       return await expandString(lexQuotedText(decoded), this.host(ctx));
     } catch (e) {
