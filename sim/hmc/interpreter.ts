@@ -683,7 +683,6 @@ export class Interpreter {
   }
 
   private builtinEnv(ctx: Ctx): BuiltinEnv {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const sh = this;
     return {
       prog: this.prog,

@@ -2,7 +2,9 @@
  * Compound commands, builtins and expansions of the simulated restricted
  * bash, against outputs of GNU bash 5 (`bash -r -c`) for the same scripts.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Interpreter } from '../../../sim/hmc/interpreter.js';
 import { parseScript, ShellSyntaxError } from '../../../sim/hmc/shell.js';
 import type { World } from '../../../sim/hmc/world.js';
 import { fixtureWorld, shell } from './helpers.js';
@@ -166,4 +168,21 @@ describe('restricted shell: rbash limits inside compound commands', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/output too large/);
   }, 60_000);
+
+  it('answers any input with output and a status, never an internal error', async () => {
+    world = fixtureWorld();
+    const pieces = ['echo', 'a', ' ', ';', '&&', '||', '|', '(', ')', '{', '}', '$(', '`', '"', "'", '\\', '$', '${', 'x', '=', '1', '\n', 'for', 'in', 'do', 'done', 'if', 'then', 'fi', 'case', 'esac', ';;', '[', ']', '[[', ']]', '((', '))', '>', '<', '>&', '2>&1', '&', '!', '#', '*', 'read', 'lssyscfg -r sys -F name', 'break', 'continue', 'return', 'f()', 'local', '$?', '$((', '+', '%', ':-', 'IFS=:', 'set -e', 'exit', 'eval', 'printf', '<<<', 'test', '-n', 'grep', 'wc'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { maxLength: 25 }), async (parts) => {
+        const sh = new Interpreter(world, 'hscroot', 'hmc6', '/bin/bash');
+        // An endless loop the pieces happen to make is stopped as a closed session stops it.
+        const timer = setTimeout(() => sh.cancel('closed'), 2000);
+        const r = await sh.run(parts.join(''));
+        clearTimeout(timer);
+        expect(r.stderr).not.toMatch(/internal error/);
+        expect(Number.isInteger(r.status)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  }, 120_000);
 });
