@@ -150,6 +150,8 @@ export class Endpoint {
   private onClient(client: Connection, ip: string, port: number): void {
     let user = '';
     let counted = false;
+    // Running command lines of the connection stop when it goes (ssh2 does not always close their channels then).
+    const disconnected: Array<() => void> = [];
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       const account = this.world.users.get(ctx.username);
@@ -193,8 +195,6 @@ export class Endpoint {
       if (socket) this.admission.authenticated(socket);
       client.on('session', (accept) => this.onSession(accept(), user, ip, (fn) => disconnected.push(fn)));
     });
-    // Running command lines of the connection stop when it goes (ssh2 does not always close their channels then).
-    const disconnected: Array<() => void> = [];
     client.on('close', () => {
       for (const fn of disconnected.splice(0)) fn();
       if (counted) this.stats.openSessions--;
