@@ -83,7 +83,10 @@ export function parseFilter(text: string): Map<string, string[]> {
     if (m) {
       last = out.get(m[1]!) ?? [];
       out.set(m[1]!, last);
-      last.push(...splitCsv(m[2]!).filter((v) => v !== ''));
+      const values = splitCsv(m[2]!).filter((v) => v !== '');
+      // `lpar_names=` selects nothing: the HMC refuses it rather than list nothing.
+      if (values.length === 0) throw new AttrSyntaxError(`the filter ${m[1]} has no value`);
+      last.push(...values);
     } else if (last && raw !== '') {
       last.push(raw);
     } else {

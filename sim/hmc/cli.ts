@@ -1,6 +1,6 @@
 /**
  * hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
- *        [--host-key FILE] [--speed N] [--control SOCKET]
+ *        [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
  * hmcsim ctl --control SOCKET COMMAND [ARGS...]
  *
  * Prints `listening HOST:PORT` on stdout per endpoint once every endpoint
@@ -10,17 +10,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-limits.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { generateSshKeyPair } from '../../framework/remote/keygen.js';
+import { DEFAULT_ADMISSION, type AdmissionOptions } from './admission.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
 import type { World } from './world.js';
 import { loadWorldFile } from './worldfile.js';
 
 const USAGE = `usage: hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
-              [--host-key FILE] [--speed N] [--control SOCKET]
+              [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
        hmcsim ctl --control SOCKET COMMAND [ARGS...]
 
 ctl commands:
@@ -34,6 +35,7 @@ interface ServeArgs {
   hostKey?: string;
   speed: number;
   control?: string;
+  admission: AdmissionOptions;
 }
 
 function parseListen(text: string): ListenAddress {
@@ -43,7 +45,7 @@ function parseListen(text: string): ListenAddress {
 }
 
 function parseServe(argv: string[]): ServeArgs {
-  const out: ServeArgs = { listen: [], speed: 1 };
+  const out: ServeArgs = { listen: [], speed: 1, admission: { ...DEFAULT_ADMISSION } };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -76,6 +78,19 @@ function parseServe(argv: string[]): ServeArgs {
       case '--control':
         out.control = value();
         break;
+      case '--login-grace-time': {
+        // As sshd's LoginGraceTime: seconds an unauthenticated connection may wait, 0 for no limit.
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--login-grace-time ${v}: expected a number of seconds (0: no limit)`);
+        out.admission.loginGraceMs = Number(v) * 1000;
+        break;
+      }
+      case '--max-startups': {
+        const v = value();
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--max-startups ${v}: expected a positive integer`);
+        out.admission.maxStartups = Number(v);
+        break;
+      }
       default:
         throw new UsageError(`unknown argument ${a}`);
     }
@@ -129,7 +144,7 @@ async function serve(argv: string[]): Promise<void> {
   const world = await loadWorld(args);
   const listen = args.listen.length ? args.listen : Array.from({ length: Math.max(1, world.hmcNames.length) }, () => ({ host: '127.0.0.1', port: 0 }));
   const hostKey = loadHostKey(args.hostKey);
-  const sim = await Simulator.start({ world, listen, hostKey: hostKey.key, authorizedKeys: readAuthorizedKeys(args.authorizedKeys) });
+  const sim = await Simulator.start({ world, listen, hostKey: hostKey.key, authorizedKeys: readAuthorizedKeys(args.authorizedKeys), admission: args.admission });
   let control: Server | null = null;
   if (args.control) {
     try {
@@ -150,7 +165,9 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   // A client can never take the simulator down: report the bug and keep serving.
-  process.on('uncaughtException', (e) => process.stderr.write(`hmcsim: internal error: ${e.stack ?? e}\n`));
+  process.on('uncaughtException', (e) =>
+    process.stderr.write(`hmcsim: internal error: ${process.env.HMCSIM_DEBUG === '1' ? (e.stack ?? e) : `${String(e.message ?? e).split('\n')[0]} (HMCSIM_DEBUG=1 shows where)`}\n`),
+  );
 
   // Announced only once the signal handlers are in place: whoever reads the lines may stop us at once.
   const fingerprint = createHash('sha256').update(Buffer.from(hostKey.publicKey.split(' ')[1]!, 'base64')).digest('base64').replace(/=+$/, '');

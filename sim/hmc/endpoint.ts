@@ -6,8 +6,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-limits.js';
 import type { Connection, ParsedKey, Session } from 'ssh2';
+import { Admission, DEFAULT_ADMISSION, type AdmissionOptions } from './admission.js';
 import { runExec, ShellSession, type SessionInfo } from './session.js';
 import { serveSftp } from './sftp.js';
 import type { World } from './world.js';
@@ -19,6 +20,9 @@ export interface EndpointStats {
   connections: number;
   logins: number;
   authFailures: number;
+  /** Unauthenticated connections dropped at the login grace time, and to stay within max-startups. */
+  loginTimeouts: number;
+  startupsDropped: number;
   openSessions: number;
   commands: Record<string, number>;
 }
@@ -31,10 +35,10 @@ export interface EndpointOptions {
   hostKey: string | Buffer;
   /** Keys from --authorized-keys: accepted for every user. */
   authorizedKeys: string[];
+  /** --login-grace-time and --max-startups (defaults: 30 s and 100, as DEFAULT_ADMISSION). */
+  admission?: AdmissionOptions;
 }
 
-/** Unauthenticated connections are dropped after this long (OpenSSH's LoginGraceTime). */
-const LOGIN_GRACE_MS = 60_000;
 /** Connections beyond this many are refused, so a flood cannot exhaust the process. */
 const MAX_CONNECTIONS = 512;
 const METHODS = ['publickey', 'password', 'keyboard-interactive'] as const;
@@ -51,7 +55,7 @@ export class Endpoint {
   port: number;
   state: 'up' | 'down' | 'hung' = 'up';
   latencyMs = 0;
-  stats: EndpointStats = { connections: 0, logins: 0, authFailures: 0, openSessions: 0, commands: {} };
+  stats: EndpointStats = { connections: 0, logins: 0, authFailures: 0, loginTimeouts: 0, startupsDropped: 0, openSessions: 0, commands: {} };
 
   private readonly world: World;
   private readonly ssh: InstanceType<typeof SshServer>;
@@ -63,8 +67,10 @@ export class Endpoint {
   private held: Array<{ resume: () => void; abort: (e: Error) => void }> = [];
   /** Sockets accepted while hung: they get their SSH session when the HMC comes back. */
   private readonly waiting = new Set<Socket>();
-  /** Login grace timers by `address|port`, cleared once the client authenticates. */
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Connections waiting to log in (grace time, max-startups). */
+  private readonly admission: Admission;
+  /** Sockets by `address|port`, to find the socket of a connection that logs in. */
+  private readonly socketsByPeer = new Map<string, Socket>();
 
   constructor(opts: EndpointOptions) {
     this.name = opts.name;
@@ -72,6 +78,7 @@ export class Endpoint {
     this.port = opts.port;
     this.world = opts.world;
     this.globalKeys = opts.authorizedKeys;
+    this.admission = new Admission(opts.admission ?? DEFAULT_ADMISSION, (why) => (why === 'grace' ? this.stats.loginTimeouts++ : this.stats.startupsDropped++));
     this.ssh = new SshServer({ hostKeys: [opts.hostKey], ident: 'OpenSSH_8.0' }, (client, info) => this.onClient(client, info.ip, info.port));
   }
 
@@ -126,13 +133,9 @@ export class Endpoint {
       });
     });
     const key = `${socket.remoteAddress}|${socket.remotePort}`;
-    const grace = setTimeout(() => socket.destroy(), LOGIN_GRACE_MS);
-    grace.unref();
-    this.graceTimers.set(key, grace);
-    socket.once('close', () => {
-      clearTimeout(grace);
-      this.graceTimers.delete(key);
-    });
+    this.socketsByPeer.set(key, socket);
+    socket.once('close', () => this.socketsByPeer.delete(key));
+    this.admission.admit(socket);
     this.ssh.injectSocket(socket);
   }
 
@@ -147,6 +150,8 @@ export class Endpoint {
   private onClient(client: Connection, ip: string, port: number): void {
     let user = '';
     let counted = false;
+    // Running command lines of the connection stop when it goes (ssh2 does not always close their channels then).
+    const disconnected: Array<() => void> = [];
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       const account = this.world.users.get(ctx.username);
@@ -186,16 +191,18 @@ export class Endpoint {
       this.stats.logins++;
       this.stats.openSessions++;
       counted = true;
-      clearTimeout(this.graceTimers.get(`${ip}|${port}`));
-      client.on('session', (accept) => this.onSession(accept(), user, ip));
+      const socket = this.socketsByPeer.get(`${ip}|${port}`);
+      if (socket) this.admission.authenticated(socket);
+      client.on('session', (accept) => this.onSession(accept(), user, ip, (fn) => disconnected.push(fn)));
     });
     client.on('close', () => {
+      for (const fn of disconnected.splice(0)) fn();
       if (counted) this.stats.openSessions--;
       counted = false;
     });
   }
 
-  private onSession(session: Session, user: string, ip: string): void {
+  private onSession(session: Session, user: string, ip: string, onDisconnect: (fn: () => void) => void): void {
     let pty = false;
     const info: SessionInfo = {
       world: this.world,
@@ -203,6 +210,7 @@ export class Endpoint {
       hmcName: this.name,
       remoteAddress: ip,
       hooks: { beforeCommand: (name) => this.beforeCommand(name) },
+      onDisconnect,
     };
     session.on('pty', (accept) => {
       pty = true;
@@ -238,7 +246,7 @@ export class Endpoint {
   }
 
   resetStats(): void {
-    this.stats = { connections: 0, logins: 0, authFailures: 0, openSessions: this.stats.openSessions, commands: {} };
+    this.stats = { connections: 0, logins: 0, authFailures: 0, loginTimeouts: 0, startupsDropped: 0, openSessions: this.stats.openSessions, commands: {} };
   }
 
   /** The HMC goes away: the port refuses connections and every session drops. */

@@ -21,6 +21,8 @@ const RETRY = 'Please check your entry and retry the command.';
 export const msg = {
   /** [C] two spaces before "Please". */
   lparNotFound: (name: string) => `HSCL8012 The partition named ${name} was not found.  ${RETRY}`,
+  /** The HMC's text for an unknown --id is not documented; the code is the one for an unknown partition. */
+  lparIdNotFound: (id: number) => `HSCL8012 The partition with ID ${id} was not found.  ${RETRY}`,
   sysNotFound: (name: string) => `HSCL8018 The managed system ${name} was not found.  ${RETRY}`,
   profileNotFound: (prof: string, lpar: string) => `HSCL8013 The profile named ${prof} for the partition ${lpar} was not found.  ${RETRY}`,
   /** [C] no HSCL code. */

@@ -1,12 +1,14 @@
 /**
  * One SSH session channel on a simulated HMC: an exec request, an
- * interactive login shell on a pty (banner, `user@hmc:~> ` prompt, echo,
- * `\r\n` line endings, line editing, continuation lines), or a shell
+ * interactive login shell on a pty (banner, PS1 prompt, echo, `\r\n` line
+ * endings, line editing, continuation lines with PS2, ^C), or a shell
  * without a pty (commands read from stdin, no prompt, as bash does).
+ * Output is streamed as commands produce it, and a script waits while the
+ * client does not read (SSH flow control) instead of buffering without end.
  */
 import type { ServerChannel } from 'ssh2';
 import { Interpreter, MAX_SCRIPT, type SessionHooks } from './interpreter.js';
-import { parseScript, ShellSyntaxError } from './shell.js';
+import { splitComplete } from './shell.js';
 import type { World } from './world.js';
 
 export interface SessionInfo {
@@ -15,6 +17,8 @@ export interface SessionInfo {
   hmcName: string;
   remoteAddress: string;
   hooks: SessionHooks;
+  /** Registers what to do when the SSH connection goes. */
+  onDisconnect: (fn: () => void) => void;
 }
 
 const onlcr = (text: string) => text.replace(/\r?\n/g, '\r\n');
@@ -27,29 +31,57 @@ function lastLoginBanner(from: string): string {
   return `Last login: ${day} ${mon} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getFullYear()} from ${from}`;
 }
 
-/** True when `text` ends inside a quote, substitution or after `|`/`&&`: the shell wants another line. */
-function incomplete(text: string): boolean {
-  try {
-    parseScript(text);
-    return false;
-  } catch (e) {
-    return e instanceof ShellSyntaxError && e.incomplete;
-  }
+/**
+ * Whether a new line of an unfinished command may finish it: it closes a
+ * construct (`done`, `fi`, `esac`, `}`, `)`, `]]`, a quote) or the text
+ * before it ended with `|`, `&&`, `||` or a backslash. Other lines cannot,
+ * so the whole command is not parsed again for each of them.
+ */
+function mayComplete(before: string, line: string): boolean {
+  return /(?:\|\||&&|\||\\)[ \t]*\n$/.test(before) || /done|fi|esac|[})'"`]|\]\]/.test(line);
+}
+
+/** Beyond this length an unfinished command is parsed again only every MAX_UNCHECKED lines while more input waits. */
+const LONG_COMMAND = 16 * 1024;
+const MAX_UNCHECKED = 64;
+
+/** Resolves once the channel (and its stderr) can take more output, or is gone. */
+function drained(channel: ServerChannel, gone: () => boolean): Promise<void> | void {
+  const streams = [channel, channel.stderr].filter((s) => s.writableNeedDrain);
+  if (streams.length === 0 || gone()) return;
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if (gone() || !streams.some((s) => s.writableNeedDrain)) {
+        for (const s of streams) s.off('drain', check);
+        channel.off('close', check);
+        resolve();
+      }
+    };
+    for (const s of streams) s.on('drain', check);
+    channel.on('close', check);
+  });
 }
 
 /** Runs an exec request and closes the channel with the command's exit status. */
 export async function runExec(channel: ServerChannel, info: SessionInfo, command: string, pty: boolean): Promise<void> {
   const sh = new Interpreter(info.world, info.user, info.hmcName, '/bin/bash', info.hooks);
   let closed = false;
-  channel.on('close', () => (closed = true));
-  const r = await sh.run(command);
+  const gone = () => {
+    closed = true;
+    sh.cancel('closed');
+  };
+  // The client closed the channel (ssh2 then ends our side: 'finish' before we ended it) or the connection.
+  channel.on('close', gone);
+  channel.on('finish', gone);
+  info.onDisconnect(gone);
+  const write = (fd: 1 | 2, text: string) => {
+    if (closed || !text) return;
+    if (pty) channel.write(onlcr(text));
+    else if (fd === 1) channel.write(text);
+    else channel.stderr.write(text);
+  };
+  const r = await sh.run(command, { write, pace: () => drained(channel, () => closed) });
   if (closed) return;
-  if (pty) {
-    channel.write(onlcr(r.stdout + r.stderr));
-  } else {
-    if (r.stdout) channel.write(r.stdout);
-    if (r.stderr) channel.stderr.write(r.stderr);
-  }
   channel.exit(r.status);
   channel.end();
 }
@@ -60,13 +92,18 @@ export class ShellSession {
   /** Bytes received but not yet processed (typeahead while a command runs). */
   private pending = '';
   private line = '';
-  /** Earlier lines of an incomplete command (open quote, trailing `|`). */
+  /** Earlier lines of an incomplete command (open quote, trailing `|`, unfinished `for`). */
   private continued = '';
   private busy = false;
   private closed = false;
   private overflow = false;
   private status = 0;
   private eof = false;
+  /** ^C arrived while a command ran: its remaining output is dropped. */
+  private interrupted = false;
+  /** Continuation lines since the unfinished command was last parsed, and whether one of them may have finished it. */
+  private unchecked = 0;
+  private checkDue = false;
 
   constructor(
     private readonly channel: ServerChannel,
@@ -81,16 +118,19 @@ export class ShellSession {
       if (!this.interactive) this.pending += '\n';
       this.pump();
     });
-    channel.on('close', () => (this.closed = true));
-    channel.on('error', () => (this.closed = true));
-  }
-
-  private get prompt(): string {
-    return `${this.info.user}@${this.info.hmcName}:~> `;
+    const gone = () => {
+      this.closed = true;
+      this.sh.cancel('closed');
+    };
+    channel.on('close', gone);
+    channel.on('error', gone);
+    info.onDisconnect(gone);
   }
 
   start(): void {
-    if (this.interactive) this.channel.write(`${lastLoginBanner(this.info.remoteAddress)}\r\n${this.prompt}`);
+    if (!this.interactive) return;
+    this.write(`${lastLoginBanner(this.info.remoteAddress)}\n`);
+    this.showPrompt('PS1');
   }
 
   private write(text: string): void {
@@ -104,7 +144,40 @@ export class ShellSession {
     else this.channel.stderr.write(text);
   }
 
+  private readonly output = (fd: 1 | 2, text: string) => {
+    if (this.interrupted) return;
+    if (fd === 1) this.write(text);
+    else this.writeErr(text);
+  };
+
+  /** Writes PS1 or PS2 as the shell's variables make it now (it may run substitutions, so input waits meanwhile). */
+  private showPrompt(name: 'PS1' | 'PS2'): void {
+    if (!this.interactive) return;
+    this.busy = true;
+    this.sh.prompt(name, this.output).then(
+      (text) => {
+        this.busy = false;
+        this.write(text);
+        this.pump();
+      },
+      () => {
+        this.busy = false;
+        this.finish(1, '');
+      },
+    );
+  }
+
   private receive(text: string): void {
+    // ^C while a command runs interrupts it; the terminal discards what was typed ahead.
+    if (this.interactive && this.busy && text.includes('\u0003')) {
+      text = text.slice(text.lastIndexOf('\u0003') + 1);
+      this.pending = '';
+      if (!this.interrupted) {
+        this.interrupted = true;
+        this.write('^C\n');
+        this.sh.cancel('interrupt');
+      }
+    }
     // Bound what a client can make us buffer: the rest of an overlong line is dropped.
     if (this.pending.length + text.length > 2 * MAX_SCRIPT) text = text.slice(0, Math.max(0, 2 * MAX_SCRIPT - this.pending.length));
     this.pending += text;
@@ -119,10 +192,8 @@ export class ShellSession {
         const text = this.continued;
         this.continued = '';
         this.busy = true;
-        void this.sh.run(text).then((r) => {
+        void this.sh.run(text, { write: this.output }).then((r) => {
           this.busy = false;
-          this.write(r.stdout);
-          this.writeErr(r.stderr);
           this.finish(r.status, '');
         });
         return;
@@ -163,10 +234,13 @@ export class ShellSession {
           if (this.interactive) this.channel.write('\b \b');
         }
       } else if (c === '\u0003') {
-        if (this.interactive) this.write('^C\n' + this.prompt);
         this.line = '';
         this.continued = '';
         this.overflow = false;
+        if (this.interactive) {
+          this.write('^C\n');
+          this.showPrompt('PS1');
+        }
       } else if (c === '\u0004') {
         if (this.line === '' && this.continued === '') {
           this.finish(this.status, this.interactive ? 'logout\n' : '');
@@ -181,44 +255,64 @@ export class ShellSession {
   }
 
   private endOfLine(): void {
-    const text = this.continued + this.line;
+    const before = this.continued;
+    const line = this.line;
+    const text = before + line;
     this.line = '';
     if (this.overflow) {
       this.overflow = false;
       this.continued = '';
       this.writeErr(`${this.interactive ? '-bash' : 'bash'}: input line too long (more than ${MAX_SCRIPT} bytes); discarded\n`);
-      if (this.interactive) this.write(this.prompt);
+      this.showPrompt('PS1');
       return;
     }
-    if (incomplete(text)) {
+    if (before !== '' && !this.timeToCheck(before, line)) {
+      this.unchecked++;
       this.continued = text + '\n';
-      if (this.interactive) this.write('> ');
+      this.showPrompt('PS2');
       return;
     }
-    this.continued = '';
-    if (text.trim() === '') {
-      if (this.interactive) this.write(this.prompt);
+    this.unchecked = 0;
+    this.checkDue = false;
+    const { complete, rest } = splitComplete(text);
+    this.continued = rest === '' ? '' : rest + '\n';
+    const next = this.continued ? 'PS2' : 'PS1';
+    if (complete.trim() === '') {
+      this.showPrompt(next);
       return;
     }
     this.busy = true;
-    this.sh.run(text).then(
+    this.interrupted = false;
+    this.sh.run(complete, { write: this.output, pace: () => drained(this.channel, () => this.closed) }).then(
       (r) => {
         this.busy = false;
+        this.interrupted = false;
         this.status = r.status;
-        this.write(r.stdout);
-        this.writeErr(r.stderr);
         if (r.exit !== undefined) {
           this.finish(r.exit, this.interactive ? 'logout\n' : '');
           return;
         }
-        if (this.interactive) this.write(this.prompt);
-        this.pump();
+        if (this.interactive) this.showPrompt(next);
+        else this.pump();
       },
       () => {
         this.busy = false;
         this.finish(1, '');
       },
     );
+  }
+
+  /**
+   * Whether to parse an unfinished command again after this line: when the
+   * line may finish it; and once the command is long, only when no more input
+   * waits or every MAX_UNCHECKED lines (parsing a long loop after each of its
+   * lines would cost time quadratic in its length).
+   */
+  private timeToCheck(before: string, line: string): boolean {
+    if (mayComplete(before, line)) this.checkDue = true;
+    if (!this.checkDue) return false;
+    if (before.length < LONG_COMMAND) return true;
+    return !this.pending.includes('\n') || this.unchecked >= MAX_UNCHECKED;
   }
 
   private finish(status: number, farewell: string): void {

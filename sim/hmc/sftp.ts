@@ -4,7 +4,7 @@
  * speaks SFTP) and `mksyscfg -f FILE` can read them. The home directory is
  * flat and bounded: no subdirectories, at most MAX_FILES files of MAX_SIZE.
  */
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-limits.js';
 import type { SFTPWrapper } from 'ssh2';
 import { homeRelative, type World } from './world.js';
 

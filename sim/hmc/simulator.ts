@@ -4,6 +4,7 @@
  * control socket serves (`hmcsim ctl ...`).
  */
 import { VcsPowervmError } from '../../framework/errors.js';
+import type { AdmissionOptions } from './admission.js';
 import { Endpoint, type EndpointStats } from './endpoint.js';
 import { HmcError } from './hscl.js';
 import { SYS_STATES, type ManagedSystem, type Partition, type SysState } from './model.js';
@@ -26,12 +27,14 @@ export interface SimulatorOptions {
   listen: ListenAddress[];
   hostKey: string | Buffer;
   authorizedKeys: string[];
+  /** Login grace time and max-startups of every endpoint. */
+  admission?: AdmissionOptions;
 }
 
 /** The ctl commands, their arguments, and what they do (also the `ctl help` text). */
 export const CTL_USAGE = [
   'dump                                  the world as JSON (a world file with the current states)',
-  'stats [--reset]                       per endpoint: connections, logins, auth failures, open sessions, commands by name',
+  'stats [--reset]                       per endpoint: connections, logins, auth failures, login timeouts, startups dropped, open sessions, commands by name',
   'lpar-crash SYS LPAR [--state Error|"Not Activated"] [--refcode CODE]',
   'lpar-hang SYS LPAR                    the OS stops responding: RMC drops, OS shutdown never completes',
   'vios-down SYS VIOS [--state Error]    the VIOS goes down (Not Activated, or Error)',
@@ -67,6 +70,7 @@ export class Simulator {
           world: opts.world,
           hostKey: opts.hostKey,
           authorizedKeys: opts.authorizedKeys,
+          admission: opts.admission,
         }),
     );
     const sim = new Simulator(opts.world, endpoints);

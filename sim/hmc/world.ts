@@ -133,7 +133,7 @@ export class World {
   }
 
   requireLparById(sys: ManagedSystem, id: number): Partition {
-    return sys.partitions.find((p) => p.id === id) ?? fail(msg.lparNotFound(String(id)));
+    return sys.partitions.find((p) => p.id === id) ?? fail(msg.lparIdNotFound(id));
   }
 
   requireProfile(p: Partition, name: string): Profile {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { AdapterSyntaxError, formatEth, formatFc, formatScsi, formatSerial, parseEth, parseFc, parseScsi, parseSerial } from './adapters.js';
 import { HmcError } from './hscl.js';
+import { nameProblem } from './names.js';
 import {
   DEFAULT_TIMINGS,
   LIST_ATTRS,
@@ -97,6 +98,14 @@ class Reader {
     return v;
   }
 
+  /** A partition or profile name as the HMC accepts it (names.ts). */
+  private name(v: Json | undefined, path: string): string {
+    const name = this.str(v, path);
+    const problem = nameProblem(name);
+    if (problem) this.err(path, `"${name}" is not a partition or profile name: ${problem}`);
+    return name;
+  }
+
   private int(v: Json | undefined, path: string, min: number, max: number): number {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.err(path, `expected an integer from ${min} to ${max}`);
     return v;
@@ -170,7 +179,7 @@ class Reader {
     const o = this.obj(v, path, [
       'name', 'id', 'env', 'state', 'rmcState', 'defaultProfile', 'currProfile', 'attributes', 'osVersion', 'refcode', 'hung', 'profiles', 'current', 'vios', 'migration',
     ]);
-    const name = this.str(o.name, `${path}.name`, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,46}$/, 'a partition name (letters, digits, _ . -; at most 47)');
+    const name = this.name(o.name, `${path}.name`);
     const id = this.int(o.id, `${path}.id`, 1, 1000);
     const env = o.env === undefined ? 'aixlinux' : this.oneOf(o.env, `${path}.env`, ['aixlinux', 'vioserver'] as const);
     const p = newPartition({ name, id, env });
@@ -194,7 +203,7 @@ class Reader {
     if (profs.length === 0) this.err(`${path}.profiles`, 'a partition has at least one profile');
     p.profiles = profs.map((pr, i) => {
       const po = this.obj(pr, `${path}.profiles[${i}]`, ['name', 'attributes']);
-      const pname = this.str(po.name, `${path}.profiles[${i}].name`);
+      const pname = this.name(po.name, `${path}.profiles[${i}].name`);
       const given = new Map<string, AttrValue>();
       if (po.attributes !== undefined) {
         const a = this.obj(po.attributes, `${path}.profiles[${i}].attributes`, null);

@@ -65,6 +65,12 @@ export function parseOptions(args: string[], spec: Record<string, OptKind>): Opt
   const values = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    // `-Fname,state`: a one-letter option may have its value attached, as scripts write it.
+    const glued = /^-[A-Za-z]./.test(a) && !spec[a] && spec[a.slice(0, 2)] && spec[a.slice(0, 2)] !== 'flag' ? a.slice(0, 2) : null;
+    if (glued) {
+      values.set(glued, a.slice(2));
+      continue;
+    }
     const kind = spec[a];
     if (!kind) fail(msg.invalidParam(a));
     if (kind === 'flag') {

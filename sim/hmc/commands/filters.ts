@@ -1,8 +1,10 @@
 /**
  * Text filters the HMC's restricted shell lets users pipe into
- * (`lssyscfg ... | grep Running`): grep, head, tail, wc, sort.
+ * (`lssyscfg ... | grep Running`): grep (egrep, fgrep), head, tail, wc, sort,
+ * cat, cut, date.
  */
 import type { CommandResult } from './common.js';
+import { cat, cut, date, wc } from './textutils.js';
 
 export type Filter = (args: string[], stdin: string) => CommandResult;
 
@@ -79,12 +81,12 @@ export const FILTERS: Record<string, Filter> = {
     const n = countArg(args);
     return n === null ? { stdout: '', stderr: 'tail: invalid option\n', status: 1 } : { stdout: out(n === 0 ? [] : lines(stdin).slice(-n)), status: 0 };
   },
-  wc: (args, stdin) => {
-    const ls = lines(stdin);
-    if (args.includes('-l')) return { stdout: `${ls.length}\n`, status: 0 };
-    const words = stdin.split(/\s+/).filter(Boolean).length;
-    return { stdout: `${ls.length} ${words} ${Buffer.byteLength(stdin)}\n`, status: 0 };
-  },
+  wc,
+  cat,
+  cut,
+  date: (args) => date(args),
+  egrep: (args, stdin) => grep(['-E', ...args], stdin),
+  fgrep: (args, stdin) => grep(['-F', ...args], stdin),
   sort: (args, stdin) => {
     let ls = [...lines(stdin)].sort();
     if (args.includes('-r')) ls.reverse();

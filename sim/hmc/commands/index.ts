@@ -5,10 +5,13 @@ import { chsysstate } from './chsysstate.js';
 import type { Command } from './common.js';
 import { lscomgmt } from './lscomgmt.js';
 import { lshmc } from './lshmc.js';
+import { lshmcusr } from './lshmcusr.js';
 import { lshwres } from './lshwres.js';
+import { lslic } from './lslic.js';
 import { lslparmigr } from './lslparmigr.js';
 import { lsrefcode } from './lsrefcode.js';
 import { lssyscfg } from './lssyscfg.js';
+import { lssysconn } from './lssysconn.js';
 import { migrlpar } from './migrlpar.js';
 import { mkauthkeys } from './mkauthkeys.js';
 import { mksyscfg } from './mksyscfg.js';
@@ -43,7 +46,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   viosvrcmd: { run: viosvrcmd, usage: 'Usage: viosvrcmd -m managed-system {-p partition-name | --id partition-ID} -c "command" [-t timeout] [--admin]' },
   lscomgmt: { run: lscomgmt, usage: 'Usage: lscomgmt -m managed-system' },
-  lshmc: { run: lshmc, usage: 'Usage: lshmc {-V | -v | -r | -n} [-F [attribute-names] [--header]]' },
+  lshmc: { run: lshmc, usage: 'Usage: lshmc {-V | -v | -b | -r | -n} [-F [attribute-names] [--header]]' },
+  lshmcusr: { run: lshmcusr, usage: 'Usage: lshmcusr [-t {user | default}] [--filter "filter-data"] [-F [attribute-names] [--header]]' },
+  lslic: { run: lslic, usage: 'Usage: lslic -m managed-system [-t {sys | syspower | power}] [-F [attribute-names] [--header]]' },
+  lssysconn: { run: lssysconn, usage: 'Usage: lssysconn -r {all | sys} [-F [attribute-names] [--header]]' },
   mkauthkeys: { run: mkauthkeys, usage: 'Usage: mkauthkeys {-a "key" | -r "key"}\n       mkauthkeys --ip remote-HMC [-u user] {--test | -g [--passwd password]}' },
   lsrefcode: { run: lsrefcode, usage: 'Usage: lsrefcode -r {lpar | sys} -m managed-system [--filter "filter-data"] [-n number] [-F [attribute-names] [--header]]' },
   rmvterm: { run: rmvterm, usage: 'Usage: rmvterm -m managed-system {-p partition-name | --id partition-ID}' },

@@ -1,6 +1,7 @@
 /**
  * lshmc -V (version, the quoted multi-line record of hmc-facts §5.5),
  * lshmc -v (VPD, with the `*RM V10R3...` line ibmhmc parses),
+ * lshmc -b [-F bios] (BIOS level, `bios=...`, read by inventory tools),
  * lshmc -r [-F names] (remote access), lshmc -n [-F names] (network).
  */
 import { fail, msg } from '../hscl.js';
@@ -32,6 +33,10 @@ export function lshmc(ctx: CommandContext): CommandResult {
       ].join('\n') + '\n',
     );
   }
+  if (opts.has('-b')) {
+    const row = { pairs: [['bios', 'HMC-SIM 1.04']] as Array<[string, string]> };
+    return listing([row], opts, new Set(['bios']));
+  }
   if (opts.has('-r')) {
     const row = { pairs: [['ssh', 'enable'], ['sshprotocol', '2'], ['remotewebui', 'enable'], ['xntp', 'disable'], ['syslogserver', '']] as Array<[string, string]> };
     return listing([row], opts, new Set(row.pairs.map(([k]) => k)));
@@ -40,5 +45,5 @@ export function lshmc(ctx: CommandContext): CommandResult {
     const row = { pairs: [['hostname', ctx.hmcName], ['domain', 'sim.local'], ['ipaddr', '127.0.0.1'], ['networkmask', '255.0.0.0'], ['gateway', '']] as Array<[string, string]> };
     return listing([row], opts, new Set(row.pairs.map(([k]) => k)));
   }
-  return fail(msg.missingParam(['-V', '-v', '-r', '-n']));
+  return fail(msg.missingParam(['-V', '-v', '-b', '-r', '-n']));
 }

@@ -9,20 +9,15 @@ import type { AttrField } from '../attrs.js';
 import { fail, msg } from '../hscl.js';
 import { LPAR_SETTABLE_DEFAULTS, MKSYSCFG_LPAR_KEYS, type AttrValue, type LparEnv, type ManagedSystem, type Partition, type Profile } from '../model.js';
 import { applyFields, buildProfile, ioFromProfile, isListAttr, isProfileAttr } from '../profiles.js';
+import { checkName } from '../names.js';
 import { newPartition } from '../partitions.js';
 import { syncViosDevices } from '../vios/devices.js';
 import type { World } from '../world.js';
-
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,46}$/;
 
 function single(fields: AttrField[], key: string): string | undefined {
   let v: string | undefined;
   for (const f of fields) if (f.name === key) v = f.value;
   return v;
-}
-
-function checkName(attr: string, name: string): void {
-  if (!NAME.test(name)) fail(msg.badValue(attr, name, 'a name is 1 to 47 letters, digits, _ . or -'));
 }
 
 /** The keys that are lists in either a partition or a profile. */
@@ -59,6 +54,7 @@ export function createLpar(world: World, sys: ManagedSystem, fields: AttrField[]
     if (isProfKey && !(isLparKey && f.name === 'redundant_err_path_reporting')) applyFields(profValues, [f], isList);
     if (isLparKey && !['name', 'lpar_id', 'lpar_env', 'profile_name'].includes(f.name)) applyFields(lparValues, [f], () => false);
   }
+  checkName('profile_name', profileName!);
   const profile = buildProfile(profileName!, profValues, env, true);
   const p = newPartition({ name: name!, id, env });
   for (const [k, v] of lparValues) setLparAttr(p, k, String(v));
@@ -104,6 +100,7 @@ function recordLpar(world: World, sys: ManagedSystem, fields: AttrField[], nameK
 export function createProfile(world: World, sys: ManagedSystem, fields: AttrField[]): Profile {
   const p = recordLpar(world, sys, fields, 'lpar_name', 'lpar_id');
   const name = single(fields, 'name') ?? fail(msg.missingAttrs(['name']));
+  checkName('name', name);
   if (p.profiles.some((pr) => pr.name === name)) fail(msg.profileExists(name, p.name));
   const values = new Map<string, AttrValue>();
   applyFields(values, fields.filter((f) => !['name', 'lpar_name', 'lpar_id'].includes(f.name)), isList);
@@ -118,6 +115,7 @@ export function changeProfile(world: World, sys: ManagedSystem, fields: AttrFiel
   const name = single(fields, 'name') ?? fail(msg.missingAttrs(['name']));
   const prof = world.requireProfile(p, name);
   const newName = single(fields, 'new_name');
+  if (newName !== undefined) checkName('new_name', newName);
   const values = new Map(prof.attrs);
   applyFields(values, fields.filter((f) => !['name', 'lpar_name', 'lpar_id', 'new_name'].includes(f.name)), isList);
   const rebuilt = buildProfile(newName ?? name, values, p.env, false);
@@ -156,6 +154,7 @@ export function changeLpar(world: World, sys: ManagedSystem, fields: AttrField[]
 
 /** `mksyscfg -o save`: the current configuration written to a profile. */
 export function saveCurrent(p: Partition, profileName: string, force: boolean): void {
+  checkName('-n', profileName);
   const existing = p.profiles.find((pr) => pr.name === profileName);
   if (existing && !force) fail(msg.profileExists(profileName, p.name));
   const base = existing ?? p.profiles.find((pr) => pr.name === p.currProfile) ?? p.profiles[0];

@@ -39,13 +39,17 @@ function splitWords(text: string): string[] | null {
   return words;
 }
 
-/** `-flag value` options of an ioscli command; flags listed in `bare` take no value. */
-function opts(args: string[], bare: string[]): Map<string, string> | string {
+/**
+ * `-flag value` options of an ioscli command; flags listed in `bare` take no
+ * value, those in `optional` take the next word unless it is a flag
+ * (`lsdev -dev hdisk2 -attr` or `-attr reserve_policy`).
+ */
+function opts(args: string[], bare: string[], optional: string[] = []): Map<string, string> | string {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (!a.startsWith('-')) return `unexpected argument "${a}"`;
-    if (bare.includes(a)) {
+    if (bare.includes(a) || (optional.includes(a) && (args[i + 1] === undefined || args[i + 1]!.startsWith('-')))) {
       out.set(a, '');
       continue;
     }
@@ -76,6 +80,46 @@ function diskLoc(sys: ManagedSystem, os: ViosOs, name: string): string {
 }
 
 const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+
+/** lsmap -field names: the adapter's, each virtual target device's, and the NPIV ones, in output order. */
+const SCSI_FIELDS = ['svsa', 'physloc', 'clientid'];
+const VTD_FIELDS = ['vtd', 'status', 'lun', 'backing', 'bdphysloc', 'mirrored'];
+const NPIV_FIELDS = ['name', 'physloc', 'clntid', 'clntname', 'clntos', 'status', 'fc', 'fcphysloc', 'ports', 'flags', 'vfcclient', 'vfcclientdrc'];
+const SCSI_HEAD: Record<string, { title: string; width: number }> = {
+  svsa: { title: 'SVSA           ', width: 15 },
+  physloc: { title: 'Physloc                                     ', width: 44 },
+  clientid: { title: 'Client Partition ID', width: 18 },
+};
+const VTD_LABEL: Record<string, string> = { vtd: 'VTD', status: 'Status', lun: 'LUN', backing: 'Backing device', bdphysloc: 'Physloc', mirrored: 'Mirrored' };
+const NPIV_LABEL: Record<string, string> = {
+  name: 'Name',
+  physloc: 'Physloc',
+  clntid: 'ClntID',
+  clntname: 'ClntName',
+  clntos: 'ClntOS',
+  status: 'Status',
+  fc: 'FC name',
+  fcphysloc: 'FC loc code',
+  ports: 'Ports logged in',
+  flags: 'Flags',
+  vfcclient: 'VFC client name',
+  vfcclientdrc: 'VFC client DRC',
+};
+
+/**
+ * Takes `-field NAME...` out of the arguments: the names that follow it up to
+ * the next flag (one quoted word may also hold several, blank- or
+ * comma-separated). `fields` is undefined without -field.
+ */
+function withFields(args: string[]): { rest: string[]; fields?: string[] } | string {
+  const i = args.indexOf('-field');
+  if (i < 0) return { rest: args };
+  let j = i + 1;
+  const fields: string[] = [];
+  while (j < args.length && !args[j]!.startsWith('-')) fields.push(...args[j++]!.split(/[\s,]+/).filter(Boolean));
+  if (fields.length === 0) return 'the -field flag needs field names';
+  return { rest: [...args.slice(0, i), ...args.slice(j)], fields: fields.map((f) => f.toLowerCase()) };
+}
 
 export class Ioscli {
   constructor(
@@ -130,38 +174,48 @@ export class Ioscli {
   }
 
   private lsmap(args: string[]): IoscliResult {
-    const o = opts(args, ['-all', '-npiv', '-net', '-vnic']);
+    const parsed = withFields(args);
+    if (typeof parsed === 'string') return failed(`lsmap: ${parsed}`, 2);
+    const o = opts(parsed.rest, ['-all', '-npiv', '-net', '-vnic']);
     if (typeof o === 'string') return failed(`lsmap: ${o}`, 2);
     const fmt = o.get('-fmt');
     const one = o.get('-vadapter');
     if (!o.has('-all') && one === undefined) return failed('lsmap: one of -all or -vadapter is required', 2);
-    if (o.has('-npiv') || (one !== undefined && one.startsWith('vfchost'))) return this.lsmapNpiv(one, fmt);
+    const npiv = o.has('-npiv') || (one !== undefined && one.startsWith('vfchost'));
+    const known = npiv ? NPIV_FIELDS : [...SCSI_FIELDS, ...VTD_FIELDS];
+    const fields = parsed.fields ?? null;
+    const unknown = fields?.find((f) => !known.includes(f));
+    if (unknown) return failed(`lsmap: "${unknown}" is not a valid field name; valid fields are: ${known.join(' ')}`, 2);
+    if (npiv) return this.lsmapNpiv(one, fmt, fields);
     const blocks: string[] = [];
     const adapters = this.vios.current.scsi.filter((a) => a.type === 'server').sort((a, b) => (this.os.vhosts.get(a.slot)! < this.os.vhosts.get(b.slot)! ? -1 : 1));
     let found = false;
+    const want = (f: string) => fields === null || fields.includes(f);
     for (const a of adapters) {
       const dev = this.os.vhosts.get(a.slot)!;
       if (one !== undefined && dev !== one) continue;
       found = true;
       const client = this.client(a.remoteId, a.remoteName, a.slot, 'scsi');
-      const vtds = this.os.vtds.filter((v) => v.slot === a.slot);
-      const physloc = loc(this.sys, this.vios.id, a.slot);
+      const base: Record<string, string> = { svsa: dev, physloc: loc(this.sys, this.vios.id, a.slot), clientid: hex8(client?.id ?? 0) };
+      const vtds = this.os.vtds
+        .filter((v) => v.slot === a.slot)
+        .map((v): Record<string, string> => ({ vtd: v.name, status: 'Available', lun: `0x${v.lun.toString(16)}00000000000000`, backing: v.backing, bdphysloc: diskLoc(this.sys, this.os, v.backing), mirrored: 'false' }));
       if (fmt !== undefined) {
-        const fields = [dev, physloc, hex8(client?.id ?? 0)];
-        for (const v of vtds) fields.push(v.name, 'Available', `0x${v.lun.toString(16)}00000000000000`, v.backing, diskLoc(this.sys, this.os, v.backing), 'false');
-        blocks.push(fields.join(fmt));
+        const line = SCSI_FIELDS.filter(want).map((f) => base[f]!);
+        for (const v of vtds) line.push(...VTD_FIELDS.filter(want).map((f) => v[f]!));
+        blocks.push(line.join(fmt));
         continue;
       }
-      let text = 'SVSA            Physloc                                      Client Partition ID\n';
-      text += '--------------- -------------------------------------------- ------------------\n';
-      text += `${dev.padEnd(16)}${physloc.padEnd(45)}${hex8(client?.id ?? 0)}\n\n`;
-      if (vtds.length === 0) text += 'VTD                   NO VIRTUAL TARGET DEVICE FOUND\n';
-      text += vtds
-        .map(
-          (v) =>
-            `VTD                   ${v.name}\nStatus                Available\nLUN                   0x${v.lun.toString(16)}00000000000000\nBacking device        ${v.backing}\nPhysloc               ${diskLoc(this.sys, this.os, v.backing)}\nMirrored              false\n`,
-        )
-        .join('\n');
+      let text = '';
+      const columns = SCSI_FIELDS.filter(want);
+      if (columns.length) {
+        text += columns.map((f) => SCSI_HEAD[f]!.title).join(' ') + '\n';
+        text += columns.map((f) => '-'.repeat(SCSI_HEAD[f]!.width)).join(' ') + '\n';
+        text += columns.map((f, i) => (i === columns.length - 1 ? base[f]! : base[f]!.padEnd(SCSI_HEAD[f]!.width + 1))).join('') + '\n\n';
+      }
+      const lines = VTD_FIELDS.filter(want);
+      if (vtds.length === 0 && want('vtd')) text += 'VTD                   NO VIRTUAL TARGET DEVICE FOUND\n';
+      text += vtds.map((v) => lines.map((f) => `${VTD_LABEL[f]!.padEnd(22)}${v[f]}\n`).join('')).filter(Boolean).join('\n');
       blocks.push(text);
     }
     if (one !== undefined && !found) return failed(`Device "${one}" is not a Server Virtual SCSI Adapter (SVSA).`);
@@ -169,7 +223,7 @@ export class Ioscli {
     return done(blocks.join('\n'));
   }
 
-  private lsmapNpiv(one: string | undefined, fmt: string | undefined): IoscliResult {
+  private lsmapNpiv(one: string | undefined, fmt: string | undefined, fields: string[] | null): IoscliResult {
     const blocks: string[] = [];
     const adapters = this.vios.current.fc.filter((a) => a.type === 'server');
     let found = false;
@@ -180,26 +234,39 @@ export class Ioscli {
       const client = this.client(a.remoteId, a.remoteName, a.slot, 'fc');
       const loggedIn = !!client && !!dev.fcPort;
       const clientAdapter = client?.current.fc.find((c) => c.remoteSlot === a.slot && (c.remoteId === this.vios.id || c.remoteName === this.vios.name));
-      const clientDev = clientAdapter ? `fcs${client!.current.fc.filter((c) => c.type === 'client').indexOf(clientAdapter)}` : '';
-      const clientDrc = clientAdapter ? loc(this.sys, client!.id, clientAdapter.slot) : '';
-      const physloc = loc(this.sys, this.vios.id, a.slot);
-      const status = loggedIn ? 'LOGGED_IN' : 'NOT_LOGGED_IN';
-      const flags = loggedIn ? 'a<LOGGED_IN,STRIP_MERGE>' : '4<NOT_LOGGED>';
       const port = dev.fcPort ?? '';
+      const flags = loggedIn ? 'a<LOGGED_IN,STRIP_MERGE>' : '4<NOT_LOGGED>';
+      const r: Record<string, string> = {
+        name: dev.name,
+        physloc: loc(this.sys, this.vios.id, a.slot),
+        clntid: client ? String(client.id) : '',
+        clntname: client?.name ?? '',
+        clntos: client ? 'AIX' : '',
+        status: loggedIn ? 'LOGGED_IN' : 'NOT_LOGGED_IN',
+        fc: port,
+        fcphysloc: port ? fcLoc(this.sys, port) : '',
+        ports: loggedIn ? '2' : '0',
+        flags,
+        vfcclient: clientAdapter ? `fcs${client!.current.fc.filter((c) => c.type === 'client').indexOf(clientAdapter)}` : '',
+        vfcclientdrc: clientAdapter ? loc(this.sys, client!.id, clientAdapter.slot) : '',
+      };
       if (fmt !== undefined) {
-        blocks.push(
-          [dev.name, physloc, client ? String(client.id) : '', client?.name ?? '', client ? 'AIX' : '', status, port, port ? fcLoc(this.sys, port) : '', loggedIn ? '2' : '0', flags.split('<')[0], clientDev, clientDrc].join(fmt),
-        );
+        // With -fmt the flags are their hexadecimal value alone.
+        blocks.push((fields ?? NPIV_FIELDS).map((f) => (f === 'flags' ? flags.split('<')[0]! : r[f]!)).join(fmt));
+        continue;
+      }
+      if (fields !== null) {
+        blocks.push(fields.map((f) => `${NPIV_LABEL[f]}:${r[f]}\n`).join(''));
         continue;
       }
       let text = 'Name          Physloc                            ClntID ClntName       ClntOS\n';
       text += '------------- ---------------------------------- ------ -------------- -------\n';
-      text += `${dev.name.padEnd(14)}${physloc.padEnd(35)}${(client ? String(client.id) : '').padStart(6)} ${(client?.name ?? '').padEnd(15)}${client ? 'AIX' : ''}\n\n`;
-      text += `Status:${status}\n`;
-      text += `FC name:${port.padEnd(20)}FC loc code:${port ? fcLoc(this.sys, port) : ''}\n`;
-      text += `Ports logged in:${loggedIn ? 2 : 0}\n`;
+      text += `${r.name!.padEnd(14)}${r.physloc!.padEnd(35)}${r.clntid!.padStart(6)} ${r.clntname!.padEnd(15)}${r.clntos}\n\n`;
+      text += `Status:${r.status}\n`;
+      text += `FC name:${port.padEnd(20)}FC loc code:${r.fcphysloc}\n`;
+      text += `Ports logged in:${r.ports}\n`;
       text += `Flags:${flags}\n`;
-      text += `VFC client name:${clientDev.padEnd(12)}VFC client DRC:${clientDrc}\n`;
+      text += `VFC client name:${r.vfcclient!.padEnd(12)}VFC client DRC:${r.vfcclientdrc}\n`;
       blocks.push(text);
     }
     if (one !== undefined && !found) return failed(`Device "${one}" is not a Virtual Fibre Channel server adapter.`);
@@ -254,7 +321,9 @@ export class Ioscli {
   }
 
   private lsdev(args: string[]): IoscliResult {
-    const o = opts(args, ['-virtual', '-attr', '-slots', '-vpd']);
+    const parsed = withFields(args);
+    if (typeof parsed === 'string') return failed(`lsdev: ${parsed}`, 2);
+    const o = opts(parsed.rest, ['-virtual', '-slots', '-vpd'], ['-attr']);
     if (typeof o === 'string') return failed(`lsdev: ${o}`, 2);
     const rows: Array<[string, string, string]> = [];
     const addDisks = () => this.os.disks.forEach((d) => rows.push([d.name, 'Available', 'MPIO IBM 2145 FC Disk']));
@@ -293,7 +362,9 @@ export class Ioscli {
       addVirtual();
     }
     const fmt = o.get('-fmt');
-    if (fmt !== undefined) return done(rows.map((r) => r.join(fmt)).join('\n') + (rows.length ? '\n' : ''));
+    const columns = (parsed.fields ?? ['name', 'status', 'description']).map((f) => ['name', 'status', 'description'].indexOf(f));
+    if (columns.includes(-1)) return failed(`lsdev: valid fields are: name status description`, 2);
+    if (fmt !== undefined) return done(rows.map((r) => columns.map((c) => r[c]).join(fmt)).join('\n') + (rows.length ? '\n' : ''));
     return done('name             status      description\n' + rows.map((r) => `${r[0].padEnd(17)}${r[1].padEnd(12)}${r[2]}`).join('\n') + (rows.length ? '\n' : ''));
   }
 
