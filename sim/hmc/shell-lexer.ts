@@ -233,13 +233,37 @@ class WordBuilder {
 
 /** Reads the inside of a double-quoted string from `i` (after the opening quote) into `b`; returns the index after the closing quote. */
 function lexDoubleQuoted(text: string, i: number, b: WordBuilder): number {
+  return lexInsideQuotes(text, i, b, true);
+}
+
+/**
+ * Lexes `text` as the inside of double quotes that never close (a prompt
+ * string after its escapes are decoded): `$` and backquote expansions,
+ * backslash before `$`, backquote, `"` and backslash; everything else literal.
+ */
+export function lexQuotedText(text: string): Word {
+  const b = new WordBuilder();
+  lexInsideQuotes(text, 0, b, false);
+  return { segments: b.segs! };
+}
+
+/**
+ * The inside of double quotes from `i`. `closing`: a `"` ends it (the index
+ * after it is returned), the end of the text is an error, and a backslash
+ * before a newline joins lines; otherwise it runs to the end of the text.
+ */
+function lexInsideQuotes(text: string, i: number, b: WordBuilder, closing: boolean): number {
   b.touch();
   b.lit('', true);
+  const escapable = closing ? '"\\$`\n' : '"\\$`';
   for (;;) {
-    if (i >= text.length) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'', true);
+    if (i >= text.length) {
+      if (closing) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'', true);
+      return i;
+    }
     const d = text[i]!;
-    if (d === '"') return i + 1;
-    if (d === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]!)) {
+    if (closing && d === '"') return i + 1;
+    if (d === '\\' && i + 1 < text.length && escapable.includes(text[i + 1]!)) {
       if (text[i + 1] !== '\n') b.lit(text[i + 1]!, true);
       i += 2;
     } else if (d === '`') {
@@ -260,42 +284,6 @@ function lexDoubleQuoted(text: string, i: number, b: WordBuilder): number {
       i++;
     }
   }
-}
-
-/**
- * Lexes `text` as the inside of double quotes that never close (a prompt
- * string after its escapes are decoded): `$` and backquote expansions,
- * backslash before `$`, backquote, `"` and backslash; everything else literal.
- */
-export function lexQuotedText(text: string): Word {
-  const b = new WordBuilder();
-  b.touch();
-  b.lit('', true);
-  let i = 0;
-  while (i < text.length) {
-    const d = text[i]!;
-    if (d === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) {
-      b.lit(text[i + 1]!, true);
-      i += 2;
-    } else if (d === '`') {
-      const [script, end] = scanBacktick(text, i + 1);
-      b.push({ kind: 'sub', script, quoted: true });
-      i = end;
-    } else if (d === '$') {
-      const s = scanDollar(text, i, true);
-      if (s) {
-        b.push(s[0]);
-        i = s[1];
-      } else {
-        b.lit('$', true);
-        i++;
-      }
-    } else {
-      b.lit(d, true);
-      i++;
-    }
-  }
-  return { segments: b.segs! };
 }
 
 /** Lexes `text` as the contents of a word (the word of `${X:-word}`), quotes and expansions included. */

@@ -61,6 +61,25 @@ export interface NodeDirs {
   env: NodeJS.ProcessEnv;
 }
 
+/** A cluster node's directories under `root` (VCS_CONF, VCS_LOG, VCS_HOME, the simulated AIX), made, with its main.cf copied in. */
+export function nodeDirs(root: string, system: string, mainCf: string): NodeDirs {
+  const d: NodeDirs = {
+    system,
+    root,
+    vcsConf: join(root, 'etc', 'VRTSvcs'),
+    vcsLog: join(root, 'var', 'VRTSvcs'),
+    vcsHome: join(root, 'opt', 'VRTSvcs'),
+    aixRoot: join(root, 'aix'),
+    mainCf: join(root, 'etc', 'VRTSvcs', 'conf', 'config', 'main.cf'),
+    env: {},
+  };
+  mkdirSync(join(d.vcsConf, 'conf', 'config'), { recursive: true });
+  mkdirSync(join(d.vcsLog, 'log'), { recursive: true });
+  mkdirSync(d.aixRoot, { recursive: true });
+  copyFileSync(mainCf, d.mainCf);
+  return d;
+}
+
 export class Lab {
   readonly dir: string;
   readonly home: string;
@@ -208,21 +227,7 @@ export class Lab {
    * VCS_HOME with the LPAR agent installed as VCS runs it, a simulated AIX.
    */
   async node(system: string, mainCf: string): Promise<NodeDirs> {
-    const root = join(this.dir, 'nodes', system);
-    const d: NodeDirs = {
-      system,
-      root,
-      vcsConf: join(root, 'etc', 'VRTSvcs'),
-      vcsLog: join(root, 'var', 'VRTSvcs'),
-      vcsHome: join(root, 'opt', 'VRTSvcs'),
-      aixRoot: join(root, 'aix'),
-      mainCf: join(root, 'etc', 'VRTSvcs', 'conf', 'config', 'main.cf'),
-      env: {},
-    };
-    mkdirSync(join(d.vcsConf, 'conf', 'config'), { recursive: true });
-    mkdirSync(join(d.vcsLog, 'log'), { recursive: true });
-    mkdirSync(d.aixRoot, { recursive: true });
-    copyFileSync(mainCf, d.mainCf);
+    const d = nodeDirs(join(this.dir, 'nodes', system), system, mainCf);
     writeFileSync(join(d.vcsConf, 'conf', 'sysname'), `${system}\n`);
     d.env = {
       ...this.baseEnv(),

@@ -10,11 +10,11 @@
  * faults the group, which — as the engine would — comes online on the
  * second node with the second site's DNS.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../framework/cf/load.js';
 import { allow, bounded, isState, setupError, type Checks, type Scenario } from '../context.js';
-import type { NodeDirs } from '../lab.js';
+import { nodeDirs } from '../lab.js';
 import { ClusterNode } from '../node.js';
 import { vcsSeconds } from '../output.js';
 
@@ -23,21 +23,8 @@ const RESOURCE = 'wpar1_res';
 const WPAR = 'wpar1';
 
 async function wparNode(s: Scenario, system: string, mainCf: string): Promise<ClusterNode> {
-  const root = join(s.lab.dir, 'nodes-wpar', system);
-  const d: NodeDirs = {
-    system,
-    root,
-    vcsConf: join(root, 'etc', 'VRTSvcs'),
-    vcsLog: join(root, 'var', 'VRTSvcs'),
-    vcsHome: join(root, 'opt', 'VRTSvcs'),
-    aixRoot: join(root, 'aix'),
-    mainCf: join(root, 'etc', 'VRTSvcs', 'conf', 'config', 'main.cf'),
-    env: {},
-  };
-  mkdirSync(join(d.vcsConf, 'conf', 'config'), { recursive: true });
-  mkdirSync(join(d.vcsLog, 'log'), { recursive: true });
+  const d = nodeDirs(join(s.lab.dir, 'nodes-wpar', system), system, mainCf);
   mkdirSync(join(d.aixRoot, 'etc'), { recursive: true });
-  copyFileSync(mainCf, d.mainCf);
   writeFileSync(join(d.vcsConf, 'conf', 'sysname'), `${system}\n`);
   // The global environment's own resolver, which mkwpar -r copies into the WPAR.
   writeFileSync(join(d.aixRoot, 'etc', 'resolv.conf'), 'nameserver 192.0.2.53\n');
