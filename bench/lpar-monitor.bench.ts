@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { brokerPing, filesOfSocket } from '../framework/remote/index.js';
 import { launchHmcsim } from '../sim/hmc/launch.js';
 import { percentile, writeFigures } from './report.js';
+import { isProcessAlive as alive } from '../framework/process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vcsagent = join(root, 'bin', 'vcsagent');
@@ -107,15 +108,6 @@ async function stopBrokers(sim: Sim): Promise<void> {
     process.kill(p.pid, 'SIGTERM');
     for (let i = 0; i < 60 && alive(p.pid); i++) await new Promise((r) => setTimeout(r, 50));
     if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

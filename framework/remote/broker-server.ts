@@ -46,6 +46,7 @@ import { createDirectRemote, type DirectRemote } from './direct.js';
 import { silentLogger, type Logger } from './logger.js';
 import { buildCommand } from './quote.js';
 import type { Endpoint } from './types.js';
+import { isProcessAlive as isAlive } from '../process.js';
 
 export interface ServeRemoteOptions {
   /** The socket path, `<dir>/<name>.sock`; dir must be ours and 0700 (created so when missing). */
@@ -88,15 +89,6 @@ const MAX_REMOTES = 64;
 
 function errno(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errno(e) === 'EPERM';
-  }
 }
 
 /** True when something accepts connections on `socket`. */

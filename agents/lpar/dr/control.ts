@@ -16,18 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { VcsPowervmError } from '../../../framework/errors.js';
 import { DEFAULT_PORT, parseEndpoint } from '../../reconfig/protocol.js';
 import { ensureDrDirs, readJsonFile, type DrPaths, type ResponderInfo } from './paths.js';
+import { isProcessAlive as alive } from '../../../framework/process.js';
 
 const START_WAIT_MS = 5_000;
 const STOP_WAIT_MS = 3_000;
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Whether pid is our responder (where /proc tells): a recycled pid is never signalled. */
 function isResponder(pid: number): boolean {

@@ -6,19 +6,11 @@
 import { parseEndpoint } from '../../reconfig/protocol.js';
 import { drPathsIn, readJsonFile, type ResponderInfo } from './paths.js';
 import { runResponder } from './responder.js';
+import { isProcessAlive as alive } from '../../../framework/process.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function main(): Promise<number> {

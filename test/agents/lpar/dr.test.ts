@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootGuest, guestRoot, installGuest } from '../../../sim/aix/guest.js';
 import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, SEED_MAINCF } from './helpers/harness.js';
+import { isProcessAlive as alive } from '../../../framework/process.js';
 
 const PRIMARY = 'ConfigureNetwork = 1, Device = en0, IPAddress = "10.10.1.15", Netmask = "255.255.255.0", Gateway = "10.10.1.1", DNSServers = "10.10.1.53", DNSSearchPath = "prod.example.com", Domain = "prod.example.com", HostName = lpar2-prod';
 const DR = 'ConfigureNetwork = 1, Device = en0, IPAddress = "10.20.1.15", Netmask = "255.255.255.0", Gateway = "10.20.1.1", DNSServers = "10.20.1.53 10.20.2.53", DNSSearchPath = "dr.example.com", Domain = "dr.example.com", HostName = lpar2-dr';
@@ -29,14 +30,6 @@ const logOf = (node: string) => {
 };
 const drDir = (node: string) => join(vcsLogOf(node), 'tmp', 'LPAR', 'dr');
 const pidOf = (node: string) => JSON.parse(readFileSync(join(drDir(node), 'responder.pid'), 'utf8')).pid as number;
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** An administrator's command on the HMC, with OpenSSH. */
 const adminSsh = (command: string) =>

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Live, live, mainCf } from './helpers/script-agent.js';
+import { isProcessAlive as alive } from '../../../framework/process.js';
 
 let current: Live | undefined;
 afterEach(async () => {
@@ -18,15 +19,6 @@ function start(resources: string, opts: Parameters<typeof mainCf>[1] = {}): Live
   current = live(mainCf(resources, opts));
   return current;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('entry points as processes', () => {
   it('open, probe, online, periodic monitors, offline, close, shutdown — by absolute path with the ArgList', async () => {
