@@ -8,7 +8,7 @@
  * `vcsagent` does not use these exit codes: entry points speak VCS exit codes,
  * mapped per entry point in framework/agent.
  *
- * Templates name their parameters in braces: `{path}`. The README documents
+ * Templates name their parameters in braces: `{path}`. docs/errors.md documents
  * every code; test/framework/errors.test.ts keeps the two in step.
  */
 
@@ -33,7 +33,7 @@ export const ERROR_TABLE = {
   VCSPVM_CF_NOT_CANONICAL: { exitCode: 1, message: '{file} is not in canonical form' },
 
   /* framework/cf/verify: vcscf verify */
-  VCSPVM_CF_VERIFY_RULE: { exitCode: 2, message: 'no verifier rule {rule} (codes and names are in the README rule table)' },
+  VCSPVM_CF_VERIFY_RULE: { exitCode: 2, message: 'no verifier rule {rule} (codes and names are in docs/verifier-rules.md)' },
 
   /* framework/agent: entry points as VCS calls them */
   VCSPVM_AGENT_UNKNOWN_TYPE: { exitCode: 2, message: 'unknown resource type {type}' },

@@ -1,5 +1,5 @@
 /**
- * SampleFile — the smallest useful agent, and the README guide's example: the
+ * SampleFile — the smallest useful agent, and the example of docs/writing-agents.md: the
  * resource is a file that online writes, offline and clean remove, and
  * monitor looks for. Its type is agents/sample/SampleFileTypes.cf.
  */

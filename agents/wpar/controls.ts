@@ -5,7 +5,7 @@
  * (shares_CPU, CPU, shares_memory, memory, procVirtMem, totalVirtMem,
  * totalProcesses, totalThreads) and its values theirs; this reading of the
  * attribute is the project's (the Bundled Agents guide's text was not
- * available; README "WPAR agent"). Everything is checked: no value reaches
+ * available; docs/wpar.md). Everything is checked: no value reaches
  * chwpar unless it is one word of the expected form.
  */
 import { wparError } from './resource.js';

@@ -1,6 +1,5 @@
 /**
- * lswpar states as VCS monitor results (the agent's contract; README "WPAR
- * agent"):
+ * lswpar states as VCS monitor results (the agent's contract; docs/wpar.md):
  *
  *   A Active                → online (110)
  *   D Defined, or absent    → offline (100)

@@ -1,8 +1,8 @@
 /**
  * HMC error messages. Real HMCs print errors on stdout and exit 1
  * (hmc-facts §1.6). Texts tagged [C] are confirmed from captures; the others
- * are the simulator's wording (the real text is not documented, see README
- * "hmcsim: error messages"): clients must only rely on the exit status and
+ * are the simulator's wording (the real text is not documented, see docs/hmcsim.md
+ * "Error messages"): clients must only rely on the exit status and
  * the leading HSCL code.
  */
 

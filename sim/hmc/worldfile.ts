@@ -1,7 +1,7 @@
 /**
  * The world file (`hmcsim --world FILE.json`) and `hmcsim ctl dump`, which
  * prints the same format with the current states, so a dump loads back.
- * The format is documented in the README section `hmcsim`.
+ * The format is documented in docs/hmcsim.md.
  *
  * Validation names the JSON path of what is wrong
  * (`systems[0].partitions[2].profiles[0].attributes.min_mem: ...`), and

@@ -24,7 +24,7 @@ Silence the findings of one line with a comment on the line above it:
   // vcscf-disable-next-line CODE[,CODE]
 
 Exit: 0 no error (warnings allowed), 1 errors found, 2 usage error or unreadable input.
-The rules are listed in the README ("Verifier rules").
+The rules are listed in docs/verifier-rules.md.
 `;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;

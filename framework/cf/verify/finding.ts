@@ -2,7 +2,7 @@
  * What a verifier rule reports, and the shape every rule module exports.
  *
  * A rule has a stable code (`VCF101`), a readable name (`undefined-type`), a
- * default severity and a one-line description: the README rule table, the
+ * default severity and a one-line description: the rule table in docs/verifier-rules.md, the
  * SARIF `tool.driver.rules` and `--rule` all read them from here.
  */
 import type { SourcePos } from '../model.js';
