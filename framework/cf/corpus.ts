@@ -4,7 +4,8 @@
  *
  *   parse       the file parses without errors;
  *   round-trip  the model read back from the canonical form equals the model
- *               of the file (typed, as `vcscf json` shows it);
+ *               of the file (typed, as `vcscf json` shows it; resources in
+ *               hacf's order, as fmt writes them);
  *   canonical   formatting is idempotent: fmt(fmt(x)) == fmt(x);
  *   as written  whether the file already is in canonical form (informative).
  *
@@ -17,7 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { formatDiagnostic } from './diagnostics.js';
 import { configToJson } from './json.js';
 import { parseCf } from './parse.js';
-import { printCf } from './print.js';
+import { printCf, withResourcesInHacfOrder } from './print.js';
 import { typeConfig } from './typing.js';
 
 export interface FileReport {
@@ -47,7 +48,7 @@ export function checkFile(file: string, text: string): FileReport {
   }
   report.roundTrip = isDeepStrictEqual(
     JSON.parse(JSON.stringify(configToJson(typeConfig(again.config)))),
-    JSON.parse(JSON.stringify(configToJson(typeConfig(r.config)))),
+    JSON.parse(JSON.stringify(configToJson(typeConfig(withResourcesInHacfOrder(r.config))))),
   );
   if (!report.roundTrip) report.problems.push('the model read back from the canonical form differs');
   report.canonical = printCf(again.doc) === printed;

@@ -89,6 +89,14 @@ export function configToJson(config: Config, opts: JsonOptions = {}): unknown {
       ),
     ),
     blocks: config.blocks.map((b) => obj({ keyword: b.keyword, name: b.name, ...attributes(b.attributes, false) }, b.pos)),
-    types: config.types.map((t) => obj({ name: t.name, argList: [...t.argList], attributes: t.attributes.map(typeAttr) }, t.pos)),
+    types: config.types.map((t) => {
+      const o: JsonObject = { name: t.name, argList: [...t.argList], attributes: t.attributes.map(typeAttr) };
+      if (t.keywords) {
+        const k = dict();
+        for (const kw of t.keywords) k[kw.name] = valueToJson(kw.value);
+        o.keywords = k;
+      }
+      return obj(o, t.pos);
+    }),
   };
 }

@@ -5,8 +5,11 @@
  *
  * Comments are not tokens: they are collected in `comments` with their
  * positions, for the parser to attach to nodes. The comment block hacf writes
- * after each group ("// resource dependency tree" ...) is recognised and
- * dropped here, so the printer can regenerate it instead of duplicating it.
+ * after each group ("// resource dependency tree" ...) is recognised here by
+ * its exact shape only (header, `//`, `group NAME`, a balanced brace tree of
+ * `Type name` lines) and marked with the group's name: the parser drops it
+ * after that group, so the printer regenerates it instead of duplicating it.
+ * Anything that merely resembles it stays an ordinary comment.
  */
 
 export const Tok = {
@@ -65,6 +68,8 @@ export interface Comment {
   column: number;
   /** Nothing but white space before it on its line. */
   ownLine: boolean;
+  /** Set on each line of a complete hacf dependency tree: the group it names. */
+  tree?: string;
 }
 
 export type LexErrorSink = (offset: number, line: number, column: number, detail: string) => void;
@@ -109,10 +114,8 @@ export class Lexer {
   private lineStart = 0;
   /** A token was already produced on the current line. */
   private tokenOnLine = false;
-  /** Inside hacf's dependency-tree comment block (its header was seen). */
-  private inTree = false;
-  private treeLine = 0;
-  private treeDepth = 0;
+  /** A dependency tree being read: where it starts in `comments`, and what is expected next. */
+  private tree: TreeScan | undefined;
 
   private readonly src: string;
 
@@ -162,6 +165,7 @@ export class Lexer {
     const start = this.pos;
     const c = src.charCodeAt(start);
     const cls = c < 128 ? CLASS[c]! : C_OTHER;
+    this.tree = undefined; // a token between its lines: not hacf's tree
     this.tokenOnLine = true;
     if (cls === C_WORD) {
       const i = wordEnd(src, start + 1);
@@ -304,7 +308,8 @@ export class Lexer {
     if (text.endsWith('\r')) text = text.slice(0, -1);
     const ownLine = !this.tokenOnLine;
     const comment: Comment = { text, start, end, line: this.line, column: start - this.lineStart + 1, ownLine };
-    if (!this.dropTreeLine(comment)) this.comments.push(comment);
+    this.comments.push(comment);
+    this.scanTree(comment);
   }
 
   private blockComment(): void {
@@ -324,36 +329,76 @@ export class Lexer {
       nl = src.indexOf('\n', nl + 1);
     }
     this.pos = end;
-    this.inTree = false;
+    this.tree = undefined;
     this.comments.push({ text: src.slice(start, end).replace(/\r\n/g, '\n'), start, end, line, column, ownLine });
   }
 
   /**
-   * Recognises hacf's dependency tree: a header line, then consecutive `//`
-   * lines until the brace that closes `{` of the group. Returns true when the
-   * comment belongs to it (and is dropped).
+   * Follows hacf's dependency tree line by line: the header, an empty `//`,
+   * `group NAME`, `{`, then `Type name` lines with `{` `}` around the
+   * children of the line above, to the `}` that closes the group. Each line
+   * must stand alone on the line after the previous one. When the closing
+   * brace arrives, every line of the block is marked with the group's name.
    */
-  private dropTreeLine(c: Comment): boolean {
+  private scanTree(c: Comment): void {
     const body = c.text.slice(2).trim();
-    if (c.ownLine && /^resource dependency tree$/i.test(body)) {
-      this.inTree = true;
-      this.treeLine = c.line;
-      this.treeDepth = 0;
-      return true;
+    let t = this.tree;
+    if (t && (!c.ownLine || c.line !== t.line + 1)) t = this.tree = undefined;
+    if (!t) {
+      if (c.ownLine && body === 'resource dependency tree')
+        this.tree = { first: this.comments.length - 1, line: c.line, expect: 'blank', group: '', depth: 0, afterNode: false };
+      return;
     }
-    if (!this.inTree) return false;
-    if (!c.ownLine || c.line !== this.treeLine + 1) {
-      this.inTree = false;
-      return false;
+    t.line = c.line;
+    switch (t.expect) {
+      case 'blank':
+        if (body === '') t.expect = 'group';
+        else this.tree = undefined;
+        return;
+      case 'group': {
+        const m = /^group\s+(\S.*)$/.exec(body);
+        const name = m ? treeName(m[1]!) : undefined;
+        if (name === undefined) this.tree = undefined;
+        else (t.group = name), (t.expect = 'open');
+        return;
+      }
+      case 'open':
+        if (body === '{') (t.expect = 'body'), (t.depth = 1);
+        else this.tree = undefined;
+        return;
+      case 'body':
+        if (body === '{' && t.afterNode) {
+          t.depth++;
+          t.afterNode = false;
+        } else if (body === '}') {
+          t.afterNode = false;
+          if (--t.depth === 0) {
+            for (let i = t.first; i < this.comments.length; i++) this.comments[i]!.tree = t.group;
+            this.tree = undefined;
+          }
+        } else if (body === '...') {
+          t.afterNode = false; // where vcscf cut a huge tree short
+        } else if (/^\S+\s+\S.*$/.test(body) && !body.startsWith('{') && !body.startsWith('}')) t.afterNode = true;
+        else this.tree = undefined;
+        return;
     }
-    this.treeLine = c.line;
-    if (body === '{') this.treeDepth++;
-    else if (body === '}') {
-      this.treeDepth--;
-      if (this.treeDepth <= 0) this.inTree = false;
-    }
-    return true;
   }
+}
+
+interface TreeScan {
+  first: number;
+  line: number;
+  expect: 'blank' | 'group' | 'open' | 'body';
+  group: string;
+  depth: number;
+  afterNode: boolean;
+}
+
+/** A group name as the tree prints it: bare, or quoted with `\"` and `\\` escapes. */
+function treeName(s: string): string | undefined {
+  if (!s.startsWith('"')) return /\s/.test(s) ? undefined : s;
+  if (s.length < 2 || !s.endsWith('"')) return undefined;
+  return s.slice(1, -1).replace(/\\(["\\])/g, '$1');
 }
 
 // Where the word that goes on at `i` ends: at a character that is not a word character, or where a

@@ -60,11 +60,23 @@ export interface TypeAttributeDef {
   pos?: SourcePos;
 }
 
+/**
+ * A type-level setting that is not an attribute definition: `NameRule = ""`
+ * as the CVMCluster type of CFS/RAC clusters carries it.
+ */
+export interface TypeKeyword {
+  name: string;
+  value: Value;
+  pos: SourcePos;
+}
+
 export interface TypeDef {
   name: string;
   attributes: TypeAttributeDef[];
   /** The static ArgList, in order (empty when the type has none). */
   argList: string[];
+  /** Type-level keywords (NameRule, ...), in source order; absent when there are none. */
+  keywords?: TypeKeyword[];
   pos?: SourcePos;
 }
 

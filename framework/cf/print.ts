@@ -9,15 +9,17 @@
  *   `-`), quoted otherwise; SystemList / ClusterList keys get their numbers;
  * - after each group's resources its dependencies, then the "resource
  *   dependency tree" comment block, regenerated (the parser drops the old one);
- * - source order is kept everywhere (hacf-written files are already in
- *   hacf's order), and so are the other comments.
+ * - resources in hacf's order, by type then name (as the hacf-written files
+ *   of the corpus show), and the dependency tree in that order too; other
+ *   blocks, attributes and dependency lines keep their source order (hacf's
+ *   order for them is not documented), and so do comments.
  *
  * The output depends on the syntax tree only, never on loaded types, so it is
  * the same wherever it runs. printCf(parse(printCf(doc))) === printCf(doc).
  */
-import type { AssocEntry, Scalar, TypeAttributeDef, Value } from './model.js';
+import type { AssocEntry, Config, Scalar, TypeAttributeDef, Value } from './model.js';
 import { PRIORITY_ASSOCIATIONS } from './builtins.js';
-import type { AttrNode, CfDocument, CommentNode, Commented, GroupNode, ResourceNode, TopNode, TypeAttrNode } from './syntax.js';
+import type { AttrNode, CfDocument, CommentNode, Commented, GroupNode, ResourceNode, TopNode, TypeAttrNode, TypeKeywordNode } from './syntax.js';
 import { formatName, formatString, isIdentifier, isIntegerLiteral, quoteString } from './text.js';
 
 /**
@@ -71,8 +73,7 @@ function printTop(out: string[], item: TopNode): void {
 function group(out: string[], g: GroupNode): void {
   block(out, `group ${formatName(g.def.name)}`, g.attrs, g.closing, g, '', true);
   out.push('');
-  for (const item of g.body) {
-    if (item.kind !== 'resource') continue;
+  for (const item of resourcesInHacfOrder(g)) {
     comments(out, item.leading, '\t');
     resource(out, item);
     out.push('');
@@ -91,6 +92,25 @@ function group(out: string[], g: GroupNode): void {
   out.push('', '');
   dependencyTree(out, g);
   out.push('', '');
+}
+
+/** hacf's order of resources: by type, then by name (byte order, as strcmp compares). */
+export function compareResources(a: { type: string; name: string }, b: { type: string; name: string }): number {
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * The model with each group's resources in hacf's order: what a model read
+ * back from fmt's output equals (the order of resources means nothing to VCS).
+ */
+export function withResourcesInHacfOrder(config: Config): Config {
+  return { ...config, groups: config.groups.map((g) => ({ ...g, resources: [...g.resources].sort(compareResources) })) };
+}
+
+function resourcesInHacfOrder(g: GroupNode): ResourceNode[] {
+  const list = g.body.filter((i): i is ResourceNode => i.kind === 'resource');
+  // Stable: two resources of one type and name (an error) keep their source order.
+  return list.sort((a, b) => compareResources(a.def, b.def));
 }
 
 function resource(out: string[], r: ResourceNode): void {
@@ -124,10 +144,14 @@ function typeBlock(out: string[], t: TopNode & { kind: 'type' }): void {
   out.push(`type ${formatName(t.def.name)} (`);
   for (const a of t.attrs) {
     comments(out, a.leading, '\t');
-    out.push(withTrailing(`\t${typeAttribute(a)}`, a));
+    out.push(withTrailing(`\t${'keyword' in a ? typeKeyword(a) : typeAttribute(a)}`, a));
   }
   comments(out, t.closing, '\t');
   out.push(withTrailing(')', t));
+}
+
+function typeKeyword(node: TypeKeywordNode): string {
+  return `${node.keyword.name} = ${node.raw ?? printValue(node.keyword.value, false)}`;
 }
 
 function typeAttribute(node: TypeAttrNode): string {
@@ -197,8 +221,11 @@ function withTrailing(line: string, node: Commented): string {
 function dependencyTree(out: string[], g: GroupNode): void {
   const prefix = '\t//\t';
   out.push('\t// resource dependency tree', '\t//', `${prefix}group ${formatName(g.def.name)}`, `${prefix}{`);
+  // Roots and each resource's children in hacf's resource order (type, then
+  // name), not in the order the dependencies are written.
   const typeOf = new Map<string, string>();
-  for (const r of g.def.resources) if (!typeOf.has(r.name)) typeOf.set(r.name, r.type);
+  for (const r of [...g.def.resources].sort(compareResources)) if (!typeOf.has(r.name)) typeOf.set(r.name, r.type);
+  const rank = new Map([...typeOf.keys()].map((name, i) => [name, i]));
   const children = new Map<string, string[]>();
   const isChild = new Set<string>();
   for (const d of g.def.dependencies) {
@@ -208,6 +235,7 @@ function dependencyTree(out: string[], g: GroupNode): void {
     if (!list.includes(d.child)) list.push(d.child);
     isChild.add(d.child);
   }
+  for (const list of children.values()) list.sort((a, b) => rank.get(a)! - rank.get(b)!);
   const pad = (depth: number) => '    '.repeat(depth);
   const line = (name: string, depth: number) => `${prefix}${pad(depth)}${formatName(typeOf.get(name)!)} ${formatName(name)}`;
 

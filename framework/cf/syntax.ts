@@ -20,6 +20,7 @@ import type {
   SystemDef,
   TypeAttributeDef,
   TypeDef,
+  TypeKeyword,
 } from './model.js';
 
 export interface CommentNode {
@@ -39,6 +40,12 @@ export interface AttrNode extends Commented {
 
 export interface TypeAttrNode extends Commented {
   attr: TypeAttributeDef;
+}
+
+/** `NameRule = ...` inside a type: `raw` is a bare value as written (`resource.Name`). */
+export interface TypeKeywordNode extends Commented {
+  keyword: TypeKeyword;
+  raw?: string;
 }
 
 interface BlockBody extends Commented {
@@ -95,7 +102,8 @@ export interface GroupNode extends BlockBody {
 export interface TypeNode extends Commented {
   kind: 'type';
   def: TypeDef;
-  attrs: TypeAttrNode[];
+  /** Attribute definitions and type-level keywords, in source order. */
+  attrs: (TypeAttrNode | TypeKeywordNode)[];
   closing?: CommentNode[];
 }
 

@@ -45,9 +45,9 @@ export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
 /**
- * Quotes a string for main.cf. A backslash is doubled only where a reader
- * would otherwise take it as an escape (before `"`, before `\`, at the end),
- * so Windows paths written by hand stay as they were.
+ * Quotes a string for main.cf as hacf writes it: every `"` and every `\\` is
+ * escaped with a backslash (so `"a \\\\ b"` keeps its escape and a Windows
+ * path comes out with doubled backslashes, as hacf dumps them).
  */
 export function quoteString(s: string): string {
   let out = '"';
@@ -55,23 +55,21 @@ export function quoteString(s: string): string {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c === 34) {
-      out += s.slice(from, i) + '\\"';
+    if (c === 34 || c === 92) {
+      out += s.slice(from, i) + (c === 34 ? '\\"' : '\\\\');
       from = i + 1;
-    } else if (c === 92) {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
-      if (next === 34 || next === 92 || next === -1) {
-        out += s.slice(from, i) + '\\\\';
-        from = i + 1;
-      }
     }
   }
   return out + s.slice(from) + '"';
 }
 
-/** A string value as the printer writes it: bare when it may be, quoted otherwise. */
+/**
+ * A string value as the printer writes it: bare when it may be (letter first,
+ * then letters, digits, `-`, `_`), quoted otherwise — `"16.0"` included. A
+ * decimal written bare is a number in the model and printed bare.
+ */
 export function formatString(s: string): string {
-  return isIdentifier(s) || isDecimalLiteral(s) ? s : quoteString(s);
+  return isIdentifier(s) ? s : quoteString(s);
 }
 
 /** A name (group, system, resource, key): bare when it is an identifier. */

@@ -157,6 +157,10 @@ describe('vcscf fmt', () => {
     const before = JSON.parse((await run(['json', dir])).stdout);
     expect((await run(['fmt', dir, '--write'])).code).toBe(0);
     const after = JSON.parse((await run(['json', dir])).stdout);
+    // fmt writes resources in hacf's order (by type, then name); the rest is the same model.
+    const hacfOrder = (j: { groups: { resources: { type: string; name: string }[] }[] }) =>
+      j.groups.forEach((g) => g.resources.sort((a, b) => (a.type + '\0' + a.name < b.type + '\0' + b.name ? -1 : 1)));
+    hacfOrder(before);
     expect(after).toEqual(before);
     expect((await run(['fmt', dir, '--check'])).code).toBe(0);
   });

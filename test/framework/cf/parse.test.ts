@@ -126,7 +126,7 @@ describe('parseCf: type definitions', () => {
       ['Ratio', 'float', 'scalar'],
       ['Sizes', 'int', 'association'],
     ]);
-    expect(t2.attributes[2]!.default).toEqual({ kind: 'scalar', value: '1.5' });
+    expect(t2.attributes[2]!.default).toEqual({ kind: 'scalar', value: 1.5 });
   });
 
   it('rejects an unknown attribute kind at its position', () => {
@@ -303,5 +303,25 @@ describe('parseCf: hacf dependency tree', () => {
     ].join('\n');
     const r = ok(text);
     expect(r.doc.trailing.map((c) => c.text)).toEqual(['// my own note']);
+  });
+});
+
+describe('parseCf: type-level keywords (issue 16)', () => {
+  it('reads the bare NameRule line of the CVMCluster type that CFS/RAC clusters carry', () => {
+    const r = parseCf(
+      'type CVMCluster (\n\tstatic keylist RegList = { CVMNodePreference }\n\tstatic int NumThreads = 1\n\tstatic str ArgList[] = { CVMTransport, CVMClustName }\n\tNameRule = ""\n\tstr CVMClustName\n\tstr CVMTransport\n)\n',
+      'CVMTypes.cf',
+    );
+    expect(r.errors).toEqual([]);
+    const t = r.config.types[0]!;
+    expect(t.keywords).toEqual([{ name: 'NameRule', value: { kind: 'scalar', value: '' }, pos: { file: 'CVMTypes.cf', line: 5, column: 2 } }]);
+    expect(t.attributes.map((a) => a.name)).toEqual(['RegList', 'NumThreads', 'ArgList', 'CVMClustName', 'CVMTransport']);
+  });
+
+  it('takes a bare expression as the value (resource.Name) and still reports a missing value', () => {
+    expect(parseCf('type T (\n\tNameRule = resource.Name\n\tstr A\n)\n', 't.cf').errors).toEqual([]);
+    const bad = parseCf('type T (\n\tNameRule =\n\tstr A\n)\n', 't.cf');
+    expect(bad.errors.map((e) => `${e.line}: ${e.detail}`)).toEqual(['3: missing value for NameRule']);
+    expect(bad.config.types[0]!.attributes.map((a) => a.name)).toEqual(['A']);
   });
 });

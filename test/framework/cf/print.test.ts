@@ -81,7 +81,7 @@ describe('printCf: hacf layout', () => {
       '\tB = "two words"',
       '\tC = "10.1.1.1"',
       '\tD = "say \\"hi\\""',
-      '\tE = "C:\\dir\\\\"',
+      '\tE = "C:\\\\dir\\\\"',
       '\tF = ""',
       '\tG = "42"',
       '\tH = -7',
@@ -101,82 +101,51 @@ describe('printCf: hacf layout', () => {
     ]);
   });
 
-  it('keeps source order of groups, resources, attributes and dependencies, dependencies after resources', () => {
-    const out = fmt('group z (\n)\n\tzr requires ar\n\tT zr (\n\t\tB = 1\n\t\tA = 2\n\t)\n\tT ar (\n\t)\ngroup a (\n)\n');
+  it('puts resources in hacf order (type, then name); keeps the order of groups, attributes and dependencies', () => {
+    const out = fmt('group z (\n)\n\tzr requires ar\n\tT zr (\n\t\tB = 1\n\t\tA = 2\n\t)\n\tT ar (\n\t)\n\tS m (\n\t)\ngroup a (\n)\n');
     const lines = out.split('\n');
-    expect(lines.filter((l) => /^(group|\tT|\t\t[AB]|\tzr)/.test(l))).toEqual(['group z (', '\tT zr (', '\t\tB = 1', '\t\tA = 2', '\tT ar (', '\tzr requires ar', 'group a (']);
+    expect(lines.filter((l) => /^(group|\t[TS] |\t\t[AB]|\tzr)/.test(l))).toEqual([
+      'group z (',
+      '\tS m (',
+      '\tT ar (',
+      '\tT zr (',
+      '\t\tB = 1',
+      '\t\tA = 2',
+      '\tzr requires ar',
+      'group a (',
+    ]);
   });
 });
 
-describe('printCf: comments', () => {
-  const text = [
-    '// header',
-    '/* block',
-    '   comment */',
-    'include "types.cf" // the bundled types',
-    '',
-    'group g ( // after the paren',
-    '\t// about SystemList',
-    '\tSystemList = { a = 0 } // trailing',
-    '\t// before the close',
-    ') // after the close',
-    '',
-    '\t// the NIC',
-    '\tNIC n (',
-    '\t\tDevice = /* inner */ en0',
-    '\t)',
-    '\t// the dependency',
-    '\tip requires n',
-    '// end of file',
-    '',
-  ].join('\n');
-
-  it('keeps every comment next to the node it belongs to', () => {
+describe('printCf: hacf fidelity (issue 16)', () => {
+  it('keeps a comment that mentions the dependency tree, and every comment after it', () => {
+    const text = 'group g (\n\t)\n\n\t// resource dependency tree\n\t// was reviewed by ops\n\t// keep this\n\n\tNIC n (\n\t\tDevice = en0\n\t\t)\n';
     const out = fmt(text);
-    expect(out).toBe(
-      [
-        '// header',
-        '/* block',
-        '   comment */',
-        'include "types.cf" // the bundled types',
-        '',
-        'group g (',
-        '\t// after the paren',
-        '\t// about SystemList',
-        '\tSystemList = { a = 0 } // trailing',
-        '\t// before the close',
-        '\t) // after the close',
-        '',
-        '\t// the NIC',
-        '\tNIC n (',
-        '\t\t/* inner */',
-        '\t\tDevice = en0',
-        '\t\t)',
-        '',
-        '\t// the dependency',
-        '\tip requires n',
-        '',
-        '',
-        '\t// resource dependency tree',
-        '\t//',
-        '\t//\tgroup g',
-        '\t//\t{',
-        '\t//\tNIC n',
-        '\t//\t}',
-        '',
-        '',
-        '// end of file',
-        '',
-      ].join('\n'),
-    );
+    expect(out).toContain('\t// resource dependency tree\n\t// was reviewed by ops\n\t// keep this\n');
     expect(fmt(out)).toBe(out);
   });
 
-  it('regenerates the dependency tree instead of duplicating it', () => {
-    const once = fmt(read('hacf/main.cf'));
-    const twice = fmt(once + '\n');
-    expect(twice).toBe(once);
-    expect(once.split('// resource dependency tree').length - 1).toBe(2);
+  it('keeps a tree-like comment that does not have the exact shape, or names another group', () => {
+    const broken = 'group g (\n\t)\n\n\tNIC n (\n\t\t)\n\n\t// resource dependency tree\n\t//\n\t//\tgroup g\n\t//\tnot a tree line at all\n';
+    expect(fmt(broken)).toContain('//\tnot a tree line at all');
+    const other = 'group g (\n\t)\n\n\t// resource dependency tree\n\t//\n\t//\tgroup h\n\t//\t{\n\t//\t}\n';
+    expect(fmt(other)).toContain('//\tgroup h');
+  });
+
+  it('quotes a string that looks like a decimal, keeps a bare decimal bare, keeps escapes', () => {
+    const out = fmt('group g (\n\tVersion = "16.0"\n\tRatio = 2.5\n\tOdd = 16.0\n\tP = "a \\\\ b"\n\t)\n');
+    expect(out.split('\n').slice(1, 5)).toEqual(['\tVersion = "16.0"', '\tRatio = 2.5', '\tOdd = "16.0"', '\tP = "a \\\\ b"']);
+    expect(fmt(out)).toBe(out);
+  });
+
+  it('lists each resource\'s children in the dependency tree in hacf order, not in the order the dependencies are written', () => {
+    const out = fmt('group g (\n\t)\n\tIP vip (\n\t\t)\n\tApplication app (\n\t\t)\n\tLPAR lp (\n\t\t)\n\tNIC nic (\n\t\t)\n\tapp requires vip\n\tapp requires lp\n\tvip requires nic\n');
+    expect(tree(out)).toEqual(['group g', '{', 'Application app', '    {', '    IP vip', '        {', '        NIC nic', '        }', '    LPAR lp', '    }', '}']);
+  });
+
+  it('prints and re-reads a type-level NameRule as written', () => {
+    const text = 'type CVMCluster (\n\tstatic int NumThreads = 1\n\tNameRule = ""\n\tstr CVMClustName\n)\n\ntype X (\n\tNameRule = resource.Name\n\tstr A\n)\n';
+    expect(fmt(text)).toBe(text);
   });
 });
 
