@@ -53,7 +53,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const [name, ...rest] = argv;
     if (name === undefined) throw new UsageError('vcscf: missing COMMAND (see vcscf --help)');
     if (name === '--help' || name === '-h' || name === 'help') {
-      io.stdout(usage());
+      // `vcscf help verify` is `vcscf verify --help`.
+      const topic = name === 'help' ? rest[0] : undefined;
+      const sub = topic === undefined ? undefined : SUBCOMMANDS.find((s) => s.name === topic);
+      if (topic !== undefined && !sub) throw new UsageError(`vcscf help: unknown command ${topic} (commands: ${SUBCOMMANDS.map((s) => s.name).join(', ')})`);
+      io.stdout(sub ? (await sub.load()).command.help : usage());
       return 0;
     }
     const sub = SUBCOMMANDS.find((s) => s.name === name);

@@ -61,9 +61,27 @@ export function cfError(
   return new ParseError(code, file, line, column, detail, caretSnippet(src, offset), extra);
 }
 
-/** `FILE:LINE:COL: error CODE message` followed by the snippet, as printed on stderr. */
+/**
+ * The verifier rule a loading error is reported under, so that one problem has
+ * one code in every vcscf command (fmt, json and graph print it as verify
+ * does). Integers outside 32 bits are int-range; any other value the parser
+ * cannot read is value-kind; a missing include or an include cycle have their
+ * own rules; everything else is syntax.
+ */
+export function ruleCodeOf(code: string, detail: string): string {
+  switch (code) {
+    case 'VCSPVM_CF_INCLUDE':
+      return /^include cycle/.test(detail) ? 'VCF005' : 'VCF002';
+    case 'VCSPVM_CF_VALUE':
+      return /32-bit/.test(detail) ? 'VCF104' : 'VCF103';
+    default:
+      return 'VCF001';
+  }
+}
+
+/** `FILE:LINE:COL: error CODE message` followed by the snippet, as printed on stderr (CODE: the rule's). */
 export function formatDiagnostic(e: ParseError): string {
-  const head = `${e.file}:${e.line}:${e.column}: error ${e.code} ${e.detail}`;
+  const head = `${e.file}:${e.line}:${e.column}: error ${ruleCodeOf(e.code, e.detail)} ${e.detail}`;
   return e.snippet ? `${head}\n${indent(e.snippet)}` : head;
 }
 

@@ -50,7 +50,9 @@ export const command: Command = {
     if (values.check) {
       if (out === text) return 0;
       const e = new VcsPowervmError('VCSPVM_CF_NOT_CANONICAL', { file });
-      io.stderr(`${file}:${firstDifference(text, out)}: ${e.code} ${e.message}; run vcscf fmt --write ${path}\n`);
+      // Standard input cannot be rewritten: say how to see the canonical form instead.
+      const fix = path === '-' ? 'run vcscf fmt - to print the canonical form' : `run vcscf fmt --write ${path}`;
+      io.stderr(`${file}:${firstDifference(text, out)}: error ${e.code} ${e.message}; ${fix}\n`);
       return 1;
     }
     if (values.write) {
@@ -63,11 +65,15 @@ export const command: Command = {
   },
 };
 
-/** `LINE:1` of the first line that differs. */
-function firstDifference(a: string, b: string): string {
+/**
+ * `LINE:1` of the first line that differs, never past the last line of `a`
+ * (a missing final newline is reported on the last line).
+ */
+export function firstDifference(a: string, b: string): string {
   const la = a.split('\n');
   const lb = b.split('\n');
   let i = 0;
   while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
-  return `${i + 1}:1`;
+  const lines = a.endsWith('\n') ? la.length - 1 : la.length;
+  return `${Math.max(1, Math.min(i + 1, lines))}:1`;
 }

@@ -91,7 +91,7 @@ describe('vcscf fmt', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n').slice(0, 3)).toEqual([
-      `${file}:2:6: error VCSPVM_CF_SYNTAX unterminated string (a string ends on the line it starts)`,
+      `${file}:2:6: error VCF001 unterminated string (a string ends on the line it starts)`,
       '    \tX = "open',
       '    \t    ^',
     ]);
@@ -102,7 +102,7 @@ describe('vcscf fmt', () => {
     const file = scratch('check', NOT_CANONICAL);
     const r = await run(['fmt', file, '--check']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`${file}:1:1: VCSPVM_CF_NOT_CANONICAL ${file} is not in canonical form; run vcscf fmt --write ${file}\n`);
+    expect(r.stderr).toBe(`${file}:1:1: error VCSPVM_CF_NOT_CANONICAL ${file} is not in canonical form; run vcscf fmt --write ${file}\n`);
   });
 
   it('--write replaces the file and keeps the old one as .previous', async () => {
@@ -189,7 +189,7 @@ describe('vcscf json', () => {
     const r = await run(['json', file]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).groups[0].attributes.SystemList).toEqual({ s1: 0 });
-    expect(r.stderr).toMatch(/:5:1: error VCSPVM_CF_SYNTAX expected a value for Bad/);
+    expect(r.stderr).toMatch(/:5:1: error VCF001 expected a value for Bad/);
   });
 });
 
@@ -217,7 +217,7 @@ describe('bin/vcscf', () => {
     const garbage = spawnSync(process.execPath, [bin, 'json', '-'], { input: Buffer.from([0, 255, 123, 34, 10, 40, 41]), encoding: 'utf8' });
     expect(garbage.status).toBe(1);
     expect(garbage.stderr).not.toMatch(/\n\s+at /);
-    expect(garbage.stderr).toMatch(/^-:1:1: error VCSPVM_CF_SYNTAX/);
+    expect(garbage.stderr).toMatch(/^-:1:1: error VCF001/);
   });
 
   it('stops quietly when its reader goes away', () => {

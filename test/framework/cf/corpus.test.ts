@@ -28,7 +28,7 @@ describe('corpus script', () => {
     let out = '';
     expect(runCorpus(dir, (s) => void (out += s))).toBe(1);
     expect(out).toMatch(/^sub\/main\.cf +FAIL/m);
-    expect(out).toContain('sub/main.cf:3:1: error VCSPVM_CF_SYNTAX missing }');
+    expect(out).toContain('sub/main.cf:3:1: error VCF001 missing }');
     expect(out).toMatch(/2 files: 1 parse, 1 round-trip, 1 canonical; 1 already in canonical form; 1 failed\n$/);
   });
 

@@ -186,7 +186,7 @@ describe('parseCf: errors and recovery', () => {
     expect(e).toBeInstanceOf(ParseError);
     expect(e).toMatchObject({ code: 'VCSPVM_CF_SYNTAX', file: 'main.cf', line: 2, column: 6 });
     expect(e.snippet).toBe('\tX = "abc\n\t    ^');
-    expect(formatDiagnostic(e)).toBe('main.cf:2:6: error VCSPVM_CF_SYNTAX unterminated string (a string ends on the line it starts)\n    \tX = "abc\n    \t    ^');
+    expect(formatDiagnostic(e)).toBe('main.cf:2:6: error VCF001 unterminated string (a string ends on the line it starts)\n    \tX = "abc\n    \t    ^');
   });
 
   it('reports several errors and keeps what it could read', () => {

@@ -4,6 +4,7 @@
  * A file with syntax errors is still verified: the other rules run on what
  * parsed.
  */
+import { ruleCodeOf } from '../../diagnostics.js';
 import type { Rule } from '../finding.js';
 
 /** The named blocks main.cf has besides cluster, system, group and type. */
@@ -35,21 +36,8 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/**
- * The rule a loader error belongs to. The parser reports integers outside 32
- * bits itself (int-range); any other value it cannot read is a value-kind
- * problem.
- */
-export function ruleOfLoadError(code: string, detail: string): string {
-  switch (code) {
-    case 'VCSPVM_CF_INCLUDE':
-      return /^include cycle/.test(detail) ? 'VCF005' : 'VCF002';
-    case 'VCSPVM_CF_VALUE':
-      return /32-bit/.test(detail) ? 'VCF104' : 'VCF103';
-    default:
-      return 'VCF001';
-  }
-}
+/** The rule a loader error belongs to (one table for every command: diagnostics.ts). */
+export const ruleOfLoadError = ruleCodeOf;
 
 const reportedByLoader = (): void => {};
 

@@ -127,7 +127,11 @@ const requiredAttribute: Rule = {
           if (unset.length) missing.push(describeMissing(attr, unset, nsys));
         }
         for (const choices of req.oneOf ?? []) {
-          if (choices.every((c) => unsetOn(ctx, r, g, c).length > 0)) missing.push(`one of ${choices.join(', ')}`);
+          // Systems on which none of the choices has a value: named unless it is all of them.
+          const unset = choices.map((c) => unsetOn(ctx, r, g, c));
+          if (unset.some((u) => u.length === 0)) continue;
+          const none = unset[0]!.filter((s) => unset.every((u) => u.includes(s)));
+          if (none.length > 0) missing.push(describeMissing(`one of ${choices.join(', ')}`, none, nsys));
         }
         missing.push(...(req.extra?.(ctx, r, g) ?? []));
         if (missing.length) report(r.pos, `${r.type} ${r.name} requires ${missing.join('; ')}`);
