@@ -28,7 +28,7 @@ const FILE = 'main.cf';
 
 const parse = (): LoadResult => {
   const r = parseCf(text, FILE);
-  return { config: typeConfig(r.config), docs: new Map([[FILE, r.doc]]), errors: r.errors, warnings: [] };
+  return { config: typeConfig(r.config), docs: new Map([[FILE, r.doc]]), errors: r.errors, warnings: [], fallbacks: [] };
 };
 const verify = (): VerifyResult => verifyLoaded(parse());
 

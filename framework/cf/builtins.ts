@@ -106,13 +106,23 @@ export const CLUSTER_ATTRIBUTES: readonly TypeAttributeDef[] = [
   str('VCSFeatures'),
   str('VCSMode'),
   int('WACPort', 14155),
+  /** The meters (CPU, Mem, Swap) the cluster measures for BiggestAvailable failover (VCS 7.0+). */
+  keylist('HostMeters', ['CPU', 'Mem', 'Swap']),
+  intAssoc('MeterControl', { MeterInterval: 120, ForecastCycle: 3 }),
+  intAssoc('MeterWeight'),
+  int('ProtocolNumber'),
+  bool('EnablePBF', 0),
+  str('DumpingMembership'),
 ];
 
 /** System attributes (`system NAME ( ... )`). */
 export const SYSTEM_ATTRIBUTES: readonly TypeAttributeDef[] = [
   int('AgentsStopped'),
-  int('AvailableCapacity'),
-  int('Capacity', 100),
+  /** VCS 7.0+: meters to capacity (`{ CPU = 4, Mem = 8192 }`); an int before (releases.ts). */
+  floatAssoc('AvailableCapacity'),
+  floatAssoc('Capacity'),
+  floatAssoc('HostAvailableMeters'),
+  strAssoc('MeterRecord'),
   intAssoc('CPUThresholdLevel', { Critical: 90, Warning: 80, Note: 70 }),
   int('CPUUsage'),
   strAssoc('CPUUsageMonitoring'),
@@ -195,7 +205,9 @@ export const GROUP_ATTRIBUTES: readonly TypeAttributeDef[] = [
   keylist('Guests'),
   int('IntentOnline'),
   str('LastSuccess'),
-  int('Load', 0),
+  /** VCS 7.0+: meters to load (`{ CPU = 1, Mem = 512 }`); an int before (releases.ts). */
+  floatAssoc('Load'),
+  intAssoc('MeterWeight'),
   str('ManageFaults', 'ALL'),
   bool('ManualOps', 1),
   int('MemberWeight', 1),
@@ -339,6 +351,9 @@ export const TYPE_STATIC_ATTRIBUTES: readonly TypeAttributeDef[] = [
   int('ToleranceLimit', 0),
   str('TypeOwner'),
   strAssoc('TypeRecipients'),
+  /** VCS 7.0+ metering (Agent Developer's Guide 7.3, "Meters", "AvailableMeters"). */
+  keylist('Meters'),
+  keylist('AvailableMeters'),
 ].map(st);
 
 /** `remotecluster NAME ( ... )` in a global cluster configuration. */

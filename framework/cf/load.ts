@@ -31,6 +31,11 @@ export interface LoadResult {
   errors: ParseError[];
   /** What hacf would read past (an include cycle): worth a warning, not a failure. */
   warnings: ParseError[];
+  /**
+   * Includes that did not resolve next to the including file and were taken
+   * from the bundled types instead: the definitions are a stand-in.
+   */
+  fallbacks: { include: IncludeDef; file: string }[];
 }
 
 /** Includes nested deeper than this are reported rather than followed. */
@@ -108,6 +113,7 @@ interface Loader {
   docs: Map<string, CfDocument>;
   errors: ParseError[];
   warnings: ParseError[];
+  fallbacks: { include: IncludeDef; file: string }[];
   merged: Config;
   fallbackDir: string;
 }
@@ -119,6 +125,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
     docs: new Map(),
     errors: [],
     warnings: [],
+    fallbacks: [],
     merged: { file, includes: [], clusters: [], systems: [], groups: [], blocks: [], types: [] },
     fallbackDir: opts.fallbackTypesDir ?? defaultTypesDir(),
   };
@@ -136,7 +143,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
   const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
   loader.merged.includes = resolveIncludes(loader, r.config.includes, baseDir, text, file, [key]);
   append(loader.merged, r.config);
-  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors, warnings: loader.warnings };
+  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors, warnings: loader.warnings, fallbacks: loader.fallbacks };
 }
 
 /** A types.cf alone, its defaults typed. */
@@ -158,13 +165,15 @@ function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string
   const depth = stack.length;
   const out: IncludeDef[] = [];
   for (const inc of includes) {
-    const resolved = findInclude(inc.path, baseDir, loader.fallbackDir);
-    if (!resolved) {
+    const found = findInclude(inc.path, baseDir, loader.fallbackDir);
+    const resolved = found?.file;
+    if (!resolved || !found) {
       out.push({ ...inc });
       loader.errors.push(includeError(src, file, inc, `include "${inc.path}" not found (looked in ${baseDir} and ${loader.fallbackDir})`));
       continue;
     }
     out.push({ ...inc, resolved });
+    if (found.fallback && !loader.fallbacks.some((f) => f.file === resolved)) loader.fallbacks.push({ include: { ...inc, resolved }, file: resolved });
     if (stack.includes(resolved)) {
       const chain = [...stack.slice(stack.indexOf(resolved)), resolved].map((f) => basename(f)).join(' -> ');
       loader.warnings.push(includeError(src, file, inc, `include cycle: ${chain} (the include is ignored)`));
@@ -191,11 +200,11 @@ function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string
   return out;
 }
 
-function findInclude(path: string, baseDir: string, fallbackDir: string): string | undefined {
+function findInclude(path: string, baseDir: string, fallbackDir: string): { file: string; fallback: boolean } | undefined {
   const direct = isAbsolute(path) ? path : resolve(baseDir, path);
-  if (isFile(direct)) return direct;
+  if (isFile(direct)) return { file: direct, fallback: false };
   const fallback = join(fallbackDir, basename(path));
-  return isFile(fallback) ? resolve(fallback) : undefined;
+  return isFile(fallback) ? { file: resolve(fallback), fallback: true } : undefined;
 }
 
 function isFile(p: string): boolean {

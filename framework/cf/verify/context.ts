@@ -3,8 +3,10 @@
  * the attributes VCS defines, resources by name, each group's SystemList.
  * Rules stay small because the lookups live here.
  */
+import { NEWEST_RELEASE, type VcsRelease } from '../releases.js';
 import {
   builtinAttribute,
+  builtinIndex,
   type BuiltinScope,
   CLUSTER_ATTRIBUTES,
   GROUP_ATTRIBUTES,
@@ -105,7 +107,14 @@ export class VerifyContext {
   /** Groups holding resources of a type, with those resources. */
   private readonly typeGroups = new Map<string, { group: GroupDef; resources: ResourceDef[] }[]>();
 
-  constructor(readonly config: Config) {
+  /** The VCS release the configuration is checked for. */
+  readonly release: VcsRelease;
+  /** Files read from the bundled types in place of the configuration's own. */
+  readonly fallbackFiles: ReadonlySet<string>;
+
+  constructor(readonly config: Config, opts: { release?: VcsRelease; fallbackFiles?: ReadonlySet<string> } = {}) {
+    this.release = opts.release ?? NEWEST_RELEASE;
+    this.fallbackFiles = opts.fallbackFiles ?? new Set();
     for (const t of config.types) {
       if (this.types.has(t.name)) continue;
       this.types.set(t.name, t);
@@ -167,8 +176,9 @@ export class VerifyContext {
         }
         const local = a.system !== undefined;
         const unknown = !def && judged;
+        // A resource of an undefined type: its own definition could give any name any kind.
         const checkable =
-          def !== undefined && !(def.dimension === 'scalar' && a.value.kind === 'scalar' && (def.base === 'str' || def.base === 'i18nstr'));
+          judged && def !== undefined && !(def.dimension === 'scalar' && a.value.kind === 'scalar' && (def.base === 'str' || def.base === 'i18nstr'));
         const isStatic = def !== undefined && o.resource !== undefined && def.static;
         const temp = def?.temp === true;
         // A ref is allocated only for an assignment some rule looks at: most are plain string scalars.
@@ -220,6 +230,22 @@ export class VerifyContext {
    */
   get isFragment(): boolean {
     return this.config.clusters.length === 0 && this.config.systems.length === 0;
+  }
+
+  /** The type's definition comes from the bundled types standing in for a missing include. */
+  isFallbackType(typeName: string): boolean {
+    const file = this.types.get(typeName)?.pos?.file;
+    return file !== undefined && this.fallbackFiles.has(file);
+  }
+
+  /** Every attribute name `owner` may set: for "did you mean". */
+  attributeNames(owner: Owner): Iterable<string> {
+    if (owner.resource) {
+      const own = this.typeAttrs.get(owner.resource.type)?.keys() ?? [];
+      return [...own, ...BUILTIN.typeStatic.keys(), ...BUILTIN.resource.keys()];
+    }
+    const scope = owner.kind as BuiltinScope;
+    return builtinIndex(scope).keys();
   }
 
   /** The definition of a type's own attribute (not the static ones VCS adds). */

@@ -31,8 +31,12 @@ export interface Finding {
   message: string;
 }
 
-/** Reports one problem at a position (the root file's start when none is known). */
-export type Report = (pos: SourcePos | undefined, message: string) => void;
+/**
+ * Reports one problem at a position (the root file's start when none is
+ * known). `warn`: the rule is not sure (the definitions are a stand-in, the
+ * guides may not list every value): an error is reported as a warning.
+ */
+export type Report = (pos: SourcePos | undefined, message: string, how?: { warn?: boolean }) => void;
 
 export interface Rule extends RuleMeta {
   check(ctx: VerifyContext, report: Report): void;

@@ -4,9 +4,11 @@
  * attributes are overridden only where VCS allows, ArgList names attributes.
  */
 import type { Scalar, SourcePos, TypeAttributeDef, Value } from '../../model.js';
-import { BUILTIN, type VerifyContext } from '../context.js';
+import { BUILTIN, type Owner, type VerifyContext } from '../context.js';
+import { nearMiss } from '../../enums.js';
+import { RELEASE_FACTS, type ReleaseFact } from '../../releases.js';
 import { INT32_MAX, INT32_MIN } from '../../text.js';
-import type { Rule } from '../finding.js';
+import type { Report, Rule } from '../finding.js';
 
 /**
  * Static attributes that belong to the agent or the type as a whole: VCS has
@@ -66,7 +68,7 @@ function scalarProblem(def: TypeAttributeDef, s: Scalar): string | undefined {
 /** Problems of a value against its definition: kind first, then each element. */
 const NONE: readonly string[] = Object.freeze([]);
 
-function valueProblems(def: TypeAttributeDef, v: Value): readonly string[] {
+export function valueProblems(def: TypeAttributeDef, v: Value): readonly string[] {
   // The common case first, allocation-free: a string scalar.
   if (v.kind === 'scalar' && def.dimension === 'scalar' && (def.base === 'str' || def.base === 'i18nstr')) return NONE;
   const problems: string[] = [];
@@ -149,9 +151,17 @@ const undefinedType: Rule = {
     // A missing include (VCF002) already explains every type it would have defined:
     // one finding at the cause, not one per resource.
     if (ctx.config.includes.some((i) => i.resolved === undefined)) return;
+    // Bundled types stood in for a missing include: its real file may define the type.
+    const standIn = ctx.fallbackFiles.size > 0;
     for (const g of ctx.config.groups)
       for (const r of g.resources)
-        if (!ctx.types.has(r.type)) report(r.pos, `resource ${r.name} has type ${r.type}, which is not defined in main.cf or its includes`);
+        if (!ctx.types.has(r.type))
+          report(
+            r.pos,
+            `resource ${r.name} has type ${r.type}, which is not defined in main.cf or its includes` +
+              (standIn ? ' (the bundled types stood in for a missing include; its real file may define it)' : ''),
+            { warn: standIn },
+          );
   },
 };
 
@@ -161,18 +171,44 @@ const unknownAttribute: Rule = {
   severity: 'error',
   description: 'every attribute exists for its type, or is a cluster, system, group or resource attribute VCS defines',
   check(ctx, report) {
-    for (const { owner, a } of ctx.attributeFacts.unknown) report(a.pos, `${owner.what}: ${a.name} is not an attribute of ${owner.kind}`);
+    // "Did you mean" is worked out once per object kind and name (a file may repeat one name a million times).
+    const near = new Map<string, string | undefined>();
+    for (const { owner, a } of ctx.attributeFacts.unknown) {
+      const key = `${owner.kind}\0${a.name}`;
+      if (!near.has(key)) near.set(key, nearMiss(a.name, ctx.attributeNames(owner)));
+      const hint = near.get(key);
+      const standIn = owner.resource !== undefined && ctx.isFallbackType(owner.resource.type);
+      report(
+        a.pos,
+        `${owner.what}: ${a.name} is not an attribute of ${owner.kind}` +
+          (hint ? ` (did you mean ${hint}?)` : '') +
+          (standIn ? ` (${owner.kind} is defined by the bundled types standing in for a missing include)` : ''),
+        { warn: standIn },
+      );
+    }
   },
 };
 
 /** Every typed value: assignments of every object, and the defaults of type definitions. */
+/** The value has the form an older release gave this attribute VCS defines. */
+function otherReleaseForm(owner: Owner, name: string, v: Value): boolean {
+  const scope = owner.resource ? 'static' : owner.kind;
+  const fact = (RELEASE_FACTS as Record<string, Record<string, ReleaseFact> | undefined>)[scope]?.[name];
+  return fact?.before !== undefined && valueProblems(fact.before, v).length === 0;
+}
+
 function forEachTypedValue(
   ctx: VerifyContext,
   check: (def: TypeAttributeDef, v: Value) => readonly string[],
-  report: (pos: SourcePos, message: string) => void,
+  report: Report,
 ): void {
   for (const { owner, a, def } of ctx.attributeFacts.checkable) {
-    for (const p of check(def!, a.value)) report(a.pos, `${owner.what}${a.system ? ` (${a.name}@${a.system})` : ''}: ${p}`);
+    const problems = check(def!, a.value);
+    if (problems.length === 0) continue;
+    // The form another VCS release takes (Capacity = 100 before 7.0): VCF110 says so, as a warning.
+    if (otherReleaseForm(owner, a.name, a.value)) continue;
+    const standIn = owner.resource !== undefined && ctx.isFallbackType(owner.resource.type) && ctx.typeAttribute(owner.resource.type, a.name) !== undefined;
+    for (const p of problems) report(a.pos, `${owner.what}${a.system ? ` (${a.name}@${a.system})` : ''}: ${p}`, { warn: standIn });
   }
   for (const t of ctx.config.types)
     for (const d of t.attributes)

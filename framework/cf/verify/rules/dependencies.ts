@@ -3,7 +3,7 @@
  * cycles; `requires group G category location rigidity` names an existing
  * group with a combination VCS supports, and group links have no cycles.
  */
-import type { GroupDef } from '../../model.js';
+import type { GroupDef, GroupDependency } from '../../model.js';
 import type { Rule } from '../finding.js';
 
 const resourceDependency: Rule = {
@@ -146,4 +146,31 @@ const groupCycle: Rule = {
   },
 };
 
-export const rules: Rule[] = [resourceDependency, resourceCycle, groupDependency, groupCycle];
+const groupDependencyConflict: Rule = {
+  code: 'VCF305',
+  name: 'group-dependency-conflict',
+  severity: 'error',
+  description: 'a group does not depend on the same child group both online and offline',
+  check(ctx, report) {
+    for (const g of ctx.config.groups) {
+      const online = new Map<string, GroupDependency>();
+      const offline = new Map<string, GroupDependency>();
+      for (const d of g.groupDependencies) {
+        const m = d.category === 'offline' ? offline : online;
+        if (!m.has(d.group)) m.set(d.group, d);
+      }
+      for (const [child, off] of offline) {
+        const on = online.get(child);
+        if (!on) continue;
+        const [first, second] = on.pos.line <= off.pos.line ? [on, off] : [off, on];
+        report(
+          second.pos,
+          `group ${g.name} requires group ${child} both online (${on.location}) and offline (local): ` +
+            `the child would have to be up and down at once (the other at line ${first.pos.line})`,
+        );
+      }
+    }
+  },
+};
+
+export const rules: Rule[] = [resourceDependency, resourceCycle, groupDependency, groupCycle, groupDependencyConflict];

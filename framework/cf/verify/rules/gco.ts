@@ -30,4 +30,17 @@ const clusterList: Rule = {
   },
 };
 
-export const rules: Rule[] = [clusterList];
+const remoteNamedLocal: Rule = {
+  code: 'VCF802',
+  name: 'remotecluster-local',
+  severity: 'error',
+  description: 'a remotecluster is not named like the local cluster (a peer cluster needs its own name)',
+  check(ctx, report) {
+    const local = new Set(ctx.config.clusters.map((c) => c.name));
+    for (const b of ctx.config.blocks)
+      if (b.keyword.toLowerCase() === 'remotecluster' && local.has(b.name))
+        report(b.pos, `remotecluster ${b.name} has the name of the local cluster: a peer cluster must have a name of its own`);
+  },
+};
+
+export const rules: Rule[] = [clusterList, remoteNamedLocal];

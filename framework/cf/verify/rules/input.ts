@@ -5,6 +5,7 @@
  * parsed.
  */
 import { ruleCodeOf } from '../../diagnostics.js';
+import { editDistance } from '../../enums.js';
 import type { Rule } from '../finding.js';
 
 /** The named blocks main.cf has besides cluster, system, group and type. */
@@ -20,20 +21,6 @@ function closestKeyword(word: string): string | undefined {
     if (d < bestDistance) (best = k), (bestDistance = d);
   }
   return best;
-}
-
-/** Damerau–Levenshtein (optimal string alignment) distance: a swap of two letters is one edit. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
 }
 
 /** The rule a loader error belongs to (one table for every command: diagnostics.ts). */

@@ -55,6 +55,11 @@ function forEachSystemMention(
   for (const g of ctx.config.groups)
     for (const a of g.attributes)
       if (lists.includes(a.name)) for (const s of keysOf(a.value)) visit(s, keyPos(a, s), () => `group ${g.name} ${a.name}`);
+  // A site (stretch cluster) lists the systems it holds.
+  for (const b of ctx.config.blocks)
+    if (b.keyword.toLowerCase() === 'site')
+      for (const a of b.attributes)
+        if (a.name === 'SystemList' && a.system === undefined) for (const s of keysOf(a.value)) visit(s, keyPos(a, s), () => `site ${b.name} SystemList`);
   for (const { owner, a } of ctx.attributeFacts.local) {
     // remotecluster and heartbeat values are per cluster (`Arguments@C2`): VCF801 checks those.
     if (owner.kind === 'remotecluster' || owner.kind === 'heartbeat') continue;
@@ -71,7 +76,7 @@ const undefinedSystem: Rule = {
   code: 'VCF202',
   name: 'undefined-system',
   severity: 'error',
-  description: 'SystemList, AutoStartList, SystemZones and per-system values name systems defined in main.cf',
+  description: 'SystemList, AutoStartList, SystemZones, site SystemList and per-system values name systems defined in main.cf',
   check(ctx, report) {
     if (ctx.isFragment) return; // a fragment has no system definitions to check against
     forEachSystemMention(ctx, (system, pos, where) => {
