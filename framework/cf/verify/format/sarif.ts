@@ -1,8 +1,12 @@
 /**
  * SARIF 2.1.0, for code-scanning services and editors: every rule in
- * tool.driver.rules (id, name, description, default level), one result per
- * finding at its line and column, artifact URIs relative to the working
- * directory (uriBaseId SRCROOT) or absolute file: URIs outside it.
+ * tool.driver.rules (id, name, description, default level, helpUri to its
+ * page), one result per finding at its line and column with a
+ * partialFingerprints entry that survives `haconf -dump`, suppressed
+ * findings with their suppressions (inSource: a vcscf-disable-next-line
+ * comment; external: the baseline), artifact URIs relative to the base
+ * directory (uriBaseId SRCROOT; by default the repository root) or absolute
+ * file: URIs outside it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +14,10 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { RULES } from '../rules/index.js';
 import { projectRoot, type VerifyResult } from '../verify.js';
-import { displayPath } from './paths.js';
+import { fingerprint, relativeTo } from '../fingerprint.js';
+import type { Finding } from '../finding.js';
+import type { SuppressedFinding } from '../verify.js';
+import { ruleHelpUri } from './help.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -28,29 +35,51 @@ function relativeUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function artifactLocation(file: string, cwd: string): Sarif.ArtifactLocation {
-  const shown = displayPath(file, cwd);
-  if (shown === '-') return { uri: '-', description: { text: 'standard input' } };
-  if (shown !== file || !shown.startsWith('/')) return { uri: relativeUri(shown), uriBaseId: 'SRCROOT' };
-  return { uri: pathToFileURL(file).href };
+function artifactLocation(file: string, base: string): Sarif.ArtifactLocation {
+  if (file === '-') return { uri: '-', description: { text: 'standard input' } };
+  const shown = relativeTo(file, base);
+  if (!shown.startsWith('/')) return { uri: relativeUri(shown), uriBaseId: 'SRCROOT' };
+  return { uri: pathToFileURL(shown).href };
 }
 
-export function toSarif(result: VerifyResult, cwd = process.cwd()): Sarif.Log {
+export function toSarif(result: VerifyResult, base = process.cwd()): Sarif.Log {
   const ruleIndex = new Map(RULES.map((r, i) => [r.code, i]));
   const files = [...result.files];
-  for (const f of result.findings) if (!files.includes(f.file)) files.push(f.file);
+  for (const f of [...result.findings, ...result.suppressed]) if (!files.includes(f.file)) files.push(f.file);
   const artifactIndex = new Map(files.map((f, i) => [f, i]));
   const version = toolVersion();
 
   const driver: Sarif.ToolComponent = {
     name: 'vcscf verify',
     ...(version ? { version, semanticVersion: version } : {}),
+    informationUri: ruleHelpUri('').replace(/rules\/\.md$/, 'verifier-rules.md'),
     rules: RULES.map((r) => ({
       id: r.code,
       name: r.name,
       shortDescription: { text: r.description },
+      helpUri: ruleHelpUri(r.code),
       defaultConfiguration: { level: r.severity },
     })),
+  };
+
+  const toResult = (f: Finding | SuppressedFinding): Sarif.Result => {
+    const r: Sarif.Result = {
+      ruleId: f.code,
+      ruleIndex: ruleIndex.get(f.code) ?? -1,
+      level: f.severity,
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { ...artifactLocation(f.file, base), index: artifactIndex.get(f.file) ?? -1 },
+            region: { startLine: f.line, startColumn: f.column },
+          },
+        },
+      ],
+      partialFingerprints: { 'vcscfFinding/v1': fingerprint(f, base) },
+    };
+    if ('suppression' in f) r.suppressions = [{ kind: f.suppression, status: 'accepted' }];
+    return r;
   };
 
   return {
@@ -59,28 +88,26 @@ export function toSarif(result: VerifyResult, cwd = process.cwd()): Sarif.Log {
     runs: [
       {
         tool: { driver },
-        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd.endsWith('/') ? cwd : cwd + '/').href } },
-        artifacts: files.map((f) => ({ location: artifactLocation(f, cwd) })),
-        results: result.findings.map((f) => ({
-          ruleId: f.code,
-          ruleIndex: ruleIndex.get(f.code) ?? -1,
-          level: f.severity,
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { ...artifactLocation(f.file, cwd), index: artifactIndex.get(f.file) ?? -1 },
-                region: { startLine: f.line, startColumn: f.column },
-              },
-            },
-          ],
-        })),
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(base.endsWith('/') ? base : base + '/').href } },
+        artifacts: files.map((f) => ({ location: artifactLocation(f, base) })),
+        results: [...result.findings.map(toResult), ...result.suppressed.map(toResult)],
         columnKind: 'utf16CodeUnits',
+        properties: {
+          configurations: result.configs.map((c) => ({
+            root: relativeTo(c.root, base),
+            vcsVersion: c.vcsVersion,
+            platform: c.platform.platform,
+            platformGuessed: c.platform.guessed,
+            platformReason: c.platform.reason,
+            fallbacks: c.fallbacks.map((f) => f.include),
+          })),
+          truncated: result.truncated.map((t) => ({ ...t, file: relativeTo(t.file, base) })),
+        },
       },
     ],
   };
 }
 
-export function formatSarif(result: VerifyResult, cwd?: string): string {
-  return JSON.stringify(toSarif(result, cwd), null, 2) + '\n';
+export function formatSarif(result: VerifyResult, base?: string): string {
+  return JSON.stringify(toSarif(result, base), null, 2) + '\n';
 }
