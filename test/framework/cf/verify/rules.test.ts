@@ -4,7 +4,8 @@
  * line where that rule must report; it must report nowhere else. pass.cf must
  * verify with no finding at all.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ruleHelpUri } from '../../../../framework/cf/verify/format/help.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,17 @@ describe('docs rule table', () => {
     const readme = readFileSync(new URL('../../../../docs/verifier-rules.md', import.meta.url), 'utf8');
     const missing = RULES.filter((r) => !readme.includes(`| \`${r.code}\` | \`${r.name}\` | ${r.severity} |`)).map((r) => r.code);
     expect(missing).toEqual([]);
+  });
+
+  it('has one page per rule (what, why, how to fix, an example), the page SARIF helpUri points at', () => {
+    const missing = RULES.filter((r) => {
+      const page = new URL(`../../../../docs/rules/${r.code}.md`, import.meta.url);
+      if (!existsSync(page)) return true;
+      const text = readFileSync(page, 'utf8');
+      return !['**What it checks:**', '**Why:**', '**How to fix:**', '**Example**', `\`${r.name}\``].every((s) => text.includes(s));
+    }).map((r) => r.code);
+    expect(missing).toEqual([]);
+    for (const r of RULES) expect(ruleHelpUri(r.code).endsWith(`/docs/rules/${r.code}.md`)).toBe(true);
   });
 
   it('gives every rule a unique code and name', () => {
