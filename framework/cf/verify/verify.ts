@@ -273,7 +273,13 @@ export function verifyLoaded(
   // One spelling per file (the loader keys files by absolute path, the root
   // keeps the caller's): findings, suppressions and `files` agree on it.
   const spelling = new Map(files.map((f) => [canonical(f), f]));
-  const fileOf = (f: string) => spelling.get(canonical(f)) ?? f;
+  // Rules report millions of findings on hostile input: each file name is resolved once.
+  const spelled = new Map<string, string>();
+  const fileOf = (f: string) => {
+    let s = spelled.get(f);
+    if (s === undefined) spelled.set(f, (s = spelling.get(canonical(f)) ?? f));
+    return s;
+  };
   const cap = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
   const base = opts.base ?? repositoryRoot();
   const baseline = opts.baseline && opts.baseline.size > 0 ? opts.baseline : undefined;
@@ -319,7 +325,7 @@ export function verifyLoaded(
   for (const rule of RULES)
     rule.check(ctx, (pos, message, how) => {
       const p = pos ?? ctx.rootPos;
-      if (!byLoader.has(`${fileOf(p.file)}\0${p.line}\0${rule.code}`)) emit(rule, p, message, how?.warn === true);
+      if (byLoader.size === 0 || !byLoader.has(`${fileOf(p.file)}\0${p.line}\0${rule.code}`)) emit(rule, p, message, how?.warn === true);
     });
 
   const findings: Finding[] = [];

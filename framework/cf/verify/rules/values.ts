@@ -7,16 +7,18 @@
 import type { AttributeAssignment, Value } from '../../model.js';
 import { ENUMERATIONS, nearMiss, type Enumeration } from '../../enums.js';
 import { compareReleases, RELEASE_FACTS, type ReleaseFact } from '../../releases.js';
-import type { Owner } from '../context.js';
 import type { Rule } from '../finding.js';
 import { valueProblems } from './attributes.js';
 
 type Scope = 'cluster' | 'system' | 'group' | 'static';
 
-/** The builtin scope of an owner's attribute: its object kind, or the static attributes of a resource. */
-function scopeOf(owner: Owner, name: string, isTypeOwn: boolean): Scope | undefined {
-  if (owner.resource) return isTypeOwn ? undefined : 'static';
-  return owner.kind === 'cluster' || owner.kind === 'system' || owner.kind === 'group' ? owner.kind : undefined;
+/** The release facts of an object kind that VCS defines attributes for. */
+function scopeFacts(kind: string): Record<string, ReleaseFact> | undefined {
+  return kind === 'cluster' || kind === 'system' || kind === 'group' ? RELEASE_FACTS[kind] : undefined;
+}
+
+function scopeEnums(kind: string): Record<string, Enumeration> | undefined {
+  return kind === 'cluster' || kind === 'system' || kind === 'group' ? ENUMERATIONS[kind] : undefined;
 }
 
 function describeFact(name: string, fact: ReleaseFact): string {
@@ -29,11 +31,14 @@ const attributeRelease: Rule = {
   severity: 'warning',
   description: 'attributes VCS defines exist, in the form used, in the VCS release checked for (--vcs-version; default the newest)',
   check(ctx, report) {
-    for (const o of ctx.attributeFacts.owners)
+    for (const o of ctx.attributeFacts.owners) {
+      const facts = o.resource ? RELEASE_FACTS.static : scopeFacts(o.kind);
+      if (!facts) continue;
       for (const a of o.attributes) {
-        const scope = scopeOf(o, a.name, o.resource !== undefined && ctx.typeAttribute(o.resource.type, a.name) !== undefined);
-        const fact = scope && RELEASE_FACTS[scope][a.name];
+        const fact = facts[a.name];
         if (!fact?.since) continue;
+        // A type's own attribute of that name is the type's, not the one VCS defines.
+        if (o.resource && ctx.typeAttribute(o.resource.type, a.name) !== undefined) continue;
         const def = o.lookup(a.name);
         const older = compareReleases(ctx.release, fact.since) < 0;
         const fitsBefore = fact.before !== undefined && valueProblems(fact.before, a.value).length === 0;
@@ -48,6 +53,7 @@ const attributeRelease: Rule = {
               ` (checked for VCS ${ctx.release}; --vcs-version to change)`,
           );
       }
+    }
   },
 };
 
@@ -82,11 +88,12 @@ const enumValue: Rule = {
       }
     };
     for (const o of ctx.attributeFacts.owners) {
-      const own = o.resource !== undefined;
+      const enums = o.resource ? ENUMERATIONS.static : scopeEnums(o.kind);
+      if (!enums) continue;
       for (const a of o.attributes) {
-        const scope = scopeOf(o, a.name, own && ctx.typeAttribute(o.resource!.type, a.name) !== undefined);
-        const e = scope && ENUMERATIONS[scope][a.name];
-        if (e) judge(o.what, a, e);
+        const e = enums[a.name];
+        if (!e || (o.resource && ctx.typeAttribute(o.resource.type, a.name) !== undefined)) continue;
+        judge(o.what, a, e);
       }
     }
     // Static attributes given in type definitions (static str Operations = OnOff).
