@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { formatDiagnostic } from './diagnostics.js';
 import { configToJson } from './json.js';
 import { parseCf } from './parse.js';
@@ -114,16 +114,28 @@ export function runCorpus(dir: string, write: (s: string) => void): number {
 }
 
 function main(argv: string[]): number {
-  if (argv.length !== 1 || argv[0] === '--help' || argv[0] === '-h') {
-    const help = argv[0] === '--help' || argv[0] === '-h';
-    (help ? process.stdout : process.stderr).write('Usage: npm run corpus -- DIR   (checks every .cf file under DIR)\n');
-    return help ? 0 : 2;
+  const usage = 'Usage: npm run corpus -- DIR   (checks every .cf file under DIR)\n';
+  let parsed;
+  try {
+    // One command-line parser in the project: node:util parseArgs.
+    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`corpus: ${(e as Error).message.split('\n')[0]}\n${usage}`);
+    return 2;
   }
-  const dir = resolve(argv[0]!);
+  if (parsed.values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) {
+    process.stderr.write(usage);
+    return 2;
+  }
+  const dir = resolve(parsed.positionals[0]!);
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   } catch (e) {
-    process.stderr.write(`corpus: cannot read directory ${argv[0]}: ${(e as Error).message}\n`);
+    process.stderr.write(`corpus: cannot read directory ${parsed.positionals[0]}: ${(e as Error).message}\n`);
     return 2;
   }
   return runCorpus(dir, (s) => void process.stdout.write(s));
