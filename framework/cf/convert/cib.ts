@@ -1,0 +1,202 @@
+/**
+ * The Pacemaker configuration as a complete CIB XML document, as
+ * `cibadmin --empty` lays one out (validate-with pacemaker-3.9, an empty
+ * status section): load it with `cibadmin --replace --xml-file` or check it
+ * with `crm_verify --xml-file`.
+ *
+ * Element ids the conversion did not choose (nvpairs, operations, rule
+ * expressions, meta attribute blocks) follow pcs's naming and are claimed in
+ * the same id space as the rest, so none can clash.
+ */
+import { IdSpace } from './ids.js';
+import type { AttrSet, Clone, Constraint, Group, NvPair, Operation, PacemakerConfig, Primitive, Rule, TopResource } from './pacemaker.js';
+import { seconds } from './pacemaker.js';
+
+/** The schema the document declares; Pacemaker 2.1 (Debian bookworm) validates it. */
+export const CIB_SCHEMA = 'pacemaker-3.9';
+
+export function xmlEscape(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '&') out += '&amp;';
+    else if (ch === '<') out += '&lt;';
+    else if (ch === '>') out += '&gt;';
+    else if (ch === '"') out += '&quot;';
+    else if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) out += `&#xFFFD;`;
+    else if (c === 9 || c === 10 || c === 13) out += `&#${c};`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** `name="value"` pairs, undefined values left out. */
+function attrs(pairs: Record<string, string | number | boolean | undefined>): string {
+  return Object.entries(pairs)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
+    .join('');
+}
+
+/** Every id the model already holds, so generated ones cannot take them. */
+function takenIds(p: PacemakerConfig): IdSpace {
+  const ids = new IdSpace();
+  const sets = (list: AttrSet[]) => {
+    for (const s of list) {
+      ids.claim(s.id);
+      if (s.rule) ids.claim(s.rule.id);
+    }
+  };
+  const prim = (x: Primitive) => {
+    ids.claim(x.id);
+    sets(x.params);
+  };
+  for (const r of p.resources) {
+    ids.claim(r.id);
+    if (r.kind === 'primitive') prim(r);
+    else if (r.kind === 'group') r.members.forEach(prim);
+    else {
+      ids.claim(r.child.id);
+      if (r.child.kind === 'group') r.child.members.forEach(prim);
+      else prim(r.child);
+    }
+  }
+  for (const c of p.constraints) {
+    ids.claim(c.id);
+    if (c.kind === 'location' && c.rule) ids.claim(c.rule.id);
+  }
+  return ids;
+}
+
+class Writer {
+  readonly lines: string[] = [];
+  constructor(readonly ids: IdSpace) {}
+
+  line(depth: number, text: string): void {
+    this.lines.push(`${'  '.repeat(depth)}${text}`);
+  }
+
+  nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
+    for (const p of pairs) this.line(depth, `<nvpair${attrs({ id: this.ids.claim(`${setId}-${p.name}`), name: p.name, value: p.value })}/>`);
+  }
+
+  /** A meta_attributes block named `${owner}-meta_attributes`. */
+  meta(depth: number, owner: string, pairs: NvPair[], tag = 'meta_attributes'): void {
+    if (pairs.length === 0) return;
+    const id = this.ids.claim(`${owner}-${tag}`);
+    this.line(depth, `<${tag}${attrs({ id })}>`);
+    this.nvpairs(depth + 1, id, pairs);
+    this.line(depth, `</${tag}>`);
+  }
+
+  rule(depth: number, r: Rule): void {
+    this.line(depth, `<rule${attrs({ id: r.id, 'boolean-op': r.booleanOp, score: r.score })}>`);
+    r.expressions.forEach((e, i) => {
+      const id = this.ids.claim(`${r.id}-expr${i === 0 ? '' : `-${i}`}`);
+      this.line(depth + 1, `<expression${attrs({ id, attribute: e.attribute, operation: e.operation, value: e.value })}/>`);
+    });
+    this.line(depth, '</rule>');
+  }
+
+  op(depth: number, owner: string, o: Operation): void {
+    const id = this.ids.claim(`${owner}-${o.name}-interval-${seconds(o.interval)}`);
+    this.line(depth, `<op${attrs({ id, name: o.name, interval: seconds(o.interval), timeout: seconds(o.timeout), role: o.role, 'on-fail': o.onFail })}/>`);
+  }
+
+  primitive(depth: number, p: Primitive): void {
+    this.line(depth, `<primitive${attrs({ id: p.id, class: p.class, provider: p.provider, type: p.type, description: p.description })}>`);
+    for (const s of p.params) {
+      this.line(depth + 1, `<instance_attributes${attrs({ id: s.id, score: s.score })}>`);
+      if (s.rule) this.rule(depth + 2, s.rule);
+      this.nvpairs(depth + 2, s.id, s.pairs);
+      this.line(depth + 1, '</instance_attributes>');
+    }
+    this.meta(depth + 1, p.id, p.meta);
+    if (p.ops.length > 0) {
+      this.line(depth + 1, '<operations>');
+      for (const o of p.ops) this.op(depth + 2, p.id, o);
+      this.line(depth + 1, '</operations>');
+    }
+    this.line(depth, '</primitive>');
+  }
+
+  group(depth: number, g: Group): void {
+    this.line(depth, `<group${attrs({ id: g.id, description: g.description })}>`);
+    this.meta(depth + 1, g.id, g.meta);
+    for (const m of g.members) this.primitive(depth + 1, m);
+    this.line(depth, '</group>');
+  }
+
+  clone(depth: number, c: Clone): void {
+    this.line(depth, `<clone${attrs({ id: c.id, description: c.description })}>`);
+    this.meta(depth + 1, c.id, c.meta);
+    if (c.child.kind === 'group') this.group(depth + 1, c.child);
+    else this.primitive(depth + 1, c.child);
+    this.line(depth, '</clone>');
+  }
+
+  resource(depth: number, r: TopResource): void {
+    if (r.kind === 'primitive') this.primitive(depth, r);
+    else if (r.kind === 'group') this.group(depth, r);
+    else this.clone(depth, r);
+  }
+
+  constraint(depth: number, c: Constraint): void {
+    switch (c.kind) {
+      case 'location':
+        if (c.rule) {
+          this.line(depth, `<rsc_location${attrs({ id: c.id, rsc: c.rsc })}>`);
+          this.rule(depth + 1, c.rule);
+          this.line(depth, '</rsc_location>');
+        } else this.line(depth, `<rsc_location${attrs({ id: c.id, rsc: c.rsc, node: c.node, score: c.score })}/>`);
+        return;
+      case 'order':
+        this.line(depth, `<rsc_order${attrs({ id: c.id, first: c.first, 'first-action': 'start', then: c.then, 'then-action': 'start', kind: c.orderKind, symmetrical: c.symmetrical })}/>`);
+        return;
+      case 'colocation':
+        this.line(depth, `<rsc_colocation${attrs({ id: c.id, rsc: c.rsc, 'with-rsc': c.withRsc, score: c.score, influence: c.influence, 'node-attribute': c.nodeAttribute })}/>`);
+        return;
+    }
+  }
+}
+
+/** The whole document; `comment` goes first, as an XML comment. */
+export function toCib(p: PacemakerConfig, comment?: string): string {
+  const w = new Writer(takenIds(p));
+  if (comment) w.line(0, `<!-- ${comment.replace(/--/g, '- -')} -->`);
+  w.line(0, `<cib${attrs({ 'validate-with': CIB_SCHEMA, epoch: 1, num_updates: 0, admin_epoch: 0 })}>`);
+  w.line(1, '<configuration>');
+  w.line(2, '<crm_config>');
+  const propsId = w.ids.claim('cib-bootstrap-options');
+  w.line(3, `<cluster_property_set${attrs({ id: propsId })}>`);
+  w.nvpairs(4, propsId, p.properties);
+  w.line(3, '</cluster_property_set>');
+  w.line(2, '</crm_config>');
+  w.line(2, '<nodes>');
+  for (const n of p.nodes) {
+    if (n.attributes.length === 0) {
+      w.line(3, `<node${attrs({ id: n.id, uname: n.uname })}/>`);
+      continue;
+    }
+    w.line(3, `<node${attrs({ id: n.id, uname: n.uname })}>`);
+    const setId = w.ids.claim(`nodes-${n.id}`);
+    w.line(4, `<instance_attributes${attrs({ id: setId })}>`);
+    w.nvpairs(5, setId, n.attributes);
+    w.line(4, '</instance_attributes>');
+    w.line(3, '</node>');
+  }
+  w.line(2, '</nodes>');
+  w.line(2, '<resources>');
+  for (const r of p.resources) w.resource(3, r);
+  w.line(2, '</resources>');
+  w.line(2, '<constraints>');
+  for (const c of p.constraints) w.constraint(3, c);
+  w.line(2, '</constraints>');
+  w.line(2, '<rsc_defaults>');
+  w.meta(3, 'rsc_defaults', p.rscDefaults);
+  w.line(2, '</rsc_defaults>');
+  w.line(1, '</configuration>');
+  w.line(1, '<status/>');
+  w.line(0, '</cib>');
+  return w.lines.join('\n') + '\n';
+}

@@ -1,0 +1,529 @@
+/**
+ * A VCS configuration (the model loadConfig returns) as a Pacemaker
+ * configuration, with a finding for each construct that does not convert.
+ * The mapping, row by row with its sources, is docs/convert.md.
+ *
+ * Shape of the result:
+ * - systems → nodes (PhysicalServer and Site as node attributes; Frozen → standby);
+ * - a failover service group → a Pacemaker group whose members start in an
+ *   order that keeps every `requires` (member-order.ts); Parallel = 1 → a
+ *   clone of that group;
+ * - SystemList → location constraints in an opt-in cluster
+ *   (symmetric-cluster=false), scored so that Pacemaker picks the system VCS
+ *   would, and with enough stickiness that nothing fails back;
+ * - group dependencies → colocation and order constraints (group-deps.ts);
+ * - NIC → an ethmonitor clone and a location rule on the group; Proxy → a
+ *   constraint on what it mirrors.
+ */
+import type { Finding } from '../verify/finding.js';
+import { builtinAttribute } from '../builtins.js';
+import type { AttributeAssignment, Config, GroupDef, ResourceDef, Value } from '../model.js';
+import { assocOf, attributeValue, effectiveStatic, listOf, localSystems, scalarOf } from '../values.js';
+import { Findings } from './findings.js';
+import { dependencyRule } from './group-deps.js';
+import { IdSpace } from './ids.js';
+import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
+import { memberOrder } from './member-order.js';
+import type { Constraint, Group, Node, NvPair, PacemakerConfig, Primitive, TopResource } from './pacemaker.js';
+import { buildPrimitive, type GroupPolicy, type ResourceContext } from './resource.js';
+
+export interface ConvertOptions {
+  /** The type mappings (default: the built-in table). */
+  mappings?: Readonly<Record<string, TypeMapping>>;
+}
+
+export interface ConvertResult {
+  pacemaker: PacemakerConfig;
+  findings: Finding[];
+}
+
+/** Cluster and system attributes of VCS's own bookkeeping or runtime state: nothing to convert. */
+const CLUSTER_BOOKKEEPING = new Set([
+  'SourceFile', 'CID', 'ClusState', 'ClusterName', 'ClusterTime', 'ClusterUUID', 'ClusterLocation', 'ClusterOwner', 'ClusterRecipients',
+  'ConnectorState', 'EngineVersion', 'GlobalCounter', 'CounterInterval', 'CounterMissAction', 'CounterMissTolerance', 'LogSize', 'PrintMsg',
+  'ReadOnly', 'Statistics', 'TypeLimit', 'GroupLimit', 'ResourceLimit', 'DumpingMembership', 'VCSi3Info', 'EnableFFDC', 'LogClusterUUID',
+  'HostMonLogLvl', 'DeleteOnlineResource', 'AutoAddSystemToCSG', 'AutoAddSystemtoCSG', 'BackupInterval',
+]);
+const SYSTEM_BOOKKEEPING = new Set([
+  'SourceFile', 'SystemLocation', 'SystemOwner', 'SystemRecipients', 'UserInt', 'UserStr', 'AgentsStopped', 'AvailableCapacity', 'CPUUsage',
+  'CPUUsageMonitoring', 'CurrentLimits', 'DiskHbStatus', 'DynamicLoad', 'EngineRestarted', 'EngineVersion', 'GUIIPAddr', 'HostAvailableForecast',
+  'HostMonitor', 'HostUtilization', 'LicenseType', 'LinkHbStatus', 'LLTNodeId', 'LoadTimeCounter', 'NodeId', 'OnGrpCnt', 'SysInfo', 'SysName',
+  'SysState', 'TFrozen', 'TRSE', 'UpDownState', 'VCSFeatures', 'VCSMode', 'CPUThresholdLevel', 'MemThresholdLevel', 'SwapThresholdLevel',
+  'LoadTimeThreshold', 'LoadWarningLevel', 'ShutdownTimeout', 'NoAutoDisable', 'CPUBinding',
+]);
+const GROUP_BOOKKEEPING = new Set([
+  'SourceFile', 'PrintTree', 'UserIntGlobal', 'UserIntLocal', 'UserStrGlobal', 'UserStrLocal', 'UserAssoc', 'GroupOwner', 'GroupRecipients',
+  'ActiveCount', 'AutoDisabled', 'CurrentCount', 'IntentOnline', 'LastSuccess', 'NumRetries', 'PathCount', 'Evacuating', 'PreOnlining',
+  'DeferAutoStart', 'TFrozen', 'MemberWeight', 'VCSi3Info', 'DisableFaultMessages', 'TypeDependencies',
+]);
+/** Group attributes this converter reads. */
+const GROUP_CONVERTED = new Set([
+  'SystemList', 'AutoStartList', 'AutoStart', 'AutoStartPolicy', 'Parallel', 'Frozen', 'Enabled', 'ManageFaults', 'AutoFailOver',
+  'OnlineRetryLimit', 'AutoClearInterval', 'ContainerInfo', 'FailOverPolicy',
+]);
+const GCO_GROUP = new Set(['ClusterList', 'Authority', 'ClusterFailOverPolicy']);
+const TRIGGERS = new Set(['TriggerEvent', 'TriggerPath', 'TriggerResFault', 'TriggerResRestart', 'TriggerResStateChange', 'TriggersEnabled', 'PreOnline', 'PreOffline', 'PreSwitch', 'PreOnlineTimeout', 'PreSwitchTimeout']);
+const ACCESS = new Set(['UserNames', 'Administrators', 'AdministratorGroups', 'Operators', 'OperatorGroups', 'Guests', 'GuestGroups']);
+
+const ALLOWED = '0';
+
+function num(v: Value | undefined, fallback: number): number {
+  const s = scalarOf(v);
+  const n = typeof s === 'number' ? s : Number(s);
+  return s !== undefined && Number.isFinite(n) ? n : fallback;
+}
+
+/** True when an assignment sets something other than the engine's default. */
+function differsFromDefault(scope: 'cluster' | 'system' | 'group', a: AttributeAssignment): boolean {
+  const d = builtinAttribute(scope, a.name)?.default;
+  if (!d) return true;
+  return JSON.stringify(normal(d)) !== JSON.stringify(normal(a.value));
+}
+
+function normal(v: Value): unknown {
+  if (v.kind === 'scalar') return String(v.value);
+  if (v.kind === 'association') return v.entries.map((e) => [e.key, String(e.value ?? '')]);
+  return v.items.map(String);
+}
+
+interface ConvertedGroup {
+  def: GroupDef;
+  /** The top-level resource (the group, or its clone); undefined when nothing of it converted. */
+  top?: TopResource;
+  topId?: string;
+  parallel: boolean;
+  /** System → location score, before the dependencies adjust it. */
+  scores: Map<string, number>;
+  disabledOn: Set<string>;
+  /** The NICs its Proxy resources mirror. */
+  proxyNics?: NicInfo[];
+}
+
+interface NicInfo {
+  primitive: Primitive;
+  cloneId: string;
+  attribute: string;
+  /** Nodes the clone must be allowed on. */
+  nodes: Set<string>;
+}
+
+class Converter {
+  readonly ids = new IdSpace();
+  readonly findings: Findings;
+  readonly mappings: Readonly<Record<string, TypeMapping>>;
+  readonly resources: TopResource[] = [];
+  readonly constraints: Constraint[] = [];
+  readonly properties: NvPair[] = [];
+  /** Resource name → its group's converted record. */
+  readonly groupOf = new Map<string, ConvertedGroup>();
+  readonly groups = new Map<string, ConvertedGroup>();
+  readonly nics = new Map<string, NicInfo>();
+  readonly resourceIds = new Map<string, string>();
+  startRetries = false;
+  maxSpread = 0;
+
+  constructor(readonly config: Config, opts: ConvertOptions) {
+    this.findings = new Findings(config.file);
+    this.mappings = opts.mappings ?? BUILTIN_MAPPINGS;
+  }
+
+  mapping(type: string): TypeMapping | undefined {
+    return Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined;
+  }
+
+  run(): ConvertResult {
+    // Resource names first: they keep their VCS names, groups yield on a clash.
+    for (const g of this.config.groups) {
+      for (const r of g.resources) {
+        const m = this.mapping(r.type);
+        if (m && m.special !== 'proxy' && !this.resourceIds.has(r.name)) this.resourceIds.set(r.name, this.ids.claim(r.name));
+      }
+    }
+    const nodes = this.nodes();
+    const clusterName = this.cluster();
+    this.blocks();
+    for (const g of this.config.groups) this.group(g);
+    for (const g of this.config.groups) this.proxies(g);
+    this.nicClones();
+    for (const cg of this.groups.values()) this.locations(cg);
+    for (const cg of this.groups.values()) this.groupDependencies(cg);
+
+    if (clusterName) this.properties.push({ name: 'cluster-name', value: clusterName });
+    this.properties.push({ name: 'symmetric-cluster', value: 'false' });
+    if (this.startRetries) this.properties.push({ name: 'start-failure-is-fatal', value: 'false' });
+    const stickiness = Math.max(100, Math.ceil((this.maxSpread + 1) / 100) * 100);
+    const pacemaker: PacemakerConfig = {
+      properties: this.properties,
+      rscDefaults: [
+        { name: 'resource-stickiness', value: String(stickiness) },
+        { name: 'migration-threshold', value: '1' },
+      ],
+      nodes,
+      resources: this.resources,
+      constraints: this.constraints,
+    };
+    if (clusterName) pacemaker.clusterName = clusterName;
+    return { pacemaker, findings: this.findings.list };
+  }
+
+  /** Systems in declaration order, then systems only named in a SystemList or a site. */
+  nodes(): Node[] {
+    const order: string[] = [];
+    const add = (s: string) => {
+      if (!order.includes(s)) order.push(s);
+    };
+    for (const s of this.config.systems) add(s.name);
+    for (const g of this.config.groups) for (const s of Object.keys(assocOf(attributeValue(g, 'SystemList')) ?? {})) add(s);
+    const sites = new Map<string, string>();
+    for (const b of this.config.blocks) {
+      if (b.keyword !== 'site') continue;
+      for (const s of listOf(attributeValue(b, 'SystemList')) ?? []) {
+        sites.set(String(s), b.name);
+        add(String(s));
+      }
+    }
+    return order.map((name, i) => {
+      const def = this.config.systems.find((s) => s.name === name);
+      const attributes: NvPair[] = [];
+      const physical = scalarOf(attributeValue(def ?? { attributes: [] }, 'PhysicalServer'));
+      if (physical !== undefined) attributes.push({ name: 'PhysicalServer', value: String(physical) });
+      const site = scalarOf(attributeValue(def ?? { attributes: [] }, 'Site')) ?? sites.get(name);
+      if (site !== undefined) attributes.push({ name: 'Site', value: String(site) });
+      if (def && num(attributeValue(def, 'Frozen'), 0) === 1) attributes.push({ name: 'standby', value: 'on' });
+      for (const a of def?.attributes ?? []) {
+        if (['PhysicalServer', 'Site', 'Frozen'].includes(a.name) || SYSTEM_BOOKKEEPING.has(a.name) || !differsFromDefault('system', a)) continue;
+        const hint = a.name === 'Capacity' || a.name === 'Limits' || a.name === 'ReservedCapacity' ? ' (Pacemaker utilization attributes and placement-strategy are the nearest feature)' : '';
+        this.findings.add('clusterAttribute', a.pos, `system ${name}: ${a.name} is not converted${hint}`);
+      }
+      return { id: String(i + 1), uname: name, attributes };
+    });
+  }
+
+  /** Cluster attributes: the name, fencing, and what has no place in a CIB. */
+  cluster(): string | undefined {
+    const c = this.config.clusters[0];
+    if (!c) {
+      this.properties.push({ name: 'stonith-enabled', value: 'false' });
+      return undefined;
+    }
+    const fence = String(scalarOf(attributeValue(c, 'UseFence')) ?? 'NONE').toUpperCase();
+    if (fence === 'SCSI3') {
+      const pos = c.attributes.find((a) => a.name === 'UseFence')?.pos ?? c.pos;
+      this.findings.add(
+        'fencing',
+        pos,
+        'UseFence = SCSI3: STONITH stays enabled and Pacemaker starts nothing until a fence device is configured (fence_scsi on the coordinator disks, or fence_lpar through the HMC); crm_verify reports the missing device',
+      );
+    } else {
+      this.properties.push({ name: 'stonith-enabled', value: 'false' });
+    }
+    const gco = this.config.blocks.some((b) => b.keyword === 'remotecluster');
+    for (const a of c.attributes) {
+      if (a.name === 'UseFence' || CLUSTER_BOOKKEEPING.has(a.name) || !differsFromDefault('cluster', a)) continue;
+      if (a.name === 'ClusterAddress') {
+        if (gco) this.findings.add('globalCluster', a.pos, `cluster ${c.name}: ClusterAddress serves the global cluster (wac); booth's site address is the nearest Pacemaker setting`);
+        continue;
+      }
+      if (ACCESS.has(a.name)) {
+        this.findings.add('clusterAttribute', a.pos, `cluster ${c.name}: ${a.name}: VCS users and privileges do not convert; Pacemaker uses the haclient group and ACLs (pcs acl)`);
+        continue;
+      }
+      this.findings.add('clusterAttribute', a.pos, `cluster ${c.name}: ${a.name} is not converted (no CIB equivalent)`);
+    }
+    for (const extra of this.config.clusters.slice(1)) this.findings.add('clusterAttribute', extra.pos, `cluster ${extra.name}: a second cluster definition is ignored`);
+    return c.name;
+  }
+
+  blocks(): void {
+    for (const b of this.config.blocks) {
+      if (b.keyword === 'remotecluster') {
+        this.findings.add('globalCluster', b.pos, `remotecluster ${b.name}: global clusters do not convert; Pacemaker multi-site clusters use booth and tickets (rsc_ticket)`);
+      } else if (b.keyword === 'heartbeat') {
+        this.findings.add('heartbeat', b.pos, `heartbeat ${b.name}: wide-area heartbeats do not convert; booth's arbitrator and ticket renewal play that part`);
+      } else if (b.keyword !== 'site') {
+        this.findings.add('clusterAttribute', b.pos, `${b.keyword} ${b.name} is not converted`);
+      }
+    }
+  }
+
+  policy(g: GroupDef): GroupPolicy {
+    const manage = String(scalarOf(attributeValue(g, 'ManageFaults')) ?? 'ALL').toUpperCase();
+    const autoFailOver = num(attributeValue(g, 'AutoFailOver'), 1);
+    const p: GroupPolicy = {
+      onlineRetryLimit: num(attributeValue(g, 'OnlineRetryLimit'), 0),
+      autoClearInterval: num(attributeValue(g, 'AutoClearInterval'), 0),
+    };
+    if (manage === 'NONE') p.onFail = 'block';
+    else if (autoFailOver === 0) p.onFail = 'stop';
+    return p;
+  }
+
+  group(g: GroupDef): void {
+    const policy = this.policy(g);
+    const parallel = num(attributeValue(g, 'Parallel'), 0);
+    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings };
+    this.groupAttributes(g, policy, parallel);
+
+    const members = new Map<string, Primitive>();
+    const names = new Set(g.resources.map((r) => r.name));
+    for (const r of g.resources) {
+      const m = this.mapping(r.type);
+      if (!m) {
+        this.findings.add('noMapping', r.pos, `${r.name}: no Pacemaker agent for type ${r.type}; the resource is left out (map the type with --map FILE)`);
+        continue;
+      }
+      if (m.special === 'proxy') continue;
+      const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
+      if (num(effectiveStatic(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
+      if (m.special === 'nic') {
+        this.nicPrimitive(r, prim);
+        continue;
+      }
+      members.set(r.name, prim);
+    }
+
+    const edges = g.dependencies.filter((d) => {
+      if (names.has(d.parent) && names.has(d.child)) return true;
+      this.findings.add('resourceDependency', d.pos, `${d.parent} requires ${d.child}: both must be resources of group ${g.name}; not converted`);
+      return false;
+    });
+    const critical = (name: string) => {
+      const r = g.resources.find((x) => x.name === name)!;
+      return num(attributeValue(r, 'Critical'), 1) !== 0;
+    };
+    const { order, cyclic } = memberOrder({ names: g.resources.map((r) => r.name), critical, edges });
+    if (cyclic.length > 0) {
+      this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
+    }
+    const list = order.filter((n) => members.has(n)).map((n) => members.get(n)!);
+
+    const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
+    this.groups.set(g.name, cg);
+    for (const r of g.resources) this.groupOf.set(r.name, cg);
+    if (list.length === 0) {
+      const onlyShapes = g.resources.length > 0 && g.resources.every((r) => this.mapping(r.type)?.special);
+      if (!onlyShapes) this.findings.add('emptyGroup', g.pos, `group ${g.name}: no resource converts; the group is left out`);
+      return;
+    }
+
+    const groupId = this.ids.claim(g.name);
+    const group: Group = { kind: 'group', id: groupId, members: list, meta: [] };
+    const topMeta: NvPair[] = [];
+    const notStarted = this.notAutoStarted(g);
+    if (notStarted) {
+      topMeta.push({ name: 'target-role', value: 'Stopped' });
+    }
+    if (num(attributeValue(g, 'Frozen'), 0) === 1) topMeta.push({ name: 'is-managed', value: 'false' });
+    const description = `VCS service group ${g.name}${notStarted ? `; ${notStarted}` : ''}`;
+    if (cg.parallel) {
+      const cloneId = this.ids.claim(`${groupId}-clone`);
+      cg.top = { kind: 'clone', id: cloneId, child: group, meta: [{ name: 'interleave', value: 'true' }, ...topMeta], description };
+      cg.topId = cloneId;
+    } else {
+      group.meta = topMeta;
+      group.description = description;
+      cg.top = group;
+      cg.topId = groupId;
+    }
+    this.resources.push(cg.top);
+  }
+
+  /** Why VCS would not start the group by itself, or undefined. */
+  notAutoStarted(g: GroupDef): string | undefined {
+    if (num(attributeValue(g, 'Enabled'), 1) === 0) return 'disabled (Enabled = 0)';
+    if (num(attributeValue(g, 'AutoStart'), 1) === 0) return 'not started automatically (AutoStart = 0)';
+    if ((listOf(attributeValue(g, 'AutoStartList')) ?? []).length === 0) return 'not started automatically (no AutoStartList)';
+    return undefined;
+  }
+
+  groupAttributes(g: GroupDef, _policy: GroupPolicy, parallel: number): void {
+    const seenLocal = new Set<string>();
+    for (const a of g.attributes) {
+      if (a.system !== undefined && a.name !== 'Enabled' && a.name !== 'ContainerInfo' && !GROUP_BOOKKEEPING.has(a.name) && !seenLocal.has(a.name)) {
+        seenLocal.add(a.name);
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: ${a.name} has per-system values; only the global value is converted`);
+      }
+      if (GROUP_BOOKKEEPING.has(a.name) || !differsFromDefault('group', a)) continue;
+      if (GCO_GROUP.has(a.name)) {
+        this.findings.add('globalCluster', a.pos, `group ${g.name}: ${a.name}: global service groups do not convert; Pacemaker ties resources to a site with booth tickets (rsc_ticket)`);
+      } else if (TRIGGERS.has(a.name)) {
+        this.findings.add('trigger', a.pos, `group ${g.name}: ${a.name}: VCS triggers and pre-online scripts do not convert; Pacemaker alerts (pcs alert) run an agent on cluster events`);
+      } else if (ACCESS.has(a.name)) {
+        this.findings.add('clusterAttribute', a.pos, `group ${g.name}: ${a.name}: VCS users and privileges do not convert; Pacemaker uses ACLs (pcs acl)`);
+      } else if (a.name === 'FailOverPolicy' && String(scalarOf(a.value)) !== 'Priority') {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: FailOverPolicy = ${String(scalarOf(a.value))}: Pacemaker places by location scores (SystemList priority); utilization with placement-strategy is the nearest to load-based policies`);
+      } else if (a.name === 'AutoStartPolicy' && String(scalarOf(a.value)) === 'Load') {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: AutoStartPolicy = Load: converted as Order (the first available system of AutoStartList)`);
+      } else if (a.name === 'AutoFailOver' && num(a.value, 1) !== 1) {
+        const v = num(a.value, 1);
+        this.findings.add(
+          'faultHandling',
+          a.pos,
+          v === 0
+            ? `group ${g.name}: AutoFailOver = 0: a resource fault stops the group where it is (on-fail=stop, no local restart), but after a node failure Pacemaker still starts the group elsewhere`
+            : `group ${g.name}: AutoFailOver = ${v} (site-aware failover) is not converted; the group fails over to any system of its SystemList`,
+        );
+      } else if (a.name === 'Parallel' && parallel !== 0 && parallel !== 1) {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: Parallel = ${parallel} (hybrid) is not converted; the group is converted as a failover group`);
+      } else if (!GROUP_CONVERTED.has(a.name)) {
+        const hint =
+          a.name === 'SysDownPolicy'
+            ? ' (Pacemaker probes every resource on a node that joins, and with fencing recovers a lost node\'s resources only after fencing it)'
+            : a.name === 'Load' || a.name === 'Prerequisites'
+              ? ' (Pacemaker utilization attributes and placement-strategy are the nearest feature)'
+              : '';
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: ${a.name} has no Pacemaker equivalent and is not converted${hint}`);
+      }
+    }
+  }
+
+  nicPrimitive(r: ResourceDef, prim: Primitive): void {
+    const attribute = `ethmonitor-${prim.id}`;
+    // ethmonitor sets the attribute; an offline monitor has nothing to watch.
+    prim.ops = prim.ops.filter((o) => o.role !== 'Stopped');
+    const base = prim.params.find((s) => !s.rule);
+    if (base) base.pairs.push({ name: 'name', value: attribute });
+    else prim.params.unshift({ id: this.ids.claim(`${prim.id}-instance_attributes`), pairs: [{ name: 'name', value: attribute }] });
+    this.nics.set(r.name, { primitive: prim, cloneId: this.ids.claim(`${prim.id}-clone`), attribute, nodes: new Set() });
+  }
+
+  /** Proxy resources: a rule on a NIC's attribute, or a colocation with what they mirror. */
+  proxies(g: GroupDef): void {
+    const cg = this.groups.get(g.name)!;
+    for (const r of g.resources) {
+      if (this.mapping(r.type)?.special !== 'proxy') continue;
+      const target = scalarOf(attributeValue(r, 'TargetResName'));
+      if (r.attributes.some((a) => a.name === 'TargetSysName')) {
+        this.findings.add('attributeDropped', r.pos, `${r.name}: TargetSysName (mirror a resource on another system) has no Pacemaker equivalent and is not converted`);
+      }
+      if (target === undefined) {
+        this.findings.add('resourceDependency', r.pos, `${r.name}: Proxy without TargetResName; not converted`);
+        continue;
+      }
+      const nic = this.nics.get(String(target));
+      if (nic) {
+        (cg.proxyNics ??= []).push(nic);
+        continue;
+      }
+      const tg = this.groupOf.get(String(target));
+      if (!tg?.topId || !this.resourceIds.has(String(target))) {
+        this.findings.add('resourceDependency', r.pos, `${r.name}: Proxy of ${String(target)}, which is not in the Pacemaker configuration; not converted`);
+        continue;
+      }
+      if (tg === cg || !cg.topId) continue;
+      this.constraints.push({ kind: 'colocation', id: this.ids.claim(`colocation-${cg.topId}-${tg.topId}`), rsc: cg.topId, withRsc: tg.topId, score: 'INFINITY', influence: false });
+    }
+  }
+
+  nicClones(): void {
+    for (const [name, nic] of this.nics) {
+      const owner = this.groupOf.get(name)!;
+      const users = [...this.groups.values()].filter((cg) => cg === owner || cg.proxyNics?.includes(nic));
+      for (const cg of users) {
+        for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
+        if (cg.topId) {
+          this.constraints.push({
+            kind: 'location',
+            id: this.ids.claim(`location-${cg.topId}-${nic.primitive.id}`),
+            rsc: cg.topId,
+            rule: {
+              id: this.ids.claim(`location-${cg.topId}-${nic.primitive.id}-rule`),
+              score: '-INFINITY',
+              booleanOp: 'or',
+              expressions: [
+                { attribute: nic.attribute, operation: 'not_defined' },
+                { attribute: nic.attribute, operation: 'ne', value: '1' },
+              ],
+            },
+          });
+        }
+      }
+      this.resources.push({ kind: 'clone', id: nic.cloneId, child: nic.primitive, meta: [], description: `VCS NIC ${name}: sets node attribute ${nic.attribute}` });
+      for (const node of nic.nodes) {
+        this.constraints.push({ kind: 'location', id: this.ids.claim(`location-${nic.cloneId}-${node}`), rsc: nic.cloneId, node, score: ALLOWED });
+      }
+    }
+  }
+
+  /** SystemList → scores (see docs/convert.md, "Placement"). */
+  locations(cg: ConvertedGroup): void {
+    if (!cg.topId) return;
+    const g = cg.def;
+    const systemList = assocOf(attributeValue(g, 'SystemList')) ?? {};
+    const systems = Object.keys(systemList);
+    for (const s of localSystems(g, 'Enabled')) if (num(attributeValue(g, 'Enabled', s), 1) === 0) cg.disabledOn.add(s);
+    const follows = g.groupDependencies.some((d) => {
+      const r = dependencyRule(d.category, d.location, d.rigidity);
+      return 'rule' in r && r.rule.parentFollowsChild && this.groups.get(d.group)?.topId !== undefined;
+    });
+    if (cg.parallel || follows) {
+      for (const s of systems) cg.scores.set(s, 0);
+    } else {
+      const prio = (s: string) => {
+        const n = Number(systemList[s] ?? 0);
+        return Number.isFinite(n) ? n : 0;
+      };
+      const distinct = [...new Set(systems.map(prio))].sort((a, b) => a - b);
+      const k = distinct.length;
+      for (const s of systems) cg.scores.set(s, 10 * (k - distinct.indexOf(prio(s))));
+      const first = this.autoStartFirst(g, systems, prio, cg.disabledOn);
+      if (first !== undefined) cg.scores.set(first, cg.scores.get(first)! + 10 * k);
+      const values = [...cg.scores.values()];
+      if (values.length > 0) this.maxSpread = Math.max(this.maxSpread, Math.max(...values) - Math.min(...values));
+    }
+    for (const s of systems) {
+      const score = cg.disabledOn.has(s) ? '-INFINITY' : String(cg.scores.get(s));
+      this.constraints.push({ kind: 'location', id: this.ids.claim(`location-${cg.topId}-${s}`), rsc: cg.topId, node: s, score });
+    }
+  }
+
+  /** The system VCS auto-starts the group on when every system is up. */
+  autoStartFirst(g: GroupDef, systems: string[], prio: (s: string) => number, disabled: Set<string>): string | undefined {
+    const asl = (listOf(attributeValue(g, 'AutoStartList')) ?? []).map(String).filter((s) => systems.includes(s) && !disabled.has(s));
+    if (asl.length === 0) return undefined;
+    const policy = String(scalarOf(attributeValue(g, 'AutoStartPolicy')) ?? 'Order');
+    if (policy === 'Priority') return [...asl].sort((a, b) => prio(a) - prio(b))[0];
+    return asl[0];
+  }
+
+  groupDependencies(cg: ConvertedGroup): void {
+    for (const d of cg.def.groupDependencies) {
+      const written = `requires group ${d.group} ${d.category} ${d.location}${d.rigidity ? ` ${d.rigidity}` : ''}`;
+      const child = this.groups.get(d.group);
+      if (!cg.topId || !child?.topId) {
+        const missing = !cg.topId ? cg.def.name : d.group;
+        this.findings.add('groupDependencyDropped', d.pos, `group ${cg.def.name}: ${written}: group ${missing} is not in the Pacemaker configuration; the dependency is left out`);
+        continue;
+      }
+      const lookup = dependencyRule(d.category, d.location, d.rigidity);
+      if ('unsupported' in lookup) {
+        this.findings.add('groupDependencyDropped', d.pos, `group ${cg.def.name}: ${written}: ${lookup.unsupported}; left out`);
+        continue;
+      }
+      if (lookup.note) this.findings.add('groupDependency', d.pos, `group ${cg.def.name}: ${written}: ${lookup.note}`);
+      const parent = cg.topId;
+      const childId = child.topId;
+      const { rule } = lookup;
+      if (rule.colocation) {
+        this.constraints.push({
+          kind: 'colocation',
+          id: this.ids.claim(`colocation-${parent}-${childId}`),
+          rsc: parent,
+          withRsc: childId,
+          score: rule.colocation.score,
+          influence: rule.colocation.influence,
+        });
+      }
+      if (rule.order) {
+        const o: Constraint = { kind: 'order', id: this.ids.claim(`order-${childId}-${parent}`), first: childId, then: parent, orderKind: 'Mandatory' };
+        if (!rule.order.symmetrical) o.symmetrical = false;
+        this.constraints.push(o);
+      }
+    }
+  }
+}
+
+/** Converts a loaded configuration. */
+export function convertConfig(config: Config, opts: ConvertOptions = {}): ConvertResult {
+  return new Converter(config, opts).run();
+}
