@@ -4,18 +4,17 @@
  * status section): load it with `cibadmin --replace --xml-file` or check it
  * with `crm_verify --xml-file`.
  *
- * Element ids the conversion did not choose (nvpairs, operations, rule
- * expressions, meta attribute blocks) follow pcs's naming and are claimed in
- * the same id space as the rest, so none can clash.
+ * Ids inside a resource, a constraint or a node are paths under its id
+ * (ids.ts: `web.meta.migration-threshold`), unique by construction.
  */
-import { IdSpace } from './ids.js';
-import type { AttrSet, Clone, Constraint, Group, NvPair, Operation, PacemakerConfig, Primitive, Rule, TopResource } from './pacemaker.js';
-import { seconds } from './pacemaker.js';
+import { subId } from './ids.js';
+import { PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type Clone, type Constraint, type Group, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 
 /** The schema the document declares; Pacemaker 2.1 (Debian bookworm) validates it. */
 export const CIB_SCHEMA = 'pacemaker-3.9';
 
 export function xmlEscape(s: string): string {
+  if (!/[&<>"\x00-\x1f]/.test(s)) return s;
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -32,58 +31,42 @@ export function xmlEscape(s: string): string {
 
 /** `name="value"` pairs, undefined values left out. */
 function attrs(pairs: Record<string, string | number | boolean | undefined>): string {
-  return Object.entries(pairs)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
-    .join('');
+  let out = '';
+  for (const k in pairs) {
+    const v = pairs[k];
+    if (v !== undefined) out += ` ${k}="${xmlEscape(String(v))}"`;
+  }
+  return out;
 }
 
-/** Every id the model already holds, so generated ones cannot take them. */
-function takenIds(p: PacemakerConfig): IdSpace {
-  const ids = new IdSpace();
-  const sets = (list: AttrSet[]) => {
-    for (const s of list) {
-      ids.claim(s.id);
-      if (s.rule) ids.claim(s.rule.id);
-    }
-  };
-  const prim = (x: Primitive) => {
-    ids.claim(x.id);
-    sets(x.params);
-  };
-  for (const r of p.resources) {
-    ids.claim(r.id);
-    if (r.kind === 'primitive') prim(r);
-    else if (r.kind === 'group') r.members.forEach(prim);
-    else {
-      ids.claim(r.child.id);
-      if (r.child.kind === 'group') r.child.members.forEach(prim);
-      else prim(r.child);
-    }
-  }
-  for (const c of p.constraints) {
-    ids.claim(c.id);
-    if (c.kind === 'location' && c.rule) ids.claim(c.rule.id);
-  }
-  return ids;
-}
+const INDENT = Array.from({ length: 10 }, (_, i) => '  '.repeat(i));
+
+const e = xmlEscape;
+
+/** Output is handed on in pieces of about this size, so a large document never sits whole in memory. */
+const CHUNK = 1 << 20;
 
 class Writer {
-  readonly lines: string[] = [];
-  constructor(readonly ids: IdSpace) {}
+  out = '';
+  constructor(private readonly sink: (chunk: string) => void) {}
 
   line(depth: number, text: string): void {
-    this.lines.push(`${'  '.repeat(depth)}${text}`);
+    this.out += INDENT[depth]! + text + '\n';
+    if (this.out.length > CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.out !== '') this.sink(this.out);
+    this.out = '';
   }
 
   nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
-    for (const p of pairs) this.line(depth, `<nvpair${attrs({ id: this.ids.claim(`${setId}-${p.name}`), name: p.name, value: p.value })}/>`);
+    for (const p of pairs) this.line(depth, `<nvpair id="${e(subId(setId, p.name))}" name="${e(p.name)}" value="${e(p.value)}"/>`);
   }
 
-  /** A meta_attributes block named `${owner}-meta_attributes`. */
-  meta(depth: number, owner: string, pairs: NvPair[], tag = 'meta_attributes'): void {
+  /** A meta_attributes block with id `id`. */
+  meta(depth: number, id: string, pairs: NvPair[], tag = 'meta_attributes'): void {
     if (pairs.length === 0) return;
-    const id = this.ids.claim(`${owner}-${tag}`);
     this.line(depth, `<${tag}${attrs({ id })}>`);
     this.nvpairs(depth + 1, id, pairs);
     this.line(depth, `</${tag}>`);
@@ -92,15 +75,16 @@ class Writer {
   rule(depth: number, r: Rule): void {
     this.line(depth, `<rule${attrs({ id: r.id, 'boolean-op': r.booleanOp, score: r.score })}>`);
     r.expressions.forEach((e, i) => {
-      const id = this.ids.claim(`${r.id}-expr${i === 0 ? '' : `-${i}`}`);
+      const id = subId(r.id, `expr${i}`);
       this.line(depth + 1, `<expression${attrs({ id, attribute: e.attribute, operation: e.operation, value: e.value })}/>`);
     });
     this.line(depth, '</rule>');
   }
 
   op(depth: number, owner: string, o: Operation): void {
-    const id = this.ids.claim(`${owner}-${o.name}-interval-${seconds(o.interval)}`);
-    this.line(depth, `<op${attrs({ id, name: o.name, interval: seconds(o.interval), timeout: seconds(o.timeout), role: o.role, 'on-fail': o.onFail })}/>`);
+    const interval = seconds(o.interval);
+    const extra = (o.role ? ` role="${o.role}"` : '') + (o.onFail ? ` on-fail="${o.onFail}"` : '');
+    this.line(depth, `<op id="${e(subId(owner, 'op', `${o.name}-${interval}`))}" name="${e(o.name)}" interval="${interval}" timeout="${seconds(o.timeout)}"${extra}/>`);
   }
 
   primitive(depth: number, p: Primitive): void {
@@ -111,7 +95,7 @@ class Writer {
       this.nvpairs(depth + 2, s.id, s.pairs);
       this.line(depth + 1, '</instance_attributes>');
     }
-    this.meta(depth + 1, p.id, p.meta);
+    this.meta(depth + 1, subId(p.id, 'meta'), p.meta);
     if (p.ops.length > 0) {
       this.line(depth + 1, '<operations>');
       for (const o of p.ops) this.op(depth + 2, p.id, o);
@@ -122,14 +106,14 @@ class Writer {
 
   group(depth: number, g: Group): void {
     this.line(depth, `<group${attrs({ id: g.id, description: g.description })}>`);
-    this.meta(depth + 1, g.id, g.meta);
+    this.meta(depth + 1, subId(g.id, 'meta'), g.meta);
     for (const m of g.members) this.primitive(depth + 1, m);
     this.line(depth, '</group>');
   }
 
   clone(depth: number, c: Clone): void {
     this.line(depth, `<clone${attrs({ id: c.id, description: c.description })}>`);
-    this.meta(depth + 1, c.id, c.meta);
+    this.meta(depth + 1, subId(c.id, 'meta'), c.meta);
     if (c.child.kind === 'group') this.group(depth + 1, c.child);
     else this.primitive(depth + 1, c.child);
     this.line(depth, '</clone>');
@@ -160,16 +144,21 @@ class Writer {
   }
 }
 
-/** The whole document; `comment` goes first, as an XML comment. */
-export function toCib(p: PacemakerConfig, comment?: string): string {
-  const w = new Writer(takenIds(p));
+/**
+ * The whole document, handed to `sink` in pieces (or returned whole without
+ * one); `comment` goes first, as an XML comment.
+ */
+export function toCib(p: PacemakerConfig, comment?: string): string;
+export function toCib(p: PacemakerConfig, comment: string | undefined, sink: (chunk: string) => void): void;
+export function toCib(p: PacemakerConfig, comment?: string, sink?: (chunk: string) => void): string | void {
+  let whole = '';
+  const w = new Writer(sink ?? ((c) => void (whole += c)));
   if (comment) w.line(0, `<!-- ${comment.replace(/--/g, '- -')} -->`);
   w.line(0, `<cib${attrs({ 'validate-with': CIB_SCHEMA, epoch: 1, num_updates: 0, admin_epoch: 0 })}>`);
   w.line(1, '<configuration>');
   w.line(2, '<crm_config>');
-  const propsId = w.ids.claim('cib-bootstrap-options');
-  w.line(3, `<cluster_property_set${attrs({ id: propsId })}>`);
-  w.nvpairs(4, propsId, p.properties);
+  w.line(3, `<cluster_property_set${attrs({ id: PROPERTIES_ID })}>`);
+  w.nvpairs(4, PROPERTIES_ID, p.properties);
   w.line(3, '</cluster_property_set>');
   w.line(2, '</crm_config>');
   w.line(2, '<nodes>');
@@ -179,7 +168,7 @@ export function toCib(p: PacemakerConfig, comment?: string): string {
       continue;
     }
     w.line(3, `<node${attrs({ id: n.id, uname: n.uname })}>`);
-    const setId = w.ids.claim(`nodes-${n.id}`);
+    const setId = subId(`node-${n.id}`, 'attributes');
     w.line(4, `<instance_attributes${attrs({ id: setId })}>`);
     w.nvpairs(5, setId, n.attributes);
     w.line(4, '</instance_attributes>');
@@ -193,10 +182,11 @@ export function toCib(p: PacemakerConfig, comment?: string): string {
   for (const c of p.constraints) w.constraint(3, c);
   w.line(2, '</constraints>');
   w.line(2, '<rsc_defaults>');
-  w.meta(3, 'rsc_defaults', p.rscDefaults);
+  w.meta(3, RSC_DEFAULTS_ID, p.rscDefaults);
   w.line(2, '</rsc_defaults>');
   w.line(1, '</configuration>');
   w.line(1, '<status/>');
   w.line(0, '</cib>');
-  return w.lines.join('\n') + '\n';
+  w.flush();
+  if (!sink) return whole;
 }

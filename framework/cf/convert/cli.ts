@@ -63,7 +63,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { pacemaker, findings } = convertConfig(r.config, mappings ? { mappings } : {});
   const source = path === '-' ? 'standard input' : displayPath(r.config.file);
   const header = `Converted by vcscf convert from ${source}${pacemaker.clusterName ? ` (VCS cluster ${pacemaker.clusterName})` : ''}; ${findings.length === 0 ? 'everything converted' : `${findings.length} construct${findings.length === 1 ? '' : 's'} not converted or converted in part (see the findings)`}. Mapping: docs/convert.md`;
-  io.stdout(to === 'cib' ? toCib(pacemaker, header) : toPcs(pacemaker, [header]));
+  if (to === 'cib') toCib(pacemaker, header, (chunk) => io.stdout(chunk));
+  else io.stdout(toPcs(pacemaker, [header]));
   printDiagnostics(io, r.errors);
   for (const f of [...findings].sort(compareFindings)) io.stderr(`${displayPath(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
   return r.errors.length > 0 || findings.length > 0 ? 1 : 0;

@@ -18,14 +18,14 @@
 import type { Finding } from '../verify/finding.js';
 import { builtinAttribute } from '../builtins.js';
 import type { AttributeAssignment, Config, GroupDef, ResourceDef, Value } from '../model.js';
-import { assocOf, attributeValue, effectiveStatic, listOf, localSystems, scalarOf } from '../values.js';
+import { assocOf, attributeValue, listOf, localSystems, scalarOf } from '../values.js';
 import { Findings } from './findings.js';
 import { dependencyRule } from './group-deps.js';
-import { IdSpace } from './ids.js';
+import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
 import { memberOrder } from './member-order.js';
-import type { Constraint, Group, Node, NvPair, PacemakerConfig, Primitive, TopResource } from './pacemaker.js';
-import { buildPrimitive, type GroupPolicy, type ResourceContext } from './resource.js';
+import { PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Group, type Node, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { buildPrimitive, staticValue, type GroupPolicy, type ResourceContext } from './resource.js';
 
 export interface ConvertOptions {
   /** The type mappings (default: the built-in table). */
@@ -66,6 +66,7 @@ const TRIGGERS = new Set(['TriggerEvent', 'TriggerPath', 'TriggerResFault', 'Tri
 const ACCESS = new Set(['UserNames', 'Administrators', 'AdministratorGroups', 'Operators', 'OperatorGroups', 'Guests', 'GuestGroups']);
 
 const ALLOWED = '0';
+
 
 function num(v: Value | undefined, fallback: number): number {
   const s = scalarOf(v);
@@ -119,10 +120,15 @@ class Converter {
   readonly groups = new Map<string, ConvertedGroup>();
   readonly nics = new Map<string, NicInfo>();
   readonly resourceIds = new Map<string, string>();
+  /** Second definitions of a name, which are left out. */
+  readonly duplicates = new Set<object>();
   startRetries = false;
   maxSpread = 0;
 
   constructor(readonly config: Config, opts: ConvertOptions) {
+    // The property blocks pcs names this way; nothing else may take their ids.
+    this.ids.claim(PROPERTIES_ID);
+    this.ids.claim(RSC_DEFAULTS_ID);
     this.findings = new Findings(config.file);
     this.mappings = opts.mappings ?? BUILTIN_MAPPINGS;
   }
@@ -132,18 +138,20 @@ class Converter {
   }
 
   run(): ConvertResult {
+    this.findDuplicates();
     // Resource names first: they keep their VCS names, groups yield on a clash.
     for (const g of this.config.groups) {
       for (const r of g.resources) {
         const m = this.mapping(r.type);
-        if (m && m.special !== 'proxy' && !this.resourceIds.has(r.name)) this.resourceIds.set(r.name, this.ids.claim(r.name));
+        if (m && m.special !== 'proxy' && !this.duplicates.has(r)) this.resourceIds.set(r.name, this.ids.claim(r.name));
       }
     }
     const nodes = this.nodes();
     const clusterName = this.cluster();
     this.blocks();
-    for (const g of this.config.groups) this.group(g);
-    for (const g of this.config.groups) this.proxies(g);
+    const groups = this.config.groups.filter((g) => !this.duplicates.has(g));
+    for (const g of groups) this.group(g);
+    for (const g of groups) this.proxies(g);
     this.nicClones();
     for (const cg of this.groups.values()) this.locations(cg);
     for (const cg of this.groups.values()) this.groupDependencies(cg);
@@ -164,6 +172,28 @@ class Converter {
     };
     if (clusterName) pacemaker.clusterName = clusterName;
     return { pacemaker, findings: this.findings.list };
+  }
+
+  findDuplicates(): void {
+    const groups = new Map<string, GroupDef>();
+    const resources = new Map<string, ResourceDef>();
+    const where = (p: { file: string; line: number }) => `${p.file}:${p.line}`;
+    for (const g of this.config.groups) {
+      const first = groups.get(g.name);
+      if (first) {
+        this.duplicates.add(g);
+        this.findings.add('duplicate', g.pos, `group ${g.name} is already defined at ${where(first.pos)}; this definition is left out`);
+        continue;
+      }
+      groups.set(g.name, g);
+      for (const r of g.resources) {
+        const seen = resources.get(r.name);
+        if (seen) {
+          this.duplicates.add(r);
+          this.findings.add('duplicate', r.pos, `resource ${r.name} is already defined at ${where(seen.pos)}; this definition is left out`);
+        } else resources.set(r.name, r);
+      }
+    }
   }
 
   /** Systems in declaration order, then systems only named in a SystemList or a site. */
@@ -265,8 +295,9 @@ class Converter {
     this.groupAttributes(g, policy, parallel);
 
     const members = new Map<string, Primitive>();
-    const names = new Set(g.resources.map((r) => r.name));
-    for (const r of g.resources) {
+    const resources = g.resources.filter((r) => !this.duplicates.has(r));
+    const names = new Set(resources.map((r) => r.name));
+    for (const r of resources) {
       const m = this.mapping(r.type);
       if (!m) {
         this.findings.add('noMapping', r.pos, `${r.name}: no Pacemaker agent for type ${r.type}; the resource is left out (map the type with --map FILE)`);
@@ -274,7 +305,7 @@ class Converter {
       }
       if (m.special === 'proxy') continue;
       const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
-      if (num(effectiveStatic(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
+      if (num(staticValue(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
       if (m.special === 'nic') {
         this.nicPrimitive(r, prim);
         continue;
@@ -288,10 +319,10 @@ class Converter {
       return false;
     });
     const critical = (name: string) => {
-      const r = g.resources.find((x) => x.name === name)!;
+      const r = resources.find((x) => x.name === name)!;
       return num(attributeValue(r, 'Critical'), 1) !== 0;
     };
-    const { order, cyclic } = memberOrder({ names: g.resources.map((r) => r.name), critical, edges });
+    const { order, cyclic } = memberOrder({ names: resources.map((r) => r.name), critical, edges });
     if (cyclic.length > 0) {
       this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
     }
@@ -299,7 +330,7 @@ class Converter {
 
     const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
     this.groups.set(g.name, cg);
-    for (const r of g.resources) this.groupOf.set(r.name, cg);
+    for (const r of g.resources) if (!this.duplicates.has(r)) this.groupOf.set(r.name, cg);
     if (list.length === 0) {
       const onlyShapes = g.resources.length > 0 && g.resources.every((r) => this.mapping(r.type)?.special);
       if (!onlyShapes) this.findings.add('emptyGroup', g.pos, `group ${g.name}: no resource converts; the group is left out`);
@@ -383,7 +414,7 @@ class Converter {
     prim.ops = prim.ops.filter((o) => o.role !== 'Stopped');
     const base = prim.params.find((s) => !s.rule);
     if (base) base.pairs.push({ name: 'name', value: attribute });
-    else prim.params.unshift({ id: this.ids.claim(`${prim.id}-instance_attributes`), pairs: [{ name: 'name', value: attribute }] });
+    else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
     this.nics.set(r.name, { primitive: prim, cloneId: this.ids.claim(`${prim.id}-clone`), attribute, nodes: new Set() });
   }
 
@@ -391,7 +422,7 @@ class Converter {
   proxies(g: GroupDef): void {
     const cg = this.groups.get(g.name)!;
     for (const r of g.resources) {
-      if (this.mapping(r.type)?.special !== 'proxy') continue;
+      if (this.duplicates.has(r) || this.mapping(r.type)?.special !== 'proxy') continue;
       const target = scalarOf(attributeValue(r, 'TargetResName'));
       if (r.attributes.some((a) => a.name === 'TargetSysName')) {
         this.findings.add('attributeDropped', r.pos, `${r.name}: TargetSysName (mirror a resource on another system) has no Pacemaker equivalent and is not converted`);
@@ -416,18 +447,27 @@ class Converter {
   }
 
   nicClones(): void {
+    const proxyUsers = new Map<NicInfo, ConvertedGroup[]>();
+    for (const cg of this.groups.values()) {
+      for (const nic of new Set(cg.proxyNics ?? [])) {
+        const list = proxyUsers.get(nic);
+        if (list) list.push(cg);
+        else proxyUsers.set(nic, [cg]);
+      }
+    }
     for (const [name, nic] of this.nics) {
       const owner = this.groupOf.get(name)!;
-      const users = [...this.groups.values()].filter((cg) => cg === owner || cg.proxyNics?.includes(nic));
+      const users = [owner, ...(proxyUsers.get(nic) ?? []).filter((cg) => cg !== owner)];
       for (const cg of users) {
         for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
         if (cg.topId) {
+          const locId = this.ids.claim(`location-${cg.topId}-${nic.primitive.id}`);
           this.constraints.push({
             kind: 'location',
-            id: this.ids.claim(`location-${cg.topId}-${nic.primitive.id}`),
+            id: locId,
             rsc: cg.topId,
             rule: {
-              id: this.ids.claim(`location-${cg.topId}-${nic.primitive.id}-rule`),
+              id: subId(locId, 'rule'),
               score: '-INFINITY',
               booleanOp: 'or',
               expressions: [

@@ -27,6 +27,7 @@ export const CONVERT_CODES = {
   noMapping: c('CVT101', 'no-type-mapping', 'error', 'a resource type has no Pacemaker agent (give one with --map); its resources are left out'),
   needsSetup: c('CVT102', 'agent-needs-setup', 'warning', 'the Pacemaker agent needs something main.cf does not say (a systemd unit, an export client list)'),
   inContainer: c('CVT103', 'runs-in-container', 'warning', 'the resource runs inside a WPAR under VCS (RunInContainer); Pacemaker runs agents on the node'),
+  duplicate: c('CVT104', 'duplicate-name', 'error', 'a group or resource name is defined twice (hacf rejects this); the second definition is left out'),
   attributeDropped: c('CVT201', 'attribute-not-converted', 'warning', 'a resource attribute set in main.cf has no parameter in the Pacemaker agent'),
   attributeValue: c('CVT202', 'attribute-value', 'warning', 'a value could not be converted to the form the Pacemaker agent wants'),
   faultHandling: c('CVT203', 'fault-handling', 'warning', 'a fault-handling attribute (ToleranceLimit, per-system limits, AutoFailOver = 0) has only a partial equivalent'),

@@ -126,6 +126,10 @@ export interface PacemakerConfig {
   constraints: Constraint[];
 }
 
+/** The ids pcs gives the cluster property block and the resource defaults block. */
+export const PROPERTIES_ID = 'cib-bootstrap-options';
+export const RSC_DEFAULTS_ID = 'rsc_defaults-meta_attributes';
+
 /** "60s" — every interval and timeout we emit is whole seconds. */
 export function seconds(n: number): string {
   return `${n}s`;

@@ -12,8 +12,8 @@
  * file (CIB_file). Applied to an empty CIB, the script yields the same
  * configuration as `--to cib` (test/framework/cf/convert/pcs.test.ts).
  */
-import type { AttrSet, Constraint, NvPair, Operation, PacemakerConfig, Primitive, Rule, TopResource } from './pacemaker.js';
-import { seconds } from './pacemaker.js';
+import { subId } from './ids.js';
+import { seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 import { xmlEscape } from './cib.js';
 
 /** One shell word, single-quoted unless it is plainly safe. */
@@ -44,7 +44,7 @@ function ruleXml(r: Rule): string {
   const exprs = r.expressions
     .map((e, i) => {
       const value = e.value === undefined ? '' : ` value="${xmlEscape(e.value)}"`;
-      return `<expression id="${xmlEscape(`${r.id}-expr${i === 0 ? '' : `-${i}`}`)}" attribute="${xmlEscape(e.attribute)}" operation="${e.operation}"${value}/>`;
+      return `<expression id="${xmlEscape(subId(r.id, `expr${i}`))}" attribute="${xmlEscape(e.attribute)}" operation="${e.operation}"${value}/>`;
     })
     .join('');
   const op = r.booleanOp ? ` boolean-op="${r.booleanOp}"` : '';
@@ -54,7 +54,7 @@ function ruleXml(r: Rule): string {
 
 /** A rule-scoped instance_attributes block, added with cibadmin (pcs cannot). */
 function ruleBlockXml(primitiveId: string, s: AttrSet): string {
-  const nv = s.pairs.map((p) => `<nvpair id="${xmlEscape(`${s.id}-${p.name}`)}" name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`).join('');
+  const nv = s.pairs.map((p) => `<nvpair id="${xmlEscape(subId(s.id, p.name))}" name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`).join('');
   const score = s.score === undefined ? '' : ` score="${s.score}"`;
   return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.rule ? ruleXml(s.rule) : ''}${nv}</instance_attributes></primitive>`;
 }
@@ -122,8 +122,9 @@ function constraintLine(c: Constraint): string {
 }
 
 function nodeXml(n: PacemakerConfig['nodes'][number]): string {
-  const nv = n.attributes.map((a) => `<nvpair id="${xmlEscape(`nodes-${n.id}-${a.name}`)}" name="${xmlEscape(a.name)}" value="${xmlEscape(a.value)}"/>`).join('');
-  const body = n.attributes.length > 0 ? `<instance_attributes id="nodes-${xmlEscape(n.id)}">${nv}</instance_attributes>` : '';
+  const setId = subId(`node-${n.id}`, 'attributes');
+  const nv = n.attributes.map((a) => `<nvpair id="${xmlEscape(subId(setId, a.name))}" name="${xmlEscape(a.name)}" value="${xmlEscape(a.value)}"/>`).join('');
+  const body = n.attributes.length > 0 ? `<instance_attributes id="${xmlEscape(setId)}">${nv}</instance_attributes>` : '';
   return `<node id="${xmlEscape(n.id)}" uname="${xmlEscape(n.uname)}">${body}</node>`;
 }
 

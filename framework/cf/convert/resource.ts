@@ -5,10 +5,10 @@
  * attributes as meta attributes (docs/convert.md, "Resources").
  */
 import { builtinAttribute } from '../builtins.js';
-import type { AttributeAssignment, Config, GroupDef, ResourceDef, Value } from '../model.js';
-import { attributeValue, assocOf, effectiveStatic, scalarOf, typeAttribute } from '../values.js';
+import type { AttributeAssignment, Config, GroupDef, ResourceDef, TypeAttributeDef, Value } from '../model.js';
+import { attributeValue, assocOf, scalarOf, typeAttribute } from '../values.js';
 import type { Findings } from './findings.js';
-import type { IdSpace } from './ids.js';
+import { subId, type IdSpace } from './ids.js';
 import { parseAgent, type TypeMapping } from './map.js';
 import { asIs, formatParam } from './param-values.js';
 import type { AttrSet, NvPair, Operation, Primitive } from './pacemaker.js';
@@ -57,6 +57,30 @@ export interface ResourceContext {
   findings: Findings;
 }
 
+/** typeAttribute, remembered per configuration: a large configuration asks the same questions thousands of times. */
+const typeAttrCache = new WeakMap<Config, Map<string, Map<string, TypeAttributeDef | null>>>();
+
+export function cachedTypeAttribute(config: Config, type: string, name: string): TypeAttributeDef | undefined {
+  let byType = typeAttrCache.get(config);
+  if (!byType) typeAttrCache.set(config, (byType = new Map()));
+  let cache = byType.get(type);
+  if (!cache) byType.set(type, (cache = new Map()));
+  let hit = cache.get(name);
+  if (hit === undefined) cache.set(name, (hit = typeAttribute(config, type, name) ?? null));
+  return hit ?? undefined;
+}
+
+/**
+ * effectiveStatic (values.ts) with the type's default taken from the cache:
+ * the resource's value, else the type's default, else the engine default.
+ */
+export function staticValue(config: Config, r: ResourceDef, name: string): Value | undefined {
+  const own = attributeValue(r, name);
+  if (own) return own;
+  const def = cachedTypeAttribute(config, r.type, name);
+  return def?.default ?? builtinAttribute('static', name)?.default;
+}
+
 function intOf(v: Value | undefined, fallback: number): number {
   const s = scalarOf(v);
   const n = typeof s === 'number' ? s : Number(s);
@@ -78,7 +102,7 @@ function byName(attrs: AttributeAssignment[]): Map<string, AttributeAssignment[]
 export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef): string {
   return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     if (name === 'resource') return r.name;
-    const v = attributeValue(r, name) ?? typeAttribute(ctx.config, r.type, name)?.default;
+    const v = attributeValue(r, name) ?? cachedTypeAttribute(ctx.config, r.type, name)?.default;
     return v ? asIs(v) : '""';
   });
 }
@@ -97,7 +121,7 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
       resourceAttribute(ctx, r, name, assignments, meta);
       continue;
     }
-    const def = typeAttribute(config, r.type, name);
+    const def = cachedTypeAttribute(config, r.type, name);
     if (def?.static) {
       if (assignments.some((a) => a.system !== undefined) && CONVERTED_STATICS.has(name)) {
         findings.add('faultHandling', first.pos, `${r.name}: ${name} has per-system values; Pacemaker operations and meta attributes cannot vary by node, the global value is used`);
@@ -140,14 +164,14 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   for (const [name, value] of Object.entries(m.meta)) setPair(meta, name, value);
 
   const params: AttrSet[] = [];
-  if (globalPairs.length > 0) params.push({ id: ctx.ids.claim(`${id}-instance_attributes`), pairs: globalPairs });
+  if (globalPairs.length > 0) params.push({ id: subId(id, 'params'), pairs: globalPairs });
   for (const [sys, pairs] of perNode) {
     if (pairs.length === 0) continue;
-    const setId = ctx.ids.claim(`${id}-instance_attributes-${sys}`);
+    const setId = subId(id, 'params', sys);
     params.push({
       id: setId,
       score: 1,
-      rule: { id: ctx.ids.claim(`${setId}-rule`), score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: sys }] },
+      rule: { id: subId(setId, 'rule'), score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: sys }] },
       pairs,
     });
   }
@@ -203,7 +227,7 @@ function resourceAttribute(ctx: ResourceContext, r: ResourceDef, name: string, a
 
 /** migration-threshold, failure-timeout; ToleranceLimit reported. */
 function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
-  const st = (name: string, fallback: number) => intOf(effectiveStatic(ctx.config, r, name), fallback);
+  const st = (name: string, fallback: number) => intOf(staticValue(ctx.config, r, name), fallback);
   const restart = st('RestartLimit', 0);
   const retry = Math.max(st('OnlineRetryLimit', 0), ctx.policy.onlineRetryLimit);
   const threshold = Math.max(restart, retry) + 1;
@@ -218,7 +242,7 @@ function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
 }
 
 function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Operation[] {
-  const st = (name: string, fallback: number) => Math.max(0, intOf(effectiveStatic(ctx.config, r, name), fallback));
+  const st = (name: string, fallback: number) => Math.max(0, intOf(staticValue(ctx.config, r, name), fallback));
   const mi = st('MonitorInterval', 60);
   const mt = Math.max(1, st('MonitorTimeout', 60));
   const onFail = ctx.policy.onFail;
@@ -259,7 +283,7 @@ function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: Map
 function containerCheck(ctx: ResourceContext, r: ResourceDef): void {
   const ci = assocOf(attributeValue(ctx.group, 'ContainerInfo'));
   if (!ci || !ci.Name || String(ci.Enabled ?? '1') !== '1') return;
-  const opts = assocOf(effectiveStatic(ctx.config, r, 'ContainerOpts'));
+  const opts = assocOf(staticValue(ctx.config, r, 'ContainerOpts'));
   if (String(opts?.RunInContainer ?? '0') !== '1') return;
   ctx.findings.add('inContainer', r.pos, `${r.name}: ${r.type} runs inside WPAR ${ci.Name} under VCS (RunInContainer = 1); Pacemaker runs its agent on the node, outside the WPAR`);
 }
