@@ -156,7 +156,7 @@ class Converter {
     for (const cg of this.groups.values()) this.locations(cg);
     for (const cg of this.groups.values()) this.groupDependencies(cg);
 
-    if (clusterName) this.properties.push({ name: 'cluster-name', value: clusterName });
+    // cluster-name comes from corosync.conf (pcs refuses to set it): the name goes in the header only.
     this.properties.push({ name: 'symmetric-cluster', value: 'false' });
     if (this.startRetries) this.properties.push({ name: 'start-failure-is-fatal', value: 'false' });
     const stickiness = Math.max(100, Math.ceil((this.maxSpread + 1) / 100) * 100);
@@ -492,9 +492,12 @@ class Converter {
     const systemList = assocOf(attributeValue(g, 'SystemList')) ?? {};
     const systems = Object.keys(systemList);
     for (const s of localSystems(g, 'Enabled')) if (num(attributeValue(g, 'Enabled', s), 1) === 0) cg.disabledOn.add(s);
+    // A parent that must run where its failover child runs goes wherever the child is: its own
+    // priorities would only pull the child (placed first) towards the parent's favourite system.
     const follows = g.groupDependencies.some((d) => {
       const r = dependencyRule(d.category, d.location, d.rigidity);
-      return 'rule' in r && r.rule.parentFollowsChild && this.groups.get(d.group)?.topId !== undefined;
+      const child = this.groups.get(d.group);
+      return 'rule' in r && r.rule.parentFollowsChild && child?.topId !== undefined && !child.parallel;
     });
     if (cg.parallel || follows) {
       for (const s of systems) cg.scores.set(s, 0);
