@@ -61,7 +61,8 @@ class Writer {
   }
 
   nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
-    for (const p of pairs) this.line(depth, `<nvpair id="${e(subId(setId, p.name))}" name="${e(p.name)}" value="${e(p.value)}"/>`);
+    // Ids are XML names by construction (ids.ts): nothing in them to escape.
+    for (const p of pairs) this.line(depth, `<nvpair id="${subId(setId, p.name)}" name="${e(p.name)}" value="${e(p.value)}"/>`);
   }
 
   /** A meta_attributes block with id `id`. */
@@ -84,7 +85,7 @@ class Writer {
   op(depth: number, owner: string, o: Operation): void {
     const interval = seconds(o.interval);
     const extra = (o.role ? ` role="${o.role}"` : '') + (o.onFail ? ` on-fail="${o.onFail}"` : '');
-    this.line(depth, `<op id="${e(subId(owner, 'op', `${o.name}-${interval}`))}" name="${e(o.name)}" interval="${interval}" timeout="${seconds(o.timeout)}"${extra}/>`);
+    this.line(depth, `<op id="${subId(owner, 'op', `${o.name}-${interval}`)}" name="${e(o.name)}" interval="${interval}" timeout="${seconds(o.timeout)}"${extra}/>`);
   }
 
   primitive(depth: number, p: Primitive): void {

@@ -18,30 +18,29 @@ export function token(s: string): string {
   return s !== '' && !/[\s"\\]/.test(s) ? s : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Splits what `token` joined: the inverse, for tests and for readers of the form. */
+/**
+ * Splits a parameter value into its tokens, as a reader of the form does:
+ * blanks separate tokens except inside double quotes, where `\"` and `\\`
+ * stand for `"` and `\`; quotes may open anywhere in a token
+ * (`DNSServers="10.1.1.1 10.1.1.2"`). The inverse of writing with `token`.
+ */
 export function splitTokens(s: string): string[] {
   const out: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    if (s[i] === ' ') {
-      i++;
-      continue;
-    }
-    if (s[i] === '"') {
-      let t = '';
-      i++;
-      while (i < s.length && s[i] !== '"') {
+  let cur: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === ' ') {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else if (ch === '"') {
+      cur ??= '';
+      for (i++; i < s.length && s[i] !== '"'; i++) {
         if (s[i] === '\\' && i + 1 < s.length) i++;
-        t += s[i++];
+        cur += s[i];
       }
-      i++;
-      out.push(t);
-    } else {
-      const end = s.indexOf(' ', i);
-      out.push(s.slice(i, end < 0 ? s.length : end));
-      i = end < 0 ? s.length : end;
-    }
+    } else cur = (cur ?? '') + ch;
   }
+  if (cur !== undefined) out.push(cur);
   return out;
 }
 
