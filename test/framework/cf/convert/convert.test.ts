@@ -38,7 +38,7 @@ describe('the command line', () => {
   it('exits 1 with one finding per construct that does not convert, the rest still printed', async () => {
     const r = await convert(HEAD + group('g', '', '    Frob f ( )\n    IP vip ( Address = "10.0.0.1" )'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^\S+main\.cf:9:5: error CVT101 f: no Pacemaker agent for type Frob/m);
+    expect(r.stderr).toMatch(/^\S+main\.cf:10:5: error CVT101 f: no Pacemaker agent for type Frob/m);
     expect(byId(r.xml!, 'vip')).toBeDefined();
   });
 
