@@ -14,7 +14,15 @@ import { PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type Clone, type Constraint, t
 export const CIB_SCHEMA = 'pacemaker-3.9';
 
 export function xmlEscape(s: string): string {
-  if (!/[&<>"\x00-\x1f]/.test(s)) return s;
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x3c || c === 0x3e) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return s;
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
