@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { asStored, placements, scratchDir, setNodeAttribute, simulate, vcscf } from './helpers.js';
+import { asStored, placements, repo, scratchDir, setNodeAttribute, simulate, tool, vcscf } from './helpers.js';
 
 const tmp = scratchDir('simulate');
 afterAll(() => tmp.remove());
@@ -321,5 +321,25 @@ group app (
     setNodeAttribute(moved, 's2', 'ethmonitor-nic', '0');
     const again = step(moved, []).file;
     expect([where(again, 'vip'), where(again, 'srv')]).toEqual([['s3'], ['s3']]);
+  });
+});
+
+describe("the seed's LPAR group", () => {
+  it('waits for hagrp -online (no AutoStartList), then runs on the first system and fails over to the second', async () => {
+    const r = await vcscf(['convert', `${repo}/sim/configs/seed-lpar/main.cf`, '--to', 'cib']);
+    const file = tmp.file('seed.xml', asStored(r.stdout));
+    const up = allUp(file, ['aixnode55mp1', 'aixnode56mp1']);
+    // VCS starts a group by itself only on an AutoStartList system: this one waits for the administrator.
+    expect(where(up, 'aixnode5556mp2')).toEqual([]);
+    // `pcs resource enable` (here crm_resource on the file) is the hagrp -online.
+    const enable = tool('crm_resource', ['--resource', 'LPAR_aixnode5556mp2', '--meta', '--delete-parameter', 'target-role'], { CIB_file: up });
+    expect(enable.status, enable.stderr).toBe(0);
+    const online = step(up, []).file;
+    expect(where(online, 'aixnode5556mp2')).toEqual(['aixnode55mp1']);
+    // RestartLimit = 1: the first fault restarts the LPAR in place, the second fails the group over.
+    const first = step(online, ['--op-inject', 'aixnode5556mp2_monitor_60000@aixnode55mp1=1']).file;
+    expect(where(first, 'aixnode5556mp2')).toEqual(['aixnode55mp1']);
+    const second = step(first, ['--op-inject', 'aixnode5556mp2_monitor_60000@aixnode55mp1=1']).file;
+    expect(where(second, 'aixnode5556mp2')).toEqual(['aixnode56mp1']);
   });
 });
