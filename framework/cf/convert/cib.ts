@@ -100,7 +100,12 @@ class Writer {
     this.line(depth, `<primitive${attrs({ id: p.id, class: p.class, provider: p.provider, type: p.type, description: p.description })}>`);
     for (const s of p.params) {
       this.line(depth + 1, `<instance_attributes${attrs({ id: s.id, score: s.score })}>`);
-      if (s.rule) this.rule(depth + 2, s.rule);
+      if (s.node !== undefined) {
+        // The per-node rule, written out directly: there are as many as resources times systems.
+        this.line(depth + 2, `<rule id="${s.id}.rule" score="INFINITY">`);
+        this.line(depth + 3, `<expression id="${s.id}.rule.expr0" attribute="#uname" operation="eq" value="${e(s.node)}"/>`);
+        this.line(depth + 2, '</rule>');
+      }
       this.nvpairs(depth + 2, s.id, s.pairs);
       this.line(depth + 1, '</instance_attributes>');
     }

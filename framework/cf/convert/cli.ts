@@ -59,15 +59,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (to !== 'cib' && to !== 'pcs') throw new UsageError(`vcscf convert: --to must be cib or pcs, not ${to}`);
   let mappings;
   if (values.map !== undefined) mappings = (await import('./map-file.js')).loadMapFile(values.map as string);
-  const r = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
-  const { pacemaker, findings } = convertConfig(r.config, mappings ? { mappings } : {});
-  const source = path === '-' ? 'standard input' : displayPath(r.config.file);
+  // Only the model and the errors are kept: the syntax trees (docs) become garbage at once, and a
+  // large configuration converts with less for the collector to walk.
+  const { config, errors } = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
+  const { pacemaker, findings } = convertConfig(config, mappings ? { mappings } : {});
+  const source = path === '-' ? 'standard input' : displayPath(config.file);
   const header = `Converted by vcscf convert from ${source}${pacemaker.clusterName ? ` (VCS cluster ${pacemaker.clusterName})` : ''}; ${findings.length === 0 ? 'everything converted' : `${findings.length} construct${findings.length === 1 ? '' : 's'} not converted or converted in part (see the findings)`}. Mapping: docs/convert.md`;
   if (to === 'cib') toCib(pacemaker, header, (chunk) => io.stdout(chunk));
   else io.stdout(toPcs(pacemaker, [header]));
-  printDiagnostics(io, r.errors);
+  printDiagnostics(io, errors);
   for (const f of [...findings].sort(compareFindings)) io.stderr(`${displayPath(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
-  return r.errors.length > 0 || findings.length > 0 ? 1 : 0;
+  return errors.length > 0 || findings.length > 0 ? 1 : 0;
 }
 
 export const command: Command = { help, run };

@@ -412,7 +412,7 @@ class Converter {
     const attribute = `ethmonitor-${prim.id}`;
     // ethmonitor sets the attribute; an offline monitor has nothing to watch.
     prim.ops = prim.ops.filter((o) => o.role !== 'Stopped');
-    const base = prim.params.find((s) => !s.rule);
+    const base = prim.params.find((s) => s.node === undefined);
     if (base) base.pairs.push({ name: 'name', value: attribute });
     else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
     this.nics.set(r.name, { primitive: prim, cloneId: this.ids.claim(`${prim.id}-clone`), attribute, nodes: new Set() });

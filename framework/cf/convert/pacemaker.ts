@@ -26,13 +26,19 @@ export interface Rule {
   expressions: Expression[];
 }
 
-/** An instance_attributes or meta_attributes block; a rule makes it apply only where it matches. */
+/** An instance_attributes block; with `node`, it applies only there (a rule `#uname eq NODE`). */
 export interface AttrSet {
   id: string;
   /** Blocks are applied highest score first; the first that sets a name wins. */
   score?: number;
-  rule?: Rule;
+  /** The node whose values these are (the writers give the block its rule, `ID.rule`). */
+  node?: string;
   pairs: NvPair[];
+}
+
+/** The rule of a per-node block: `#uname eq NODE`, scored INFINITY as Pacemaker Explained's example. */
+export function nodeRule(set: AttrSet & { node: string }): Rule {
+  return { id: `${set.id}.rule`, score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: set.node }] };
 }
 
 export interface Operation {

@@ -13,7 +13,7 @@
  * configuration as `--to cib` (test/framework/cf/convert/pcs.test.ts).
  */
 import { subId } from './ids.js';
-import { seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
+import { nodeRule, seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 import { xmlEscape } from './cib.js';
 
 /** One shell word, single-quoted unless it is plainly safe. */
@@ -56,12 +56,12 @@ function ruleXml(r: Rule): string {
 function ruleBlockXml(primitiveId: string, s: AttrSet): string {
   const nv = s.pairs.map((p) => `<nvpair id="${xmlEscape(subId(s.id, p.name))}" name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`).join('');
   const score = s.score === undefined ? '' : ` score="${s.score}"`;
-  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.rule ? ruleXml(s.rule) : ''}${nv}</instance_attributes></primitive>`;
+  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.node !== undefined ? ruleXml(nodeRule({ ...s, node: s.node })) : ''}${nv}</instance_attributes></primitive>`;
 }
 
 function primitiveLines(p: Primitive, group?: string): string[] {
   const agent = p.provider ? `${p.class}:${p.provider}:${p.type}` : `${p.class}:${p.type}`;
-  const base = p.params.find((s) => !s.rule);
+  const base = p.params.find((s) => s.node === undefined);
   const words = ['resource', 'create', shellWord(p.id), shellWord(agent), ...pairs(base?.pairs ?? [])];
   for (const o of p.ops) words.push(...opWords(o));
   if (p.meta.length > 0) words.push('meta', ...pairs(p.meta));
@@ -69,7 +69,7 @@ function primitiveLines(p: Primitive, group?: string): string[] {
   // --force: the agents need not be installed where the script runs (ocf:vcs-powervm:*, systemd units).
   words.push('--no-default-ops', '--force');
   const out = [pcs(...words)];
-  for (const s of p.params) if (s.rule) out.push(cibadmin(ruleBlockXml(p.id, s), '--modify'));
+  for (const s of p.params) if (s.node !== undefined) out.push(cibadmin(ruleBlockXml(p.id, s), '--modify'));
   if (p.description) out.push(cibadmin(`<primitive id="${xmlEscape(p.id)}" description="${xmlEscape(p.description)}"/>`, '--modify'));
   return out;
 }

@@ -168,12 +168,7 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   for (const [sys, pairs] of perNode) {
     if (pairs.length === 0) continue;
     const setId = subId(id, 'params', sys);
-    params.push({
-      id: setId,
-      score: 1,
-      rule: { id: subId(setId, 'rule'), score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: sys }] },
-      pairs,
-    });
+    params.push({ id: setId, score: 1, node: sys, pairs });
   }
 
   const migrate = m.meta['allow-migrate'] === 'true';
