@@ -318,10 +318,8 @@ class Converter {
       this.findings.add('resourceDependency', d.pos, `${d.parent} requires ${d.child}: both must be resources of group ${g.name}; not converted`);
       return false;
     });
-    const critical = (name: string) => {
-      const r = resources.find((x) => x.name === name)!;
-      return num(attributeValue(r, 'Critical'), 1) !== 0;
-    };
+    const nonCritical = new Set(resources.filter((r) => num(attributeValue(r, 'Critical'), 1) === 0).map((r) => r.name));
+    const critical = (name: string) => !nonCritical.has(name);
     const { order, cyclic } = memberOrder({ names: resources.map((r) => r.name), critical, edges });
     if (cyclic.length > 0) {
       this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.join(', ')} depend on each other in a cycle; they start last, in main.cf order`);

@@ -110,7 +110,7 @@ export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef)
 /** The primitive for `r` (its id already claimed), reporting what does not convert. */
 export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, id: string): Primitive {
   const { config, findings } = ctx;
-  const agent = parseAgent(fillTemplate(m.agent, ctx, r))!;
+  const agent = parseAgent(m.agent.includes('{') ? fillTemplate(m.agent, ctx, r) : m.agent)!;
   const globalPairs: NvPair[] = Object.entries(m.set).map(([name, value]) => ({ name, value }));
   const perNode = new Map<string, NvPair[]>();
   const meta: NvPair[] = [];
