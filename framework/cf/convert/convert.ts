@@ -542,6 +542,8 @@ class Converter {
         continue;
       }
       if (lookup.note) this.findings.add('groupDependency', d.pos, `group ${cg.def.name}: ${written}: ${lookup.note}`);
+      const unsupported = parallelCombination(cg.parallel, child.parallel, d.location, d.rigidity);
+      if (unsupported) this.findings.add('groupDependency', d.pos, `group ${cg.def.name}: ${written}: ${unsupported}; converted with the constraints of the failover case`);
       const parent = cg.topId;
       const childId = child.topId;
       const { rule } = lookup;
@@ -562,6 +564,18 @@ class Converter {
       }
     }
   }
+}
+
+/**
+ * The combinations of parallel groups VCS does not support (Administrator's Guide, "Service
+ * group dependency configurations"), or undefined.
+ */
+function parallelCombination(parentParallel: boolean, childParallel: boolean, location: string, rigidity: string | undefined): string | undefined {
+  if (!parentParallel && !childParallel) return undefined;
+  if (rigidity === 'hard') return 'VCS supports hard dependencies only between failover groups';
+  if (parentParallel && !childParallel && location === 'local') return 'VCS does not support online local between a parallel parent and a failover child';
+  if (parentParallel && childParallel && location !== 'local') return `VCS does not support ${location} dependencies between parallel groups`;
+  return undefined;
 }
 
 /** Converts a loaded configuration. */

@@ -318,3 +318,15 @@ describe('docs/convert.md', () => {
     for (const c of Object.values(CONVERT_CODES)) expect(doc, c.code).toMatch(new RegExp(`\\| \`${c.code}\` \\| \`${c.name}\` \\| ${c.severity} \\|`));
   });
 });
+
+describe('parallel groups in dependencies', () => {
+  it.each([
+    ['Parallel = 1', '', 'online local firm', /parallel parent and a failover child/],
+    ['Parallel = 1', 'Parallel = 1', 'online global soft', /global dependencies between parallel groups/],
+    ['', 'Parallel = 1', 'online local hard', /hard dependencies only between failover groups/],
+  ])('parent %j, child %j, %s: what VCS does not support is reported', async (parentAttrs, childAttrs, link, msg) => {
+    const r = await convert(HEAD + group('c', childAttrs, '    Process a ( PathName = "/a" )') + group('p', parentAttrs, `    Process b ( PathName = "/b" )\n    requires group c ${link}`));
+    expect(r.stderr).toMatch(new RegExp(`warning CVT401 group p: requires group c ${link}: .*${msg.source}`));
+    expect(crmVerify(tmp.file(`par${++n}.xml`, r.stdout)).status).toBe(0);
+  });
+});
