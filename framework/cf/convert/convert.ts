@@ -3,7 +3,7 @@
  * configuration, with a finding for each construct that does not convert.
  * The mapping, row by row with its sources, is docs/convert.md.
  *
- * Shape of the result:
+ * Shape of the result (cluster-level parts in cluster.ts, one resource in resource.ts):
  * - systems → nodes (PhysicalServer and Site as node attributes; Frozen → standby);
  * - a failover service group → a Pacemaker group whose members start in an
  *   order that keeps every `requires` (member-order.ts); Parallel = 1 → a
@@ -16,15 +16,15 @@
  *   constraint on what it mirrors.
  */
 import type { Finding } from '../verify/finding.js';
-import { builtinAttribute } from '../builtins.js';
-import type { AttributeAssignment, Config, GroupDef, ResourceDef, Value } from '../model.js';
+import type { Config, GroupDef, ResourceDef } from '../model.js';
 import { assocOf, attributeValue, listOf, localSystems, scalarOf } from '../values.js';
+import { ACCESS, convertBlocks, convertCluster, convertNodes, differsFromDefault, num } from './cluster.js';
 import { Findings } from './findings.js';
 import { dependencyRule } from './group-deps.js';
 import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
 import { memberOrder } from './member-order.js';
-import { PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Group, type Node, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
 import { buildPrimitive, staticValue, type GroupPolicy, type ResourceContext } from './resource.js';
 
 export interface ConvertOptions {
@@ -37,20 +37,7 @@ export interface ConvertResult {
   findings: Finding[];
 }
 
-/** Cluster and system attributes of VCS's own bookkeeping or runtime state: nothing to convert. */
-const CLUSTER_BOOKKEEPING = new Set([
-  'SourceFile', 'CID', 'ClusState', 'ClusterName', 'ClusterTime', 'ClusterUUID', 'ClusterLocation', 'ClusterOwner', 'ClusterRecipients',
-  'ConnectorState', 'EngineVersion', 'GlobalCounter', 'CounterInterval', 'CounterMissAction', 'CounterMissTolerance', 'LogSize', 'PrintMsg',
-  'ReadOnly', 'Statistics', 'TypeLimit', 'GroupLimit', 'ResourceLimit', 'DumpingMembership', 'VCSi3Info', 'EnableFFDC', 'LogClusterUUID',
-  'HostMonLogLvl', 'DeleteOnlineResource', 'AutoAddSystemToCSG', 'AutoAddSystemtoCSG', 'BackupInterval',
-]);
-const SYSTEM_BOOKKEEPING = new Set([
-  'SourceFile', 'SystemLocation', 'SystemOwner', 'SystemRecipients', 'UserInt', 'UserStr', 'AgentsStopped', 'AvailableCapacity', 'CPUUsage',
-  'CPUUsageMonitoring', 'CurrentLimits', 'DiskHbStatus', 'DynamicLoad', 'EngineRestarted', 'EngineVersion', 'GUIIPAddr', 'HostAvailableForecast',
-  'HostMonitor', 'HostUtilization', 'LicenseType', 'LinkHbStatus', 'LLTNodeId', 'LoadTimeCounter', 'NodeId', 'OnGrpCnt', 'SysInfo', 'SysName',
-  'SysState', 'TFrozen', 'TRSE', 'UpDownState', 'VCSFeatures', 'VCSMode', 'CPUThresholdLevel', 'MemThresholdLevel', 'SwapThresholdLevel',
-  'LoadTimeThreshold', 'LoadWarningLevel', 'ShutdownTimeout', 'NoAutoDisable', 'CPUBinding',
-]);
+/** Group attributes of VCS's own bookkeeping or runtime state: nothing to convert. */
 const GROUP_BOOKKEEPING = new Set([
   'SourceFile', 'PrintTree', 'UserIntGlobal', 'UserIntLocal', 'UserStrGlobal', 'UserStrLocal', 'UserAssoc', 'GroupOwner', 'GroupRecipients',
   'ActiveCount', 'AutoDisabled', 'CurrentCount', 'IntentOnline', 'LastSuccess', 'NumRetries', 'PathCount', 'Evacuating', 'PreOnlining',
@@ -63,29 +50,9 @@ const GROUP_CONVERTED = new Set([
 ]);
 const GCO_GROUP = new Set(['ClusterList', 'Authority', 'ClusterFailOverPolicy']);
 const TRIGGERS = new Set(['TriggerEvent', 'TriggerPath', 'TriggerResFault', 'TriggerResRestart', 'TriggerResStateChange', 'TriggersEnabled', 'PreOnline', 'PreOffline', 'PreSwitch', 'PreOnlineTimeout', 'PreSwitchTimeout']);
-const ACCESS = new Set(['UserNames', 'Administrators', 'AdministratorGroups', 'Operators', 'OperatorGroups', 'Guests', 'GuestGroups']);
 
 const ALLOWED = '0';
 
-
-function num(v: Value | undefined, fallback: number): number {
-  const s = scalarOf(v);
-  const n = typeof s === 'number' ? s : Number(s);
-  return s !== undefined && Number.isFinite(n) ? n : fallback;
-}
-
-/** True when an assignment sets something other than the engine's default. */
-function differsFromDefault(scope: 'cluster' | 'system' | 'group', a: AttributeAssignment): boolean {
-  const d = builtinAttribute(scope, a.name)?.default;
-  if (!d) return true;
-  return JSON.stringify(normal(d)) !== JSON.stringify(normal(a.value));
-}
-
-function normal(v: Value): unknown {
-  if (v.kind === 'scalar') return String(v.value);
-  if (v.kind === 'association') return v.entries.map((e) => [e.key, String(e.value ?? '')]);
-  return v.items.map(String);
-}
 
 interface ConvertedGroup {
   def: GroupDef;
@@ -146,9 +113,9 @@ class Converter {
         if (m && m.special !== 'proxy' && !this.duplicates.has(r)) this.resourceIds.set(r.name, this.ids.claim(r.name));
       }
     }
-    const nodes = this.nodes();
-    const clusterName = this.cluster();
-    this.blocks();
+    const nodes = convertNodes(this.config, this.findings);
+    const clusterName = convertCluster(this.config, this.findings, this.properties);
+    convertBlocks(this.config, this.findings);
     const groups = this.config.groups.filter((g) => !this.duplicates.has(g));
     for (const g of groups) this.group(g);
     for (const g of groups) this.proxies(g);
@@ -196,86 +163,6 @@ class Converter {
     }
   }
 
-  /** Systems in declaration order, then systems only named in a SystemList or a site. */
-  nodes(): Node[] {
-    const order: string[] = [];
-    const add = (s: string) => {
-      if (!order.includes(s)) order.push(s);
-    };
-    for (const s of this.config.systems) add(s.name);
-    for (const g of this.config.groups) for (const s of Object.keys(assocOf(attributeValue(g, 'SystemList')) ?? {})) add(s);
-    const sites = new Map<string, string>();
-    for (const b of this.config.blocks) {
-      if (b.keyword !== 'site') continue;
-      for (const s of listOf(attributeValue(b, 'SystemList')) ?? []) {
-        sites.set(String(s), b.name);
-        add(String(s));
-      }
-    }
-    return order.map((name, i) => {
-      const def = this.config.systems.find((s) => s.name === name);
-      const attributes: NvPair[] = [];
-      const physical = scalarOf(attributeValue(def ?? { attributes: [] }, 'PhysicalServer'));
-      if (physical !== undefined) attributes.push({ name: 'PhysicalServer', value: String(physical) });
-      const site = scalarOf(attributeValue(def ?? { attributes: [] }, 'Site')) ?? sites.get(name);
-      if (site !== undefined) attributes.push({ name: 'Site', value: String(site) });
-      if (def && num(attributeValue(def, 'Frozen'), 0) === 1) attributes.push({ name: 'standby', value: 'on' });
-      for (const a of def?.attributes ?? []) {
-        if (['PhysicalServer', 'Site', 'Frozen'].includes(a.name) || SYSTEM_BOOKKEEPING.has(a.name) || !differsFromDefault('system', a)) continue;
-        const hint = a.name === 'Capacity' || a.name === 'Limits' || a.name === 'ReservedCapacity' ? ' (Pacemaker utilization attributes and placement-strategy are the nearest feature)' : '';
-        this.findings.add('clusterAttribute', a.pos, `system ${name}: ${a.name} is not converted${hint}`);
-      }
-      return { id: String(i + 1), uname: name, attributes };
-    });
-  }
-
-  /** Cluster attributes: the name, fencing, and what has no place in a CIB. */
-  cluster(): string | undefined {
-    const c = this.config.clusters[0];
-    if (!c) {
-      this.properties.push({ name: 'stonith-enabled', value: 'false' });
-      return undefined;
-    }
-    const fence = String(scalarOf(attributeValue(c, 'UseFence')) ?? 'NONE').toUpperCase();
-    if (fence === 'SCSI3') {
-      const pos = c.attributes.find((a) => a.name === 'UseFence')?.pos ?? c.pos;
-      this.findings.add(
-        'fencing',
-        pos,
-        'UseFence = SCSI3: STONITH stays enabled and Pacemaker starts nothing until a fence device is configured (fence_scsi on the coordinator disks, or fence_lpar through the HMC); crm_verify reports the missing device',
-      );
-    } else {
-      this.properties.push({ name: 'stonith-enabled', value: 'false' });
-    }
-    const gco = this.config.blocks.some((b) => b.keyword === 'remotecluster');
-    for (const a of c.attributes) {
-      if (a.name === 'UseFence' || CLUSTER_BOOKKEEPING.has(a.name) || !differsFromDefault('cluster', a)) continue;
-      if (a.name === 'ClusterAddress') {
-        if (gco) this.findings.add('globalCluster', a.pos, `cluster ${c.name}: ClusterAddress serves the global cluster (wac); booth's site address is the nearest Pacemaker setting`);
-        continue;
-      }
-      if (ACCESS.has(a.name)) {
-        this.findings.add('clusterAttribute', a.pos, `cluster ${c.name}: ${a.name}: VCS users and privileges do not convert; Pacemaker uses the haclient group and ACLs (pcs acl)`);
-        continue;
-      }
-      this.findings.add('clusterAttribute', a.pos, `cluster ${c.name}: ${a.name} is not converted (no CIB equivalent)`);
-    }
-    for (const extra of this.config.clusters.slice(1)) this.findings.add('clusterAttribute', extra.pos, `cluster ${extra.name}: a second cluster definition is ignored`);
-    return c.name;
-  }
-
-  blocks(): void {
-    for (const b of this.config.blocks) {
-      if (b.keyword === 'remotecluster') {
-        this.findings.add('globalCluster', b.pos, `remotecluster ${b.name}: global clusters do not convert; Pacemaker multi-site clusters use booth and tickets (rsc_ticket)`);
-      } else if (b.keyword === 'heartbeat') {
-        this.findings.add('heartbeat', b.pos, `heartbeat ${b.name}: wide-area heartbeats do not convert; booth's arbitrator and ticket renewal play that part`);
-      } else if (b.keyword !== 'site') {
-        this.findings.add('clusterAttribute', b.pos, `${b.keyword} ${b.name} is not converted`);
-      }
-    }
-  }
-
   policy(g: GroupDef): GroupPolicy {
     const manage = String(scalarOf(attributeValue(g, 'ManageFaults')) ?? 'ALL').toUpperCase();
     const autoFailOver = num(attributeValue(g, 'AutoFailOver'), 1);
@@ -292,7 +179,7 @@ class Converter {
     const policy = this.policy(g);
     const parallel = num(attributeValue(g, 'Parallel'), 0);
     const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings };
-    this.groupAttributes(g, policy, parallel);
+    this.groupAttributes(g, parallel);
 
     const members = new Map<string, Primitive>();
     const resources = g.resources.filter((r) => !this.duplicates.has(r));
@@ -365,7 +252,7 @@ class Converter {
     return undefined;
   }
 
-  groupAttributes(g: GroupDef, _policy: GroupPolicy, parallel: number): void {
+  groupAttributes(g: GroupDef, parallel: number): void {
     const seenLocal = new Set<string>();
     for (const a of g.attributes) {
       if (a.system !== undefined && a.name !== 'Enabled' && a.name !== 'ContainerInfo' && !GROUP_BOOKKEEPING.has(a.name) && !seenLocal.has(a.name)) {
