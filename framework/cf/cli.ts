@@ -23,6 +23,7 @@ export const SUBCOMMANDS: Subcommand[] = [
   { name: 'json', summary: 'the configuration model as JSON', load: () => import('./cli/json.js') },
   { name: 'verify', summary: 'check main.cf as hacf -verify does, plus the PowerVM, WPAR and DR rules', load: () => import('./verify/cli.js') },
   { name: 'graph', summary: 'resource and service group dependency graphs (dot, mermaid)', load: () => import('./cli/graph.js') },
+  { name: 'convert', summary: 'a Pacemaker configuration: a CIB (--to cib) or a pcs script (--to pcs)', load: () => import('./convert/cli.js') },
 ];
 
 export function usage(): string {

@@ -1,0 +1,471 @@
+/**
+ * A VCS configuration (the model loadConfig returns) as a Pacemaker
+ * configuration, with a finding for each construct that does not convert.
+ * The mapping, row by row with its sources, is docs/convert.md.
+ *
+ * Shape of the result (cluster-level parts in cluster.ts, one resource in resource.ts):
+ * - systems → nodes (PhysicalServer and Site as node attributes; Frozen → standby);
+ * - a failover service group → a Pacemaker group whose members start in an
+ *   order that keeps every `requires` (member-order.ts); Parallel = 1 → a
+ *   clone of that group;
+ * - SystemList → location constraints in an opt-in cluster
+ *   (symmetric-cluster=false), scored so that Pacemaker picks the system VCS
+ *   would, and with enough stickiness that nothing fails back;
+ * - group dependencies → colocation and order constraints (group-deps.ts);
+ * - NIC → an ethmonitor clone and a location rule on the group; Proxy → a
+ *   constraint on what it mirrors.
+ */
+import type { Finding } from '../verify/finding.js';
+import type { Config, GroupDef, ResourceDef } from '../model.js';
+import { assocOf, attributeValue, listOf, localSystems, scalarOf } from '../values.js';
+import { ACCESS, convertBlocks, convertCluster, convertNodes, differsFromDefault, num } from './cluster.js';
+import { Findings } from './findings.js';
+import { dependencyRule } from './group-deps.js';
+import { IdSpace, subId } from './ids.js';
+import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
+import { memberOrder } from './member-order.js';
+import { PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { buildPrimitive, staticValue, type GroupPolicy, type ResourceContext } from './resource.js';
+
+export interface ConvertOptions {
+  /** The type mappings (default: the built-in table). */
+  mappings?: Readonly<Record<string, TypeMapping>>;
+}
+
+export interface ConvertResult {
+  pacemaker: PacemakerConfig;
+  findings: Finding[];
+}
+
+/** Group attributes of VCS's own bookkeeping or runtime state: nothing to convert. */
+const GROUP_BOOKKEEPING = new Set([
+  'SourceFile', 'PrintTree', 'UserIntGlobal', 'UserIntLocal', 'UserStrGlobal', 'UserStrLocal', 'UserAssoc', 'GroupOwner', 'GroupRecipients',
+  'ActiveCount', 'AutoDisabled', 'CurrentCount', 'IntentOnline', 'LastSuccess', 'NumRetries', 'PathCount', 'Evacuating', 'PreOnlining',
+  'DeferAutoStart', 'TFrozen', 'MemberWeight', 'VCSi3Info', 'DisableFaultMessages', 'TypeDependencies',
+]);
+/** Group attributes this converter reads. */
+const GROUP_CONVERTED = new Set([
+  'SystemList', 'AutoStartList', 'AutoStart', 'AutoStartPolicy', 'Parallel', 'Frozen', 'Enabled', 'ManageFaults', 'AutoFailOver',
+  'OnlineRetryLimit', 'AutoClearInterval', 'ContainerInfo', 'FailOverPolicy',
+]);
+const GCO_GROUP = new Set(['ClusterList', 'Authority', 'ClusterFailOverPolicy']);
+const TRIGGERS = new Set(['TriggerEvent', 'TriggerPath', 'TriggerResFault', 'TriggerResRestart', 'TriggerResStateChange', 'TriggersEnabled', 'PreOnline', 'PreOffline', 'PreSwitch', 'PreOnlineTimeout', 'PreSwitchTimeout']);
+
+const ALLOWED = '0';
+
+
+interface ConvertedGroup {
+  def: GroupDef;
+  /** The top-level resource (the group, or its clone); undefined when nothing of it converted. */
+  top?: TopResource;
+  topId?: string;
+  parallel: boolean;
+  /** System → location score, before the dependencies adjust it. */
+  scores: Map<string, number>;
+  disabledOn: Set<string>;
+  /** The NICs its Proxy resources mirror. */
+  proxyNics?: NicInfo[];
+}
+
+interface NicInfo {
+  primitive: Primitive;
+  cloneId: string;
+  attribute: string;
+  /** Nodes the clone must be allowed on. */
+  nodes: Set<string>;
+}
+
+class Converter {
+  readonly ids = new IdSpace();
+  readonly findings: Findings;
+  readonly mappings: Readonly<Record<string, TypeMapping>>;
+  readonly resources: TopResource[] = [];
+  readonly constraints: Constraint[] = [];
+  readonly properties: NvPair[] = [];
+  /** Resource name → its group's converted record. */
+  readonly groupOf = new Map<string, ConvertedGroup>();
+  readonly groups = new Map<string, ConvertedGroup>();
+  readonly nics = new Map<string, NicInfo>();
+  readonly resourceIds = new Map<string, string>();
+  /** Second definitions of a name, which are left out. */
+  readonly duplicates = new Set<object>();
+  startRetries = false;
+  maxSpread = 0;
+
+  constructor(readonly config: Config, opts: ConvertOptions) {
+    // The property blocks pcs names this way; nothing else may take their ids.
+    this.ids.claim(PROPERTIES_ID);
+    this.ids.claim(RSC_DEFAULTS_ID);
+    this.findings = new Findings(config.file);
+    this.mappings = opts.mappings ?? BUILTIN_MAPPINGS;
+  }
+
+  mapping(type: string): TypeMapping | undefined {
+    return Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined;
+  }
+
+  run(): ConvertResult {
+    this.findDuplicates();
+    // Resource names first: they keep their VCS names, groups yield on a clash.
+    for (const g of this.config.groups) {
+      for (const r of g.resources) {
+        const m = this.mapping(r.type);
+        if (m && m.special !== 'proxy' && !this.duplicates.has(r)) this.resourceIds.set(r.name, this.ids.claim(r.name));
+      }
+    }
+    const nodes = convertNodes(this.config, this.findings);
+    const clusterName = convertCluster(this.config, this.findings, this.properties);
+    convertBlocks(this.config, this.findings);
+    const groups = this.config.groups.filter((g) => !this.duplicates.has(g));
+    for (const g of groups) this.group(g);
+    for (const g of groups) this.proxies(g);
+    this.nicClones();
+    for (const cg of this.groups.values()) this.locations(cg);
+    for (const cg of this.groups.values()) this.groupDependencies(cg);
+
+    // cluster-name comes from corosync.conf (pcs refuses to set it): the name goes in the header only.
+    this.properties.push({ name: 'symmetric-cluster', value: 'false' });
+    if (this.startRetries) this.properties.push({ name: 'start-failure-is-fatal', value: 'false' });
+    const stickiness = Math.max(100, Math.ceil((this.maxSpread + 1) / 100) * 100);
+    const pacemaker: PacemakerConfig = {
+      properties: this.properties,
+      rscDefaults: [
+        { name: 'resource-stickiness', value: String(stickiness) },
+        { name: 'migration-threshold', value: '1' },
+      ],
+      nodes,
+      resources: this.resources,
+      constraints: this.constraints,
+    };
+    if (clusterName) pacemaker.clusterName = clusterName;
+    return { pacemaker, findings: this.findings.list };
+  }
+
+  findDuplicates(): void {
+    const groups = new Map<string, GroupDef>();
+    const resources = new Map<string, ResourceDef>();
+    const where = (p: { file: string; line: number }) => `${p.file}:${p.line}`;
+    for (const g of this.config.groups) {
+      const first = groups.get(g.name);
+      if (first) {
+        this.duplicates.add(g);
+        this.findings.add('duplicate', g.pos, `group ${g.name} is already defined at ${where(first.pos)}; this definition is left out`);
+        continue;
+      }
+      groups.set(g.name, g);
+      for (const r of g.resources) {
+        const seen = resources.get(r.name);
+        if (seen) {
+          this.duplicates.add(r);
+          this.findings.add('duplicate', r.pos, `resource ${r.name} is already defined at ${where(seen.pos)}; this definition is left out`);
+        } else resources.set(r.name, r);
+      }
+    }
+  }
+
+  policy(g: GroupDef): GroupPolicy {
+    const manage = String(scalarOf(attributeValue(g, 'ManageFaults')) ?? 'ALL').toUpperCase();
+    const autoFailOver = num(attributeValue(g, 'AutoFailOver'), 1);
+    const p: GroupPolicy = {
+      onlineRetryLimit: num(attributeValue(g, 'OnlineRetryLimit'), 0),
+      autoClearInterval: num(attributeValue(g, 'AutoClearInterval'), 0),
+    };
+    if (manage === 'NONE') p.onFail = 'block';
+    else if (autoFailOver === 0) p.onFail = 'stop';
+    return p;
+  }
+
+  group(g: GroupDef): void {
+    const policy = this.policy(g);
+    const parallel = num(attributeValue(g, 'Parallel'), 0);
+    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings };
+    this.groupAttributes(g, parallel);
+
+    const members = new Map<string, Primitive>();
+    const resources = g.resources.filter((r) => !this.duplicates.has(r));
+    const names = new Set(resources.map((r) => r.name));
+    for (const r of resources) {
+      const m = this.mapping(r.type);
+      if (!m) {
+        this.findings.add('noMapping', r.pos, `${r.name}: no Pacemaker agent for type ${r.type}; the resource is left out (map the type with --map FILE)`);
+        continue;
+      }
+      if (m.special === 'proxy') continue;
+      const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
+      if (num(staticValue(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
+      if (m.special === 'nic') {
+        this.nicPrimitive(r, prim);
+        continue;
+      }
+      members.set(r.name, prim);
+    }
+
+    const edges = g.dependencies.filter((d) => {
+      if (names.has(d.parent) && names.has(d.child)) return true;
+      this.findings.add('resourceDependency', d.pos, `${d.parent} requires ${d.child}: both must be resources of group ${g.name}; not converted`);
+      return false;
+    });
+    const nonCritical = new Set(resources.filter((r) => num(attributeValue(r, 'Critical'), 1) === 0).map((r) => r.name));
+    const critical = (name: string) => !nonCritical.has(name);
+    const { order, cyclic } = memberOrder({ names: resources.map((r) => r.name), critical, edges });
+    if (cyclic.length > 0) {
+      this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
+    }
+    const list = order.filter((n) => members.has(n)).map((n) => members.get(n)!);
+
+    const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
+    this.groups.set(g.name, cg);
+    for (const r of g.resources) if (!this.duplicates.has(r)) this.groupOf.set(r.name, cg);
+    if (list.length === 0) {
+      const onlyShapes = g.resources.length > 0 && g.resources.every((r) => this.mapping(r.type)?.special);
+      if (!onlyShapes) this.findings.add('emptyGroup', g.pos, `group ${g.name}: no resource converts; the group is left out`);
+      return;
+    }
+
+    const groupId = this.ids.claim(g.name);
+    const group: Group = { kind: 'group', id: groupId, members: list, meta: [] };
+    const topMeta: NvPair[] = [];
+    const notStarted = this.notAutoStarted(g);
+    if (notStarted) {
+      topMeta.push({ name: 'target-role', value: 'Stopped' });
+    }
+    if (num(attributeValue(g, 'Frozen'), 0) === 1) topMeta.push({ name: 'is-managed', value: 'false' });
+    const description = `VCS service group ${g.name}${notStarted ? `; ${notStarted}` : ''}`;
+    if (cg.parallel) {
+      const cloneId = this.ids.claim(`${groupId}-clone`);
+      cg.top = { kind: 'clone', id: cloneId, child: group, meta: [{ name: 'interleave', value: 'true' }, ...topMeta], description };
+      cg.topId = cloneId;
+    } else {
+      group.meta = topMeta;
+      group.description = description;
+      cg.top = group;
+      cg.topId = groupId;
+    }
+    this.resources.push(cg.top);
+  }
+
+  /** Why VCS would not start the group by itself, or undefined. */
+  notAutoStarted(g: GroupDef): string | undefined {
+    if (num(attributeValue(g, 'Enabled'), 1) === 0) return 'disabled (Enabled = 0)';
+    if (num(attributeValue(g, 'AutoStart'), 1) === 0) return 'not started automatically (AutoStart = 0)';
+    if ((listOf(attributeValue(g, 'AutoStartList')) ?? []).length === 0) return 'not started automatically (no AutoStartList)';
+    return undefined;
+  }
+
+  groupAttributes(g: GroupDef, parallel: number): void {
+    const seenLocal = new Set<string>();
+    for (const a of g.attributes) {
+      if (a.system !== undefined && a.name !== 'Enabled' && a.name !== 'ContainerInfo' && !GROUP_BOOKKEEPING.has(a.name) && !seenLocal.has(a.name)) {
+        seenLocal.add(a.name);
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: ${a.name} has per-system values; only the global value is converted`);
+      }
+      if (GROUP_BOOKKEEPING.has(a.name) || !differsFromDefault('group', a)) continue;
+      if (GCO_GROUP.has(a.name)) {
+        this.findings.add('globalCluster', a.pos, `group ${g.name}: ${a.name}: global service groups do not convert; Pacemaker ties resources to a site with booth tickets (rsc_ticket)`);
+      } else if (TRIGGERS.has(a.name)) {
+        this.findings.add('trigger', a.pos, `group ${g.name}: ${a.name}: VCS triggers and pre-online scripts do not convert; Pacemaker alerts (pcs alert) run an agent on cluster events`);
+      } else if (ACCESS.has(a.name)) {
+        this.findings.add('clusterAttribute', a.pos, `group ${g.name}: ${a.name}: VCS users and privileges do not convert; Pacemaker uses ACLs (pcs acl)`);
+      } else if (a.name === 'FailOverPolicy' && String(scalarOf(a.value)) !== 'Priority') {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: FailOverPolicy = ${String(scalarOf(a.value))}: Pacemaker places by location scores (SystemList priority); utilization with placement-strategy is the nearest to load-based policies`);
+      } else if (a.name === 'AutoStartPolicy' && String(scalarOf(a.value)) === 'Load') {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: AutoStartPolicy = Load: converted as Order (the first available system of AutoStartList)`);
+      } else if (a.name === 'AutoFailOver' && num(a.value, 1) !== 1) {
+        const v = num(a.value, 1);
+        this.findings.add(
+          'faultHandling',
+          a.pos,
+          v === 0
+            ? `group ${g.name}: AutoFailOver = 0: a resource fault stops the group where it is (on-fail=stop, no local restart), but after a node failure Pacemaker still starts the group elsewhere`
+            : `group ${g.name}: AutoFailOver = ${v} (site-aware failover) is not converted; the group fails over to any system of its SystemList`,
+        );
+      } else if (a.name === 'Parallel' && parallel !== 0 && parallel !== 1) {
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: Parallel = ${parallel} (hybrid) is not converted; the group is converted as a failover group`);
+      } else if (!GROUP_CONVERTED.has(a.name)) {
+        const hint =
+          a.name === 'SysDownPolicy'
+            ? ' (Pacemaker probes every resource on a node that joins, and with fencing recovers a lost node\'s resources only after fencing it)'
+            : a.name === 'Load' || a.name === 'Prerequisites'
+              ? ' (Pacemaker utilization attributes and placement-strategy are the nearest feature)'
+              : '';
+        this.findings.add('groupAttribute', a.pos, `group ${g.name}: ${a.name} has no Pacemaker equivalent and is not converted${hint}`);
+      }
+    }
+  }
+
+  nicPrimitive(r: ResourceDef, prim: Primitive): void {
+    const attribute = `ethmonitor-${prim.id}`;
+    // ethmonitor sets the attribute; an offline monitor has nothing to watch.
+    prim.ops = prim.ops.filter((o) => o.role !== 'Stopped');
+    const base = prim.params.find((s) => s.node === undefined);
+    if (base) base.pairs.push({ name: 'name', value: attribute });
+    else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
+    this.nics.set(r.name, { primitive: prim, cloneId: this.ids.claim(`${prim.id}-clone`), attribute, nodes: new Set() });
+  }
+
+  /** Proxy resources: a rule on a NIC's attribute, or a colocation with what they mirror. */
+  proxies(g: GroupDef): void {
+    const cg = this.groups.get(g.name)!;
+    for (const r of g.resources) {
+      if (this.duplicates.has(r) || this.mapping(r.type)?.special !== 'proxy') continue;
+      const target = scalarOf(attributeValue(r, 'TargetResName'));
+      if (r.attributes.some((a) => a.name === 'TargetSysName')) {
+        this.findings.add('attributeDropped', r.pos, `${r.name}: TargetSysName (mirror a resource on another system) has no Pacemaker equivalent and is not converted`);
+      }
+      if (target === undefined) {
+        this.findings.add('resourceDependency', r.pos, `${r.name}: Proxy without TargetResName; not converted`);
+        continue;
+      }
+      const nic = this.nics.get(String(target));
+      if (nic) {
+        (cg.proxyNics ??= []).push(nic);
+        continue;
+      }
+      const tg = this.groupOf.get(String(target));
+      if (!tg?.topId || !this.resourceIds.has(String(target))) {
+        this.findings.add('resourceDependency', r.pos, `${r.name}: Proxy of ${String(target)}, which is not in the Pacemaker configuration; not converted`);
+        continue;
+      }
+      if (tg === cg || !cg.topId) continue;
+      this.constraints.push({ kind: 'colocation', id: this.ids.claim(`colocation-${cg.topId}-${tg.topId}`), rsc: cg.topId, withRsc: tg.topId, score: 'INFINITY', influence: false });
+    }
+  }
+
+  nicClones(): void {
+    const proxyUsers = new Map<NicInfo, ConvertedGroup[]>();
+    for (const cg of this.groups.values()) {
+      for (const nic of new Set(cg.proxyNics ?? [])) {
+        const list = proxyUsers.get(nic);
+        if (list) list.push(cg);
+        else proxyUsers.set(nic, [cg]);
+      }
+    }
+    for (const [name, nic] of this.nics) {
+      const owner = this.groupOf.get(name)!;
+      const users = [owner, ...(proxyUsers.get(nic) ?? []).filter((cg) => cg !== owner)];
+      for (const cg of users) {
+        for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
+        if (cg.topId) {
+          const locId = this.ids.claim(`location-${cg.topId}-${nic.primitive.id}`);
+          this.constraints.push({
+            kind: 'location',
+            id: locId,
+            rsc: cg.topId,
+            rule: {
+              id: subId(locId, 'rule'),
+              score: '-INFINITY',
+              booleanOp: 'or',
+              expressions: [
+                { attribute: nic.attribute, operation: 'not_defined' },
+                { attribute: nic.attribute, operation: 'ne', value: '1' },
+              ],
+            },
+          });
+        }
+      }
+      this.resources.push({ kind: 'clone', id: nic.cloneId, child: nic.primitive, meta: [], description: `VCS NIC ${name}: sets node attribute ${nic.attribute}` });
+      for (const node of nic.nodes) {
+        this.constraints.push({ kind: 'location', id: this.ids.claim(`location-${nic.cloneId}-${node}`), rsc: nic.cloneId, node, score: ALLOWED });
+      }
+    }
+  }
+
+  /** SystemList → scores (see docs/convert.md, "Placement"). */
+  locations(cg: ConvertedGroup): void {
+    if (!cg.topId) return;
+    const g = cg.def;
+    const systemList = assocOf(attributeValue(g, 'SystemList')) ?? {};
+    const systems = Object.keys(systemList);
+    for (const s of localSystems(g, 'Enabled')) if (num(attributeValue(g, 'Enabled', s), 1) === 0) cg.disabledOn.add(s);
+    // A parent that must run where its failover child runs goes wherever the child is: its own
+    // priorities would only pull the child (placed first) towards the parent's favourite system.
+    const follows = g.groupDependencies.some((d) => {
+      const r = dependencyRule(d.category, d.location, d.rigidity);
+      const child = this.groups.get(d.group);
+      return 'rule' in r && r.rule.parentFollowsChild && child?.topId !== undefined && !child.parallel;
+    });
+    if (cg.parallel || follows) {
+      for (const s of systems) cg.scores.set(s, 0);
+    } else {
+      const prio = (s: string) => {
+        const n = Number(systemList[s] ?? 0);
+        return Number.isFinite(n) ? n : 0;
+      };
+      const distinct = [...new Set(systems.map(prio))].sort((a, b) => a - b);
+      const k = distinct.length;
+      for (const s of systems) cg.scores.set(s, 10 * (k - distinct.indexOf(prio(s))));
+      const first = this.autoStartFirst(g, systems, prio, cg.disabledOn);
+      if (first !== undefined) cg.scores.set(first, cg.scores.get(first)! + 10 * k);
+      const values = [...cg.scores.values()];
+      if (values.length > 0) this.maxSpread = Math.max(this.maxSpread, Math.max(...values) - Math.min(...values));
+    }
+    for (const s of systems) {
+      const score = cg.disabledOn.has(s) ? '-INFINITY' : String(cg.scores.get(s));
+      this.constraints.push({ kind: 'location', id: this.ids.claim(`location-${cg.topId}-${s}`), rsc: cg.topId, node: s, score });
+    }
+  }
+
+  /** The system VCS auto-starts the group on when every system is up. */
+  autoStartFirst(g: GroupDef, systems: string[], prio: (s: string) => number, disabled: Set<string>): string | undefined {
+    const asl = (listOf(attributeValue(g, 'AutoStartList')) ?? []).map(String).filter((s) => systems.includes(s) && !disabled.has(s));
+    if (asl.length === 0) return undefined;
+    const policy = String(scalarOf(attributeValue(g, 'AutoStartPolicy')) ?? 'Order');
+    if (policy === 'Priority') return [...asl].sort((a, b) => prio(a) - prio(b))[0];
+    return asl[0];
+  }
+
+  groupDependencies(cg: ConvertedGroup): void {
+    for (const d of cg.def.groupDependencies) {
+      const written = `requires group ${d.group} ${d.category} ${d.location}${d.rigidity ? ` ${d.rigidity}` : ''}`;
+      const child = this.groups.get(d.group);
+      if (!cg.topId || !child?.topId) {
+        const missing = !cg.topId ? cg.def.name : d.group;
+        this.findings.add('groupDependencyDropped', d.pos, `group ${cg.def.name}: ${written}: group ${missing} is not in the Pacemaker configuration; the dependency is left out`);
+        continue;
+      }
+      const lookup = dependencyRule(d.category, d.location, d.rigidity);
+      if ('unsupported' in lookup) {
+        this.findings.add('groupDependencyDropped', d.pos, `group ${cg.def.name}: ${written}: ${lookup.unsupported}; left out`);
+        continue;
+      }
+      if (lookup.note) this.findings.add('groupDependency', d.pos, `group ${cg.def.name}: ${written}: ${lookup.note}`);
+      const unsupported = parallelCombination(cg.parallel, child.parallel, d.location, d.rigidity);
+      if (unsupported) this.findings.add('groupDependency', d.pos, `group ${cg.def.name}: ${written}: ${unsupported}; converted with the constraints of the failover case`);
+      const parent = cg.topId;
+      const childId = child.topId;
+      const { rule } = lookup;
+      if (rule.colocation) {
+        this.constraints.push({
+          kind: 'colocation',
+          id: this.ids.claim(`colocation-${parent}-${childId}`),
+          rsc: parent,
+          withRsc: childId,
+          score: rule.colocation.score,
+          influence: rule.colocation.influence,
+        });
+      }
+      if (rule.order) {
+        const o: Constraint = { kind: 'order', id: this.ids.claim(`order-${childId}-${parent}`), first: childId, then: parent, orderKind: 'Mandatory' };
+        if (!rule.order.symmetrical) o.symmetrical = false;
+        this.constraints.push(o);
+      }
+    }
+  }
+}
+
+/**
+ * The combinations of parallel groups VCS does not support (Administrator's Guide, "Service
+ * group dependency configurations"), or undefined.
+ */
+function parallelCombination(parentParallel: boolean, childParallel: boolean, location: string, rigidity: string | undefined): string | undefined {
+  if (!parentParallel && !childParallel) return undefined;
+  if (rigidity === 'hard') return 'VCS supports hard dependencies only between failover groups';
+  if (parentParallel && !childParallel && location === 'local') return 'VCS does not support online local between a parallel parent and a failover child';
+  if (parentParallel && childParallel && location !== 'local') return `VCS does not support ${location} dependencies between parallel groups`;
+  return undefined;
+}
+
+/** Converts a loaded configuration. */
+export function convertConfig(config: Config, opts: ConvertOptions = {}): ConvertResult {
+  return new Converter(config, opts).run();
+}

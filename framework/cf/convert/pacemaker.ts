@@ -1,0 +1,142 @@
+/**
+ * The Pacemaker configuration a conversion produces, independent of how it is
+ * written out: the CIB writer (cib.ts) and the pcs script writer (pcs.ts) both
+ * print this model, so the two forms cannot drift apart.
+ *
+ * Names follow Pacemaker Explained (2.1): nvpair, rule, expression, op,
+ * primitive, group, clone, rsc_location, rsc_order, rsc_colocation.
+ */
+import type { SourcePos } from '../model.js';
+
+export interface NvPair {
+  name: string;
+  value: string;
+}
+
+export interface Expression {
+  attribute: string;
+  operation: 'eq' | 'ne' | 'defined' | 'not_defined';
+  value?: string;
+}
+
+export interface Rule {
+  id: string;
+  score?: string;
+  booleanOp?: 'and' | 'or';
+  expressions: Expression[];
+}
+
+/** An instance_attributes block; with `node`, it applies only there (a rule `#uname eq NODE`). */
+export interface AttrSet {
+  id: string;
+  /** Blocks are applied highest score first; the first that sets a name wins. */
+  score?: number;
+  /** The node whose values these are (the writers give the block its rule, `ID.rule`). */
+  node?: string;
+  pairs: NvPair[];
+}
+
+/** The rule of a per-node block: `#uname eq NODE`, scored INFINITY as Pacemaker Explained's example. */
+export function nodeRule(set: AttrSet & { node: string }): Rule {
+  return { id: `${set.id}.rule`, score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: set.node }] };
+}
+
+export interface Operation {
+  name: string;
+  /** Seconds; 0 for start/stop. */
+  interval: number;
+  timeout: number;
+  role?: 'Stopped' | 'Started';
+  onFail?: 'ignore' | 'block' | 'stop' | 'restart' | 'standby' | 'fence';
+}
+
+export interface Primitive {
+  kind: 'primitive';
+  id: string;
+  /** ocf, systemd, lsb, service, ... */
+  class: string;
+  provider?: string;
+  type: string;
+  /** The instance attributes: the unconditional block first, then per-node blocks. */
+  params: AttrSet[];
+  meta: NvPair[];
+  ops: Operation[];
+  description?: string;
+  /** Where it came from in main.cf. */
+  source?: SourcePos;
+}
+
+export interface Group {
+  kind: 'group';
+  id: string;
+  members: Primitive[];
+  meta: NvPair[];
+  description?: string;
+}
+
+export interface Clone {
+  kind: 'clone';
+  id: string;
+  child: Primitive | Group;
+  meta: NvPair[];
+  description?: string;
+}
+
+export type TopResource = Primitive | Group | Clone;
+
+export interface Location {
+  kind: 'location';
+  id: string;
+  rsc: string;
+  /** A node and a score, or a rule. */
+  node?: string;
+  score?: string;
+  rule?: Rule;
+}
+
+export interface Order {
+  kind: 'order';
+  id: string;
+  first: string;
+  then: string;
+  orderKind: 'Mandatory' | 'Optional' | 'Serialize';
+  /** Left to Pacemaker's default (true for Mandatory) when undefined. */
+  symmetrical?: boolean;
+}
+
+export interface Colocation {
+  kind: 'colocation';
+  id: string;
+  rsc: string;
+  withRsc: string;
+  score: string;
+  influence?: boolean;
+  nodeAttribute?: string;
+}
+
+export type Constraint = Location | Order | Colocation;
+
+export interface Node {
+  id: string;
+  uname: string;
+  attributes: NvPair[];
+}
+
+export interface PacemakerConfig {
+  /** The VCS cluster name, for the header comment. */
+  clusterName?: string;
+  properties: NvPair[];
+  rscDefaults: NvPair[];
+  nodes: Node[];
+  resources: TopResource[];
+  constraints: Constraint[];
+}
+
+/** The ids pcs gives the cluster property block and the resource defaults block. */
+export const PROPERTIES_ID = 'cib-bootstrap-options';
+export const RSC_DEFAULTS_ID = 'rsc_defaults-meta_attributes';
+
+/** "60s" — every interval and timeout we emit is whole seconds. */
+export function seconds(n: number): string {
+  return `${n}s`;
+}

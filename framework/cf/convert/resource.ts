@@ -1,0 +1,284 @@
+/**
+ * One VCS resource as a Pacemaker primitive: its agent from the type mapping,
+ * its attributes as parameters (per-system values as rule-based blocks),
+ * its timeouts and monitor intervals as operations, and its fault-handling
+ * attributes as meta attributes (docs/convert.md, "Resources").
+ */
+import { builtinAttribute } from '../builtins.js';
+import type { AttributeAssignment, Config, GroupDef, ResourceDef, TypeAttributeDef, Value } from '../model.js';
+import { attributeValue, assocOf, scalarOf, typeAttribute } from '../values.js';
+import type { Findings } from './findings.js';
+import { subId, type IdSpace } from './ids.js';
+import { parseAgent, type TypeMapping } from './map.js';
+import { asIs, formatParam } from './param-values.js';
+import type { AttrSet, NvPair, Operation, Primitive } from './pacemaker.js';
+
+/** What the group decides for all its resources. */
+export interface GroupPolicy {
+  /** ManageFaults = NONE: block; AutoFailOver = 0: stop. */
+  onFail?: 'block' | 'stop';
+  /** The group's OnlineRetryLimit. */
+  onlineRetryLimit: number;
+  /** The group's AutoClearInterval (seconds, 0 = never). */
+  autoClearInterval: number;
+}
+
+/**
+ * Statics that tune the VCS engine or agent framework and have no Pacemaker
+ * counterpart (documented in docs/convert.md); not reported.
+ */
+const ENGINE_STATICS = new Set([
+  'ActionTimeout', 'AEPTimeout', 'AgentClass', 'AgentPriority', 'AgentReplyTimeout', 'AgentStartTimeout', 'AlertOnMonitorTimeouts',
+  'ArgList', 'AttrChangedTimeout', 'CleanRetryLimit', 'CloseTimeout', 'ContainerOpts', 'EPClass', 'EPPriority', 'FaultOnMonitorTimeouts',
+  'FaultPropagation', 'FireDrill', 'IMF', 'IMFRegList', 'InfoInterval', 'InfoTimeout', 'IntentionalOffline', 'LevelTwoMonitorFreq',
+  'LogDbg', 'LogFileSize', 'LogViaHalog', 'MonitorStatsParam', 'NumThreads', 'OnlineClass', 'OnlinePriority', 'OpenTimeout', 'Operations',
+  'RegList', 'ScriptClass', 'ScriptPriority', 'SourceFile', 'SupportedActions', 'SupportedOperations', 'TypeOwner', 'TypeRecipients',
+]);
+
+/** Statics that become operations or meta attributes here. */
+const CONVERTED_STATICS = new Set([
+  'MonitorInterval', 'MonitorTimeout', 'OfflineMonitorInterval', 'OnlineTimeout', 'OfflineTimeout', 'CleanTimeout', 'OnlineWaitLimit',
+  'OfflineWaitLimit', 'RestartLimit', 'ConfInterval', 'OnlineRetryLimit', 'MigrateTimeout', 'MigrateWaitLimit', 'ToleranceLimit',
+]);
+
+/** Resource attributes of VCS's own bookkeeping (read-only state, statistics, notification): nothing to convert. */
+const RESOURCE_BOOKKEEPING = new Set([
+  'ArgListValues', 'ComputeStats', 'ConfidenceLevel', 'ConfidenceMsg', 'Flags', 'Group', 'IState', 'LastOnline', 'MonitorMethod',
+  'MonitorTimeStats', 'Name', 'Path', 'Probed', 'ResourceInfo', 'ResourceOwner', 'ResourceRecipients', 'Signaled', 'Start', 'State', 'Type',
+  'ResContainerInfo',
+]);
+const RESOURCE_TRIGGERS = new Set(['TriggerPath', 'TriggerResRestart', 'TriggerResStateChange', 'TriggersEnabled']);
+
+export interface ResourceContext {
+  config: Config;
+  group: GroupDef;
+  policy: GroupPolicy;
+  ids: IdSpace;
+  findings: Findings;
+}
+
+/** typeAttribute, remembered per configuration: a large configuration asks the same questions thousands of times. */
+const typeAttrCache = new WeakMap<Config, Map<string, Map<string, TypeAttributeDef | null>>>();
+
+export function cachedTypeAttribute(config: Config, type: string, name: string): TypeAttributeDef | undefined {
+  let byType = typeAttrCache.get(config);
+  if (!byType) typeAttrCache.set(config, (byType = new Map()));
+  let cache = byType.get(type);
+  if (!cache) byType.set(type, (cache = new Map()));
+  let hit = cache.get(name);
+  if (hit === undefined) cache.set(name, (hit = typeAttribute(config, type, name) ?? null));
+  return hit ?? undefined;
+}
+
+/**
+ * effectiveStatic (values.ts) with the type's default taken from the cache:
+ * the resource's value, else the type's default, else the engine default.
+ */
+export function staticValue(config: Config, r: ResourceDef, name: string): Value | undefined {
+  const own = attributeValue(r, name);
+  if (own) return own;
+  const def = cachedTypeAttribute(config, r.type, name);
+  return def?.default ?? builtinAttribute('static', name)?.default;
+}
+
+function intOf(v: Value | undefined, fallback: number): number {
+  const s = scalarOf(v);
+  const n = typeof s === 'number' ? s : Number(s);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** Attribute assignments grouped by name, in first-appearance order. */
+function byName(attrs: AttributeAssignment[]): Map<string, AttributeAssignment[]> {
+  const out = new Map<string, AttributeAssignment[]>();
+  for (const a of attrs) {
+    const list = out.get(a.name);
+    if (list) list.push(a);
+    else out.set(a.name, [a]);
+  }
+  return out;
+}
+
+/** Fills `{resource}` and `{Attr}` (the attribute's effective value) in a mapping's text. */
+export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef): string {
+  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    if (name === 'resource') return r.name;
+    const v = attributeValue(r, name) ?? cachedTypeAttribute(ctx.config, r.type, name)?.default;
+    return v ? asIs(v) : '""';
+  });
+}
+
+/** The primitive for `r` (its id already claimed), reporting what does not convert. */
+export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, id: string): Primitive {
+  const { config, findings } = ctx;
+  const agent = parseAgent(m.agent.includes('{') ? fillTemplate(m.agent, ctx, r) : m.agent)!;
+  const globalPairs: NvPair[] = Object.entries(m.set).map(([name, value]) => ({ name, value }));
+  const perNode = new Map<string, NvPair[]>();
+  const meta: NvPair[] = [];
+
+  for (const [name, assignments] of byName(r.attributes)) {
+    const first = assignments[0]!;
+    if (builtinAttribute('resource', name)) {
+      resourceAttribute(ctx, r, name, assignments, meta);
+      continue;
+    }
+    const def = cachedTypeAttribute(config, r.type, name);
+    if (def?.static) {
+      if (assignments.some((a) => a.system !== undefined) && CONVERTED_STATICS.has(name)) {
+        findings.add('faultHandling', first.pos, `${r.name}: ${name} has per-system values; Pacemaker operations and meta attributes cannot vary by node, the global value is used`);
+      }
+      if (!CONVERTED_STATICS.has(name) && !ENGINE_STATICS.has(name)) {
+        findings.add('attributeDropped', first.pos, `${r.name}: static attribute ${name} has no Pacemaker equivalent and is not converted`);
+      }
+      continue;
+    }
+    const pm = Object.hasOwn(m.params, name) ? m.params[name] : m.otherAttributes === 'pass' ? { name, form: 'as-is' as const } : undefined;
+    if (pm === null) continue;
+    if (pm === undefined) {
+      findings.add('attributeDropped', first.pos, `${r.name}: attribute ${name} has no parameter in ${m.agent.replace('{resource}', r.name)}; not converted (name one with --map)`);
+      continue;
+    }
+    // The last assignment of a scope wins, as in VCS.
+    const global = attributeValue({ attributes: assignments.filter((a) => a.system === undefined) }, name);
+    const locals = new Map<string, AttributeAssignment>();
+    for (const a of assignments) if (a.system !== undefined) locals.set(a.system, a);
+    const put = (into: NvPair[], v: Value, pos: AttributeAssignment['pos'], where: string) => {
+      const f = formatParam(v, pm.form);
+      if ('problem' in f) {
+        findings.add('attributeValue', pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
+        return;
+      }
+      const existing = into.find((p) => p.name === pm.name);
+      if (existing) existing.value = f.value;
+      else into.push({ name: pm.name, value: f.value });
+    };
+    if (global) put(globalPairs, global, first.pos, '');
+    for (const [sys, a] of locals) {
+      let list = perNode.get(sys);
+      if (!list) perNode.set(sys, (list = []));
+      put(list, a.value, a.pos, `@${sys}`);
+    }
+  }
+
+  if (m.passContainerInfo) containerInfo(ctx, globalPairs, perNode);
+  faultMeta(ctx, r, meta);
+  for (const [name, value] of Object.entries(m.meta)) setPair(meta, name, value);
+
+  const params: AttrSet[] = [];
+  if (globalPairs.length > 0) params.push({ id: subId(id, 'params'), pairs: globalPairs });
+  for (const [sys, pairs] of perNode) {
+    if (pairs.length === 0) continue;
+    const setId = subId(id, 'params', sys);
+    params.push({ id: setId, score: 1, node: sys, pairs });
+  }
+
+  const migrate = m.meta['allow-migrate'] === 'true';
+  const prim: Primitive = {
+    kind: 'primitive',
+    id,
+    class: agent.class,
+    type: agent.type,
+    params,
+    meta,
+    ops: operations(ctx, r, migrate),
+    source: r.pos,
+  };
+  if (agent.provider) prim.provider = agent.provider;
+  if (m.needs) findings.add('needsSetup', r.pos, `${r.name} (${r.type}): ${fillTemplate(m.needs, ctx, r)}`);
+  containerCheck(ctx, r);
+  return prim;
+}
+
+function setPair(list: NvPair[], name: string, value: string): void {
+  const p = list.find((x) => x.name === name);
+  if (p) p.value = value;
+  else list.push({ name, value });
+}
+
+/** Critical, Enabled, MonitorOnly, AutoStart; triggers reported; bookkeeping ignored. */
+function resourceAttribute(ctx: ResourceContext, r: ResourceDef, name: string, assignments: AttributeAssignment[], meta: NvPair[]): void {
+  const first = assignments[0]!;
+  if (assignments.some((a) => a.system !== undefined) && !RESOURCE_BOOKKEEPING.has(name)) {
+    ctx.findings.add('attributeDropped', first.pos, `${r.name}: ${name} has per-system values; Pacemaker meta attributes cannot vary by node, the global value is used`);
+  }
+  const v = intOf(attributeValue(r, name), 1);
+  switch (name) {
+    case 'Critical':
+      if (v === 0) setPair(meta, 'critical', 'false');
+      return;
+    case 'Enabled':
+    case 'AutoStart':
+      if (v === 0) setPair(meta, 'target-role', 'Stopped');
+      return;
+    case 'MonitorOnly':
+      if (v === 1) setPair(meta, 'is-managed', 'false');
+      return;
+  }
+  if (RESOURCE_TRIGGERS.has(name)) {
+    ctx.findings.add('trigger', first.pos, `${r.name}: ${name}: VCS triggers do not convert; Pacemaker alerts (pcs alert) run an agent on resource events`);
+    return;
+  }
+  if (!RESOURCE_BOOKKEEPING.has(name)) ctx.findings.add('attributeDropped', first.pos, `${r.name}: ${name} has no Pacemaker equivalent and is not converted`);
+}
+
+/** migration-threshold, failure-timeout; ToleranceLimit reported. */
+function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
+  const st = (name: string, fallback: number) => intOf(staticValue(ctx.config, r, name), fallback);
+  const restart = st('RestartLimit', 0);
+  const retry = Math.max(st('OnlineRetryLimit', 0), ctx.policy.onlineRetryLimit);
+  const threshold = Math.max(restart, retry) + 1;
+  if (threshold !== 1) setPair(meta, 'migration-threshold', String(threshold));
+  if (ctx.policy.autoClearInterval > 0) setPair(meta, 'failure-timeout', `${ctx.policy.autoClearInterval}s`);
+  else if (threshold > 1) setPair(meta, 'failure-timeout', `${st('ConfInterval', 600)}s`);
+  const tolerance = st('ToleranceLimit', 0);
+  if (tolerance > 0) {
+    const pos = r.attributes.find((a) => a.name === 'ToleranceLimit')?.pos ?? r.pos;
+    ctx.findings.add('faultHandling', pos, `${r.name}: ToleranceLimit = ${tolerance}: Pacemaker acts on the first failed monitor; the agent's own retries are the nearest equivalent`);
+  }
+}
+
+function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Operation[] {
+  const st = (name: string, fallback: number) => Math.max(0, intOf(staticValue(ctx.config, r, name), fallback));
+  const mi = st('MonitorInterval', 60);
+  const mt = Math.max(1, st('MonitorTimeout', 60));
+  const onFail = ctx.policy.onFail;
+  const withFail = (op: Operation, allowed: boolean): Operation => (onFail && allowed ? { ...op, onFail } : op);
+  const ops: Operation[] = [
+    withFail({ name: 'start', interval: 0, timeout: Math.max(1, st('OnlineTimeout', 300) + st('OnlineWaitLimit', 2) * mi) }, true),
+    withFail({ name: 'stop', interval: 0, timeout: Math.max(1, st('OfflineTimeout', 300) + st('OfflineWaitLimit', 0) * mi + st('CleanTimeout', 60)) }, onFail === 'block'),
+  ];
+  if (mi > 0) ops.push(withFail({ name: 'monitor', interval: mi, timeout: mt }, true));
+  let omi = st('OfflineMonitorInterval', 300);
+  if (omi > 0) {
+    // Pacemaker tells operations apart by name and interval.
+    if (omi === mi) omi += 1;
+    ops.push({ name: 'monitor', interval: omi, timeout: mt, role: 'Stopped' });
+  }
+  if (migrate) {
+    const t = Math.max(1, st('MigrateTimeout', 600) + st('MigrateWaitLimit', 2) * mi);
+    ops.push({ name: 'migrate_to', interval: 0, timeout: t }, { name: 'migrate_from', interval: 0, timeout: t });
+  }
+  return ops;
+}
+
+/** The group's ContainerInfo as the ContainerInfo parameter (global and per-system). */
+function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: Map<string, NvPair[]>): void {
+  for (const a of ctx.group.attributes) {
+    if (a.name !== 'ContainerInfo') continue;
+    const value = asIs(a.value);
+    if (a.system === undefined) setPair(globalPairs, 'ContainerInfo', value);
+    else {
+      let list = perNode.get(a.system);
+      if (!list) perNode.set(a.system, (list = []));
+      setPair(list, 'ContainerInfo', value);
+    }
+  }
+}
+
+/** A resource VCS runs inside the group's WPAR: Pacemaker runs its agent on the node. */
+function containerCheck(ctx: ResourceContext, r: ResourceDef): void {
+  const ci = assocOf(attributeValue(ctx.group, 'ContainerInfo'));
+  if (!ci || !ci.Name || String(ci.Enabled ?? '1') !== '1') return;
+  const opts = assocOf(staticValue(ctx.config, r, 'ContainerOpts'));
+  if (String(opts?.RunInContainer ?? '0') !== '1') return;
+  ctx.findings.add('inContainer', r.pos, `${r.name}: ${r.type} runs inside WPAR ${ci.Name} under VCS (RunInContainer = 1); Pacemaker runs its agent on the node, outside the WPAR`);
+}
