@@ -23,7 +23,7 @@ import type { MainOptions } from '../agent/cli.js';
 import { outputs, vcsPaths } from '../agent/cli.js';
 import { findEntry, loadAgent } from '../agent/registry.js';
 import { UsageError, isVcsPowervmError } from '../errors.js';
-import { realClock } from './clock.js';
+import { realClock } from '../clock.js';
 import { EngineLog } from './engine-log.js';
 import { formatEvent, type RunnerEvent } from './events.js';
 import { ProcessExecutor } from './executor.js';

@@ -27,7 +27,7 @@ import type { CleanReason } from '../agent/define.js';
 import { CLEAN_REASONS } from '../agent/define.js';
 import type { EntryPointName } from '../agent/entrypoints.js';
 import { interpretMonitorExit, interpretWaitExit } from '../agent/exitcodes.js';
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from '../clock.js';
 import type { AgentState, ResourceState, RunnerEvent, StateCause } from './events.js';
 import { type ResourceSettings, imfCovers } from './settings.js';
 

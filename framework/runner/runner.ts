@@ -12,7 +12,7 @@
  * over to another system is the cluster engine's job.
  */
 import { ENTRY_POINT_SPECS, type EntryPointName } from '../agent/entrypoints.js';
-import { type Clock, realClock } from './clock.js';
+import { type Clock, realClock } from '../clock.js';
 import type { EntryPointExecutor } from './executor.js';
 import type { GroupState, RunnerEvent } from './events.js';
 import { Group } from './group.js';

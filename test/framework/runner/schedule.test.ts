@@ -4,7 +4,7 @@
  * Times are VCS seconds; the whole schedule runs in milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 import { setup } from './helpers/scripted.js';
 
 describe('monitor intervals', () => {
