@@ -191,7 +191,7 @@ export class Runner {
       const interrupted = r.spawnError === undefined && r.aborted && !timedOut;
       const error = r.spawnError ?? (interrupted ? 'interrupted: the runner is stopping' : undefined);
       this.emit({ kind: 'ep-finished', resource: res.name, type: res.type, entryPoint: ep, exitCode: r.exitCode, timedOut, durationMs: this.clock.now() - started, ...(error ? { error } : {}), ...(interrupted ? { interrupted } : {}) });
-      return { exitCode: r.exitCode, timedOut, ...(error !== undefined ? { error } : {}), pipeLines: r.pipeLines };
+      return { exitCode: r.exitCode, timedOut, ...(error !== undefined ? { error } : {}), pipeLines: r.pipeLines, stdout: r.stdout };
     } finally {
       timer?.cancel();
       this.stopController.signal.removeEventListener('abort', onStop);
