@@ -333,7 +333,7 @@ describe('LogDbg', () => {
     probe('monitor', probeArgs({ Dir: [dir] }), { ...tree.env, VCSAGENT_LOGDBG: 'DBG_4' });
     const lines = tree.logLines('Probe');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/ VCS DBG_4 V-16-50000-\d+ Probe:res1:monitor:level four detail$/);
+    expect(lines[0]).toMatch(/ VCS DBG_4 V-16-50-0 Probe:res1:monitor:level four detail$/);
     probe('monitor', probeArgs({ Dir: [dir] }), { ...tree.env, VCSAGENT_LOGDBG: 'DBG_1 DBG_AGINFO' });
     const more = tree.logLines('Probe').slice(1);
     expect(more.some((l) => / VCS DBG_1 .*monitor looked at /.test(l))).toBe(true);
