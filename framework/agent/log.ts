@@ -133,6 +133,8 @@ export interface LogContext {
   secrets: readonly string[];
   /** Attribute names whose values are secret (used for pino's redaction paths). */
   secretNames: readonly string[];
+  /** Called with each line's severity and message as written (secrets blanked), e.g. to echo errors on stderr. */
+  onLine?(severity: string, message: string): void;
 }
 
 const CENSOR = '****';
@@ -217,6 +219,7 @@ export class VcsLogDestination {
     }
     writeSync(this.fd, this.scrub(line));
     this.lines++;
+    this.ctx.onLine?.(severity, this.scrub(message.replace(/\r?\n/g, ' ')));
   }
 }
 

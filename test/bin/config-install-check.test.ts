@@ -87,9 +87,17 @@ describe('vcsagent ... --config main.cf --system NAME', () => {
     expect(bad.stderr).toMatch(/system nosuch is not defined/);
   });
 
-  it('appends AEPTimeout when the resource asks for it', () => {
+  it('appends AEPTimeout when the type asks for it; a resource-level AEPTimeout is no override VCS takes', () => {
     tree = vcsTree();
     const cf = mainCf(tree, { AEPTimeout: '1' });
+    vcsagent(['--module', PROBE, 'Probe', 'monitor', 'p1', '--config', cf.path, '--system', 'sysA'], tree.env);
+    const ignored = readJson(join(cf.dir, 'monitor.json'));
+    expect(ignored.aepTimeout).toBeUndefined();
+    expect(ignored.timeoutSeconds).toBe(3);
+    // The type's AEPTimeout (here, in the configuration's copy of the type) is what counts.
+    const types = join(tree.root, 'ProbeTypes.cf');
+    writeFileSync(types, readFileSync(join(FIXTURES, 'probe', 'ProbeTypes.cf'), 'utf8').replace('static int MonitorTimeout = 4', 'static int MonitorTimeout = 4\n\tstatic boolean AEPTimeout = 1'));
+    writeFileSync(cf.path, readFileSync(cf.path, 'utf8').replace(join(FIXTURES, 'probe', 'ProbeTypes.cf'), types).replace('\t\tAEPTimeout = 1\n', ''));
     vcsagent(['--module', PROBE, 'Probe', 'monitor', 'p1', '--config', cf.path, '--system', 'sysA'], tree.env);
     expect(readJson(join(cf.dir, 'monitor.json'))).toMatchObject({ aepTimeout: 3, timeoutSeconds: 3 });
   });
@@ -254,13 +262,15 @@ describe('vcsagent check', () => {
       'clean on an offline resource returns 0',
       'online, then monitor reports online',
       'online again is harmless: monitor still reports online',
+      'online is idempotent: run again, it starts nothing new, keeps what runs, logs no error',
       'offline, then monitor reports offline',
       'offline again is harmless: monitor still reports offline',
       'clean on an online resource returns 0',
       'monitor after clean reports offline',
       'every entry point finishes within its timeout',
+      'no entry point but online leaves a process running',
     ]);
-    expect(r.stdout).toContain('PASSED: 10 passed, 0 failed');
+    expect(r.stdout).toContain('PASSED: 12 passed, 0 failed');
     expect(existsSync(cf.file)).toBe(false);
   });
 

@@ -127,7 +127,7 @@ describe('vcsagent run', () => {
   it('parses its options strictly', () => {
     expect(parseRunArgs(['--config', 'm.cf', '--system', 's', '--online', 'G', '--online', 'H', '--speed', '5'])).toMatchObject({ online: ['G', 'H'], speed: 5 });
     expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--speed', '0'])).toThrow(/positive/);
-    expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--frob'])).toThrow(/unknown argument --frob/);
+    expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--frob'])).toThrow(/unknown option --frob/);
     expect(() => parseRunArgs(['--config', '--system', 's'])).toThrow(/--config needs a value/);
   });
 });
