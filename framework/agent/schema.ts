@@ -63,15 +63,15 @@ export function typeSchema(attributes: readonly Pick<TypeAttributeDef, 'name' | 
  * (a typo, or a definition that moved on) is an error: it would never check
  * anything.
  */
-export function agentSchema(info: Pick<AgentTypeInfo, 'name' | 'argList' | 'attributes'>, refinements: Readonly<Record<string, object>> = {}): Schema {
-  const stray = Object.keys(refinements).filter((k) => !info.argList.includes(k));
+export function agentSchema(info: Pick<AgentTypeInfo, 'name' | 'argList' | 'attributes'>, refinements: Readonly<Record<string, object | undefined>> = {}): Schema {
+  const stray = Object.keys(refinements).filter((k) => refinements[k] !== undefined && !info.argList.includes(k));
   if (stray.length > 0) {
     throw new AgentError('VCSPVM_AGENT_TYPES', {
       type: info.name,
       detail: `attributeSchemas names ${stray.join(', ')}, not in the ArgList of ${info.name} (${info.argList.join(', ') || 'empty'})`,
     });
   }
-  return typeSchema(info.attributes, refinements);
+  return typeSchema(info.attributes, Object.fromEntries(Object.entries(refinements).filter((e): e is [string, object] => e[1] !== undefined)));
 }
 
 export interface ValidationError {

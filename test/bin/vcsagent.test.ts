@@ -35,8 +35,8 @@ describe('vcsagent TYPE ENTRY_POINT RESOURCE ArgList (the VCS calling convention
     const lines = tree.logLines('SampleFile');
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(l).toMatch(VCS_LINE);
-    expect(lines[0]).toMatch(/ VCS INFO V-16-50000-\d+ SampleFile:sf1:online:wrote .*sample\.txt$/);
-    expect(lines[1]).toMatch(/ VCS NOTICE V-16-50000-\d+ SampleFile:sf1:clean:cleaned .*sample\.txt \(unexpected-offline\)$/);
+    expect(lines[0]).toMatch(/ VCS INFO V-16-50000-1 SampleFile:sf1:online:wrote .*sample\.txt$/);
+    expect(lines[1]).toMatch(/ VCS NOTICE V-16-50000-3 SampleFile:sf1:clean:cleaned .*sample\.txt \(unexpected-offline\)$/);
   });
 
   it('gives entry points typed attributes: ints, booleans, vectors, associations in order, keylists', () => {
