@@ -112,10 +112,12 @@ class Checker {
   failed = 0;
   /** Entry points that ran past their time limit: "online (312 s > 300 s)". */
   overtime: string[] = [];
-  /** Processes entry points other than online left running: "monitor: pid 12: sleep 100". */
-  leaks: string[] = [];
+  /** Processes entry points other than online left running, by entry point. */
+  readonly leaks = new Map<string, Leftover[]>();
   /** What online runs left running: the resource's own processes (a daemon), presumably. */
   readonly started = new Map<number, string>();
+  /** What other entry points left running (ended when the check ends). */
+  private readonly strays = new Map<number, string>();
   private readonly logFile: string;
 
   constructor(
@@ -201,7 +203,11 @@ class Checker {
     if (timeout > 0 && result.seconds > timeout) this.overtime.push(`${formatEntryPointRef(ref)} (${result.seconds.toFixed(1)} s > ${timeout} s)`);
     const left = result.pid !== undefined ? leftovers(result.pid, marker) : [];
     if (ref.name === 'online') for (const l of left) this.started.set(l.pid, l.command);
-    else if (left.length > 0) this.leaks.push(`${formatEntryPointRef(ref)} left ${describeLeftovers(left)}`);
+    else if (left.length > 0) {
+      const ep = formatEntryPointRef(ref);
+      this.leaks.set(ep, [...(this.leaks.get(ep) ?? []), ...left]);
+      for (const l of left) this.strays.set(l.pid, l.command);
+    }
     const { pid: _pid, ...rest } = result;
     return { ...rest, left, logLines: appendedLines(this.logFile, logFrom) };
   }
@@ -216,9 +222,9 @@ class Checker {
     }
   }
 
-  /** Ends whatever entry points left running, so that the check leaves the system as it found it. */
-  killLeftovers(): Leftover[] {
-    const alive = [...this.started].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
+  /** Ends what online (and, with `all`, any entry point) left running, so that the check leaves the system as it found it. */
+  killLeftovers(all = false): Leftover[] {
+    const alive = [...this.started, ...(all ? this.strays : [])].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
     for (const l of alive) {
       try {
         process.kill(l.pid, 'SIGKILL');
@@ -227,6 +233,7 @@ class Checker {
       }
     }
     this.started.clear();
+    if (all) this.strays.clear();
     return alive;
   }
 
@@ -443,10 +450,13 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
 
   if (c.overtime.length) c.fail('every entry point finishes within its timeout', c.overtime.join(', '));
   else c.pass('every entry point finishes within its timeout');
-  if (c.leaks.length) c.fail('no entry point but online leaves a process running', c.leaks.join(', '));
+  if (c.leaks.size) {
+    const each = [...c.leaks].map(([ep, list]) => `${ep} left ${list.length} (${describeLeftovers(list.slice(0, 2))}${list.length > 2 ? '; ...' : ''})`);
+    c.fail('no entry point but online leaves a process running', each.join(', '));
+  }
   else c.pass('no entry point but online leaves a process running');
-  const killed = c.killLeftovers();
-  if (killed.length) c.note(`ended what entry points left running: ${describeLeftovers(killed)}`);
+  const killed = c.killLeftovers(true);
+  if (killed.length) c.note(`ended the ${killed.length} process(es) entry points left running`);
 
   out(`${c.failed ? 'FAILED' : 'PASSED'}: ${c.passed} passed, ${c.failed} failed\n`);
   return c.failed ? 1 : 0;

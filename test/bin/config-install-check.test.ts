@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stillRunning } from '../../framework/agent/leftovers.js';
 import { loadTypes } from '../../framework/cf/load.js';
 import { FIXTURES, PROBE, ROOT, STACK, type VcsTree, readJson, requireBuild, run, vcsTree, vcsagent } from './helpers.js';
 
@@ -272,6 +273,34 @@ describe('vcsagent check', () => {
     ]);
     expect(r.stdout).toContain('PASSED: 12 passed, 0 failed');
     expect(existsSync(cf.file)).toBe(false);
+  });
+
+  it('finds an online that starts its daemon again, an offline that leaves it, and a monitor that leaves processes', { timeout: 120_000 }, () => {
+    tree = vcsTree();
+    const dir = join(tree.root, 'leaky');
+    mkdirSync(dir);
+    const path = join(tree.root, 'leaky.cf');
+    writeFileSync(
+      path,
+      `include "${join(FIXTURES, 'leaky', 'LeakyTypes.cf')}"\n\ncluster c (\n\t)\n\nsystem sysA (\n\t)\n\ngroup g (\n\tSystemList = { sysA = 0 }\n\t)\n\n\tLeaky l1 (\n\t\tDir = ${JSON.stringify(dir)}\n\t\tBugs = { twice, keep, monitor-leak }\n\t\t)\n`,
+    );
+    const r = vcsagent(['check', '--module', join(FIXTURES, 'leaky', 'agent.mjs'), 'Leaky', 'l1', '--config', path, '--system', 'sysA'], tree.env, 120_000);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^note {2}online left 1 process\(es\) running \(pid \d+: sleep 300\)/m);
+    expect(r.stdout).toMatch(/^FAIL {2}online is idempotent: run again, it starts nothing new, keeps what runs, logs no error: the second online left another pid \d+: sleep 300 — an orphan VCS never stops$/m);
+    expect(r.stdout).toMatch(/^FAIL {2}offline stops what online started: still running after offline: pid \d+: sleep 300$/m);
+    expect(r.stdout).toMatch(/^FAIL {2}no entry point but online leaves a process running: monitor left \d+ \(pid \d+: sleep 30; pid \d+: sleep 30; \.\.\.\)$/m);
+    // Whatever they left, the check ends.
+    expect(r.stdout).toMatch(/^note {2}ended the \d+ process\(es\) entry points left running$/m);
+    const pids = [...r.stdout.matchAll(/pid (\d+): sleep/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBeGreaterThan(2);
+    for (const pid of pids) expect(stillRunning(pid)).toBe(false);
+
+    // The same agent without its bugs passes every step.
+    writeFileSync(path, readFileSync(path, 'utf8').replace('Bugs = { twice, keep, monitor-leak }', 'Bugs = { }'));
+    const good = vcsagent(['check', '--module', join(FIXTURES, 'leaky', 'agent.mjs'), 'Leaky', 'l1', '--config', path, '--system', 'sysA'], tree.env, 120_000);
+    expect(good.stdout).not.toMatch(/^FAIL/m);
+    expect(good.status).toBe(0);
   });
 
   it('fails an agent whose offline does not take the resource offline, and exits 1', { timeout: 120_000 }, () => {
