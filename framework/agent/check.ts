@@ -11,6 +11,12 @@
  * the wait the entry point asked for, then until OnlineWaitLimit (or
  * OfflineWaitLimit) monitor intervals have passed — but polled every
  * --interval seconds (default 1) so a quick resource is checked quickly.
+ * Each entry point runs in its own process group with a marker in its
+ * environment, so that what it leaves running is found (leftovers.ts):
+ * online may leave the resource's own processes, but not start them again
+ * when run twice; offline and clean must stop them; no other entry point
+ * may leave any. The check ends whatever is left.
+ *
  * Exit 0 when every step passes, 1 when one fails, 2 when the check cannot
  * run (bad arguments, unreadable configuration, no $VCS_LOG).
  */

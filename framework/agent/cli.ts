@@ -18,10 +18,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leadingOptionsEnd, parseCommandLine } from '../cli-args.js';
-import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { AgentError, ERROR_TABLE, UsageError } from '../errors.js';
 import { COMMANDS, commandUsage } from './commands.js';
 import { type Agent, DEFAULT_CATALOG, type VcsPaths, implementedEntryPoints } from './define.js';
-import { type DispatchRequest, debugTagsOf, describeError, dispatch, logError } from './dispatch.js';
+import { type DispatchRequest, asProjectError, debugTagsOf, describeError, dispatch, logError } from './dispatch.js';
 import { ENTRY_POINT_SPECS, ENTRY_POINTS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentLogger, openAgentLog } from './log.js';
 import { type MainOptions, outputs, vcsPaths } from './main-options.js';
@@ -103,9 +103,11 @@ export async function main(argv: string[], opts: MainOptions): Promise<number> {
       return await sub.run(rest, opts);
     } catch (e) {
       // What a subcommand throws (a UsageError from its arguments, anything unforeseen) is one line, never a stack.
-      const hint = isVcsPowervmError(e) && e.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
+      // The subcommands are bundled apart from this module (subcommands.ts): their errors are recognized by code.
+      const known = asProjectError(e);
+      const hint = known?.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
       err(`vcsagent ${first}: ${e instanceof Error ? e.message : String(e)}${hint}\n`);
-      return isVcsPowervmError(e) ? e.exitCode : 1;
+      return known ? (ERROR_TABLE[known.code]?.exitCode ?? 1) : 1;
     }
   }
   const after = argv.slice(end + (argv[end] === '--' ? 2 : 1));

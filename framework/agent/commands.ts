@@ -7,6 +7,10 @@
  *
  * Anything that is not a subcommand is an entry point: `vcsagent TYPE
  * ENTRY_POINT RESOURCE ...` (framework/agent/cli.ts).
+ *
+ * The tools load through subcommands.ts (one import boundary: fewer bundle
+ * chunks on the entry point path); a face VCS or Pacemaker calls on every
+ * monitor should import its own module directly.
  */
 import type { Subcommand } from './main-options.js';
 
@@ -22,27 +26,27 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   install: {
     usage: ['vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]'],
     summary: 'lays agents out under $VCS_HOME/bin/<Type>/ as VCS runs them',
-    load: () => import('./install.js'),
+    load: async () => (await import('./subcommands.js')).install,
   },
   check: {
     usage: ['vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]... [--types FILE] [--interval SECONDS]'],
     summary: 'the conformance run for agent writers',
-    load: () => import('./check.js'),
+    load: async () => (await import('./subcommands.js')).check,
   },
   run: {
     usage: ['vcsagent run --config main.cf --system NAME [--group G] [--online G]... [--module FILE]... [options]'],
     summary: 'the local agent framework over the resources of a configuration',
-    load: () => import('../runner/cli.js'),
+    load: async () => (await import('./subcommands.js')).run,
   },
   types: {
     usage: ['vcsagent types TYPESFILE [--type NAME]... [--out FILE [--check]]'],
     summary: "TypeScript attribute interfaces from a types.cf (for defineAgent<...>)",
-    load: () => import('./types-cmd.js'),
+    load: async () => (await import('./subcommands.js')).types,
   },
   precompile: {
     usage: ['vcsagent precompile [--module FILE]... [--quiet]'],
     summary: 'precompiles type definitions and validators (a build and install step)',
-    load: () => import('./precompile.js'),
+    load: async () => (await import('./subcommands.js')).precompile,
   },
 };
 
