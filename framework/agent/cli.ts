@@ -27,7 +27,7 @@ import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentL
 import { type MainOptions, outputs, vcsPaths } from './main-options.js';
 import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { secretAttributeNames } from './typeinfo.js';
-import { loadAgentType, precompiledDirOf } from './typeload.js';
+import { loadAgentType, precompiledDirOf, typesPathOf } from './typeload.js';
 
 
 /** Set by the installed wrappers: VCS (or something standing in for it) is the caller. */
@@ -130,7 +130,6 @@ async function typeHelp(type: string, modules: readonly string[], typesFile: str
     const agent = await loadAgent(entry);
     const loaded = await loadAgentType(entry, agent, { root: opts.root, precompiledDir: precompiledDirOf(opts.root), ...(typesFile ? { typesFile } : {}) });
     const { describeType } = await import('./type-help.js');
-    const { typesPathOf } = await import('./typeload.js');
     out(describeType(entry, agent, loaded.info, typesFile ?? typesPathOf(entry, opts.root)));
     return 0;
   } catch (e) {
