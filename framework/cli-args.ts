@@ -47,6 +47,8 @@ function usageErrorOf(e: unknown): UsageError {
 
 /** Parses `argv` against `options`; positionals are allowed (check their number yourself). */
 export function parseCommandLine<O extends OptionSpecs>(argv: readonly string[], options: O, opts: { positionals?: boolean } = {}): ParsedCommandLine<O> {
+  // Nothing to parse (an entry point as VCS calls it): not even parseArgs to load.
+  if (argv.length === 0) return { values: {}, positionals: [], afterDoubleDash: [] };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: opts.positionals ?? true, tokens: true });
@@ -64,6 +66,7 @@ export function parseCommandLine<O extends OptionSpecs>(argv: readonly string[],
  * RESOURCE may hold values that start with dashes).
  */
 export function leadingOptionsEnd(argv: readonly string[], options: OptionSpecs): number {
+  if (argv.length === 0 || !argv[0]!.startsWith('-')) return 0;
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
   return first ? first.index : argv.length;
