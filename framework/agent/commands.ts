@@ -39,7 +39,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./subcommands.js')).run,
   },
   types: {
-    usage: ['vcsagent types TYPESFILE [--type NAME]... [--out FILE [--check]]'],
+    usage: ['vcsagent types (TYPESFILE [--type NAME]... | --module FILE...) [--out FILE [--check]]'],
     summary: "TypeScript attribute interfaces from a types.cf (for defineAgent<...>)",
     load: async () => (await import('./subcommands.js')).types,
   },
