@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, writeFigures } from './report.js';
+import { type ProcessCase, printRatios, timeProcesses } from './process-timing.js';
+import { writeFigures } from './report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vcsagent = join(root, 'bin', 'vcsagent');
@@ -23,13 +24,7 @@ const argList = ['sf1', 'PathName', '1', join(work, 'absent'), 'Content', '1', '
 const install = spawnSync(process.execPath, [vcsagent, 'install', '--vcs-home', join(work, 'vcs'), 'SampleFile'], { env, encoding: 'utf8' });
 if (install.status !== 0) throw new Error(`install failed: ${install.stderr}`);
 
-interface Case {
-  name: string;
-  cmd: string;
-  args: string[];
-  expect: number;
-}
-const cases: Case[] = [
+const cases: ProcessCase[] = [
   { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], expect: 0 },
   { name: 'vcsagent monitor', cmd: process.execPath, args: [vcsagent, 'SampleFile', 'monitor', ...argList], expect: 100 },
   { name: 'installed monitor (sh wrapper)', cmd: join(work, 'vcs', 'bin', 'SampleFile', 'monitor'), args: argList, expect: 100 },
@@ -41,42 +36,22 @@ const cases: Case[] = [
   },
 ];
 
-const WARMUP = 3;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-for (let i = 0; i < WARMUP + RUNS; i++) {
-  // Interleaved, so that a slower moment of the machine hits every case alike.
-  for (const c of cases) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(c.cmd, c.args, { env, stdio: 'ignore' });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (r.status !== c.expect) throw new Error(`${c.name} exited ${r.status}, expected ${c.expect}`);
-    if (i >= WARMUP) times.get(c.name)!.push(ms);
-  }
-}
+const stats = timeProcesses(cases, env, RUNS);
 rmSync(work, { recursive: true, force: true });
+const base = stats['node -e 0']!;
+const ratio = (name: string) => stats[name]!.median / base.median;
+const cpuRatio = (name: string) => stats[name]!.cpuMean / base.cpuMean;
 
-const stats = Object.fromEntries(
-  cases.map((c) => {
-    const s = [...times.get(c.name)!].sort((a, b) => a - b);
-    return [c.name, { median: percentile(s, 50), p95: percentile(s, 95) }];
-  }),
-);
-const base = stats['node -e 0']!.median;
-const ratio = (name: string) => stats[name]!.median / base;
-
-console.log(`${RUNS} runs each, interleaved; milliseconds`);
-for (const c of cases) {
-  const s = stats[c.name]!;
-  console.log(`${c.name.padEnd(48)} median ${s.median.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  ${ratio(c.name).toFixed(2)}×`);
-}
-console.log(`goal: vcsagent monitor ≤ 2× node -e 0 — ${ratio('vcsagent monitor') <= 2 ? 'met' : 'NOT met'} (${ratio('vcsagent monitor').toFixed(2)}×)`);
+printRatios(`${RUNS} runs each, interleaved; milliseconds (wall median, p95; CPU mean of user + system)`, stats, 'node -e 0');
+console.log(`goal: vcsagent monitor ≤ 2× node -e 0 — ${ratio('vcsagent monitor') <= 2 ? 'met' : 'NOT met'} (${ratio('vcsagent monitor').toFixed(2)}× wall, ${cpuRatio('vcsagent monitor').toFixed(2)}× CPU)`);
 
 writeFigures({
   runs: RUNS,
   unit: 'ms',
   cases: stats,
   ratio: ratio('vcsagent monitor'),
+  cpuRatio: cpuRatio('vcsagent monitor'),
   ratioInstalled: ratio('installed monitor (sh wrapper)'),
   ratioRuntimeTypes: ratio('vcsagent monitor, types.cf parsed at run time'),
   goal: 2,

@@ -11,12 +11,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCommandLine } from '../framework/cli-args.js';
 import { writeFileAtomic } from '../framework/fs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const resultsDir = join(root, 'bench', 'results');
-const filters = process.argv.slice(2);
+let filters: string[];
+try {
+  filters = parseCommandLine(process.argv.slice(2), {}).positionals;
+} catch (e) {
+  console.error(`bench: ${(e as Error).message} (usage: npm run bench [-- NAME...])`);
+  process.exit(2);
+}
 
 const benches = readdirSync(here)
   .filter((f) => f.endsWith('.bench.js'))

@@ -19,17 +19,18 @@ export default defineAgent<Attributes>({
     online: ({ attributes, log }) => {
       // No .previous: offline removes the file, and should leave nothing behind.
       writeFileAtomic(attributes.PathName, `${attributes.Content}\n`, { backup: false });
-      log.info('wrote %s', attributes.PathName);
+      // An explicit msgId: the message keeps its UMI (V-16-50000-1) whatever its wording becomes.
+      log.info({ msgId: 1 }, 'wrote %s', attributes.PathName);
     },
 
     offline: ({ attributes, log }) => {
       rmSync(attributes.PathName, { force: true });
-      log.info('removed %s', attributes.PathName);
+      log.info({ msgId: 2 }, 'removed %s', attributes.PathName);
     },
 
     clean: ({ attributes, cleanReason, log }) => {
       rmSync(attributes.PathName, { force: true });
-      log.notice('cleaned %s (%s)', attributes.PathName, cleanReason);
+      log.notice({ msgId: 3 }, 'cleaned %s (%s)', attributes.PathName, cleanReason);
     },
 
     action: {

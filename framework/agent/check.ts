@@ -11,22 +11,32 @@
  * the wait the entry point asked for, then until OnlineWaitLimit (or
  * OfflineWaitLimit) monitor intervals have passed — but polled every
  * --interval seconds (default 1) so a quick resource is checked quickly.
+ * Each entry point runs in its own process group with a marker in its
+ * environment, so that what it leaves running is found (leftovers.ts):
+ * online may leave the resource's own processes, but not start them again
+ * when run twice; offline and clean must stop them; no other entry point
+ * may leave any. The check ends whatever is left.
+ *
  * Exit 0 when every step passes, 1 when one fails, 2 when the check cannot
  * run (bad arguments, unreadable configuration, no $VCS_LOG).
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommandLine, positiveNumber } from '../cli-args.js';
 import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
 import { argListType, decodeArgList } from './arglist.js';
 import { type AttrValue, type Attributes, valueToAttr } from './attributes.js';
-import { type MainOptions, outputs, vcsPaths } from './cli.js';
+import { type Leftover, RUN_MARKER_ENV, describeLeftovers, leftovers, stillRunning } from './leftovers.js';
+import { type MainOptions, MODULE_OPTION, outputs, vcsPaths } from './main-options.js';
 import { type ResolvedResource, argvFor, resolveResource, staticsFor } from './config.js';
 import { type Agent, implementedEntryPoints } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
-import { closeLog, openAgentLog } from './log.js';
+import { agentLogPath, closeLog, openAgentLog } from './log.js';
 import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
-import { assertValid, compileValidator, typeSchema } from './schema.js';
+import { agentSchema, assertValid, compileValidator } from './schema.js';
 import { type AgentTypeInfo, entryPointTimeout, secretAttributeNames } from './typeinfo.js';
 import { parseTypeDef, typeInfoOf, typesPathOf } from './typeload.js';
 
@@ -41,33 +51,30 @@ interface CheckArgs {
 }
 
 function parseArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { modules: [], interval: 1 };
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--config') a.config = value();
-    else if (arg === '--system') a.system = value();
-    else if (arg === '--module') a.modules.push(value());
-    else if (arg === '--types') a.typesFile = value();
-    else if (arg === '--interval') {
-      const v = Number(value());
-      if (!(v > 0)) throw new UsageError('--interval takes a positive number of seconds');
-      a.interval = v;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-  if (positional.length !== 2) throw new UsageError('TYPE and RESOURCE are required');
-  [a.type, a.resource] = positional;
-  if (!a.config) throw new UsageError('--config main.cf is required');
-  return a;
+  const { values, positionals } = parseCommandLine(argv, {
+    config: { type: 'string' },
+    system: { type: 'string' },
+    types: { type: 'string' },
+    interval: { type: 'string' },
+    ...MODULE_OPTION,
+  });
+  if (positionals.length !== 2) throw new UsageError('TYPE and RESOURCE are required');
+  if (!values.config) throw new UsageError('--config main.cf is required');
+  return {
+    type: positionals[0],
+    resource: positionals[1],
+    config: values.config,
+    ...(values.system !== undefined ? { system: values.system } : {}),
+    ...(values.types !== undefined ? { typesFile: values.types } : {}),
+    modules: values.module ?? [],
+    interval: positiveNumber(values.interval, '--interval') ?? 1,
+  };
 }
 
 const KILL_GRACE_MS = 1000;
+
+/** After an entry point exits, how long its output may still take to arrive (a daemon it started may keep the pipe). */
+const OUTPUT_DRAIN_MS = 200;
 
 interface EpRun {
   code: number | null;
@@ -75,6 +82,35 @@ interface EpRun {
   timeout: number;
   stdout: string;
   stderr: string;
+  /** Processes it left running. */
+  left: Leftover[];
+  /** Lines it appended to the agent log. */
+  logLines: string[];
+}
+
+/** Reads what was appended to a file since `from` bytes. */
+function appendedLines(file: string, from: number): string[] {
+  let fd: number | undefined;
+  try {
+    const size = statSync(file).size;
+    if (size <= from) return [];
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(Math.min(size - from, 1 << 20));
+    readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 class Checker {
@@ -82,6 +118,13 @@ class Checker {
   failed = 0;
   /** Entry points that ran past their time limit: "online (312 s > 300 s)". */
   overtime: string[] = [];
+  /** Processes entry points other than online left running, by entry point. */
+  readonly leaks = new Map<string, Leftover[]>();
+  /** What online runs left running: the resource's own processes (a daemon), presumably. */
+  readonly started = new Map<number, string>();
+  /** What other entry points left running (ended when the check ends). */
+  private readonly strays = new Map<number, string>();
+  private readonly logFile: string;
 
   constructor(
     private readonly out: (t: string) => void,
@@ -90,7 +133,10 @@ class Checker {
     private readonly r: ResolvedResource,
     private readonly info: AgentTypeInfo,
     readonly statics: Readonly<Record<string, AttrValue>>,
-  ) {}
+    vcsLog: string,
+  ) {
+    this.logFile = agentLogPath(vcsLog, info.name);
+  }
 
   pass(step: string, seconds?: number): void {
     this.passed++;
@@ -100,6 +146,10 @@ class Checker {
   fail(step: string, why: string): void {
     this.failed++;
     this.out(`FAIL  ${step}: ${why}\n`);
+  }
+
+  note(text: string): void {
+    this.out(`note  ${text}\n`);
   }
 
   async run(ref: EntryPointRef, leading: string[] = []): Promise<EpRun> {
@@ -118,23 +168,79 @@ class Checker {
       ...(subject === 'resource' ? [this.r.resource.name] : subject === 'type' ? [this.info.name] : []),
       ...args,
     ];
+    const marker = randomUUID();
+    const logFrom = sizeOf(this.logFile);
     const started = Date.now();
-    const result = await new Promise<EpRun>((resolveRun) => {
-      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(this.opts.env ?? {}) } });
+    const result = await new Promise<Omit<EpRun, 'left' | 'logLines'> & { pid: number | undefined }>((resolveRun) => {
+      // Its own process group, as under VCS; the marker finds what it starts even in a session of its own.
+      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...(this.opts.env ?? {}), [RUN_MARKER_ENV]: marker } });
       let stdout = '';
       let stderr = '';
+      let done = false;
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const killGroup = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
       // VCS kills an entry point at its timeout (a resource-level override reaches the process only
-      // through AEPTimeout); the second of grace lets one that knows its limit exit with its own code.
-      const guard = timeout > 0 ? setTimeout(() => child.kill('SIGKILL'), timeout * 1000 + KILL_GRACE_MS) : undefined;
-      child.on('close', (code) => {
+      // through AEPTimeout) with what it started; the second of grace lets one that knows its limit exit with its own code.
+      const guard = timeout > 0 ? setTimeout(killGroup, timeout * 1000 + KILL_GRACE_MS) : undefined;
+      const finish = (code: number | null) => {
+        if (done) return;
+        done = true;
         if (guard) clearTimeout(guard);
-        resolveRun({ code, seconds: (Date.now() - started) / 1000, timeout, stdout, stderr });
+        resolveRun({ code, seconds: (Date.now() - started) / 1000, timeout, stdout, stderr, pid: child.pid });
+      };
+      child.on('error', () => finish(null));
+      child.on('close', (code) => finish(code));
+      child.on('exit', (code) => {
+        // A process it left running may hold its output open: stop waiting for the rest.
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish(code);
+        }, OUTPUT_DRAIN_MS).unref();
       });
     });
     if (timeout > 0 && result.seconds > timeout) this.overtime.push(`${formatEntryPointRef(ref)} (${result.seconds.toFixed(1)} s > ${timeout} s)`);
-    return result;
+    const left = result.pid !== undefined ? leftovers(result.pid, marker) : [];
+    if (ref.name === 'online') for (const l of left) this.started.set(l.pid, l.command);
+    else if (left.length > 0) {
+      const ep = formatEntryPointRef(ref);
+      this.leaks.set(ep, [...(this.leaks.get(ep) ?? []), ...left]);
+      for (const l of left) this.strays.set(l.pid, l.command);
+    }
+    const { pid: _pid, ...rest } = result;
+    return { ...rest, left, logLines: appendedLines(this.logFile, logFrom) };
+  }
+
+  /** online's processes still running, after a grace period for them to stop. */
+  async stillStarted(graceMs = 3000): Promise<Leftover[]> {
+    const end = Date.now() + graceMs;
+    for (;;) {
+      const alive = [...this.started].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
+      if (alive.length === 0 || Date.now() >= end) return alive;
+      await sleep(100);
+    }
+  }
+
+  /** Ends what online (and, with `all`, any entry point) left running, so that the check leaves the system as it found it. */
+  killLeftovers(all = false): Leftover[] {
+    const alive = [...this.started, ...(all ? this.strays : [])].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
+    for (const l of alive) {
+      try {
+        process.kill(l.pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    this.started.clear();
+    if (all) this.strays.clear();
+    return alive;
   }
 
   async monitor(): Promise<{ state: MonitorState; run: EpRun }> {
@@ -204,7 +310,7 @@ async function checkDefinition(c: Checker, agent: Agent<any>, entry: RegistryEnt
     const args = await argvFor(r, info, { name: 'monitor' }, c.statics);
     const decoded = decodeArgList(argListType(info), args, { resource: r.resource.name });
     const attrs: Attributes = Object.fromEntries([...decoded.values].filter(([k]) => k !== 'AEPTimeout').map(([k, v]) => [k, valueToAttr(v)]));
-    assertValid(compileValidator(typeSchema(info.attributes, agent.attributeSchemas)), attrs, r.resource.name, secretAttributeNames(info, agent.secrets ?? []));
+    assertValid(compileValidator(agentSchema(info, agent.attributeSchemas)), attrs, r.resource.name, secretAttributeNames(info, agent.secrets ?? []));
   } catch (e) {
     problems.push(isVcsPowervmError(e) ? e.message : String(e));
     valuesOk = false;
@@ -238,7 +344,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     return 2;
   }
   out(`check ${info.name} ${r.resource.name} on ${r.system} (${r.config.file}); entry points log to ${join(paths.log, 'log', `${info.name}_A.log`)}\n`);
-  const c = new Checker(out, opts, a, r, info, statics);
+  const c = new Checker(out, opts, a, r, info, statics, paths.log);
   const has = (ep: string) => implementedEntryPoints(agent).includes(ep);
 
   if (!(await checkDefinition(c, agent, entry, info, r, a.typesFile, opts))) {
@@ -281,25 +387,53 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   await cleanOn('clean on an offline resource returns 0', '1');
 
   /** Runs online (or offline), then monitors until the state is reached or the wait limit has passed. */
-  const transitionStep = async (ep: 'online' | 'offline', label: string) => {
+  const transitionStep = async (ep: 'online' | 'offline', label: string): Promise<EpRun | undefined> => {
     if (!has(ep)) {
       c.fail(label, `the agent has no ${ep} entry point`);
-      return;
+      return undefined;
     }
     const Ep = ep === 'online' ? 'Online' : 'Offline';
     const run = await c.run({ name: ep });
     if (run.code === null) {
       c.fail(label, `${ep} did not finish within ${Ep}Timeout (${run.timeout} s) and was killed`);
-      return;
+      return undefined;
     }
     const m = await c.monitorUntil(ep, run.code, `${Ep}WaitLimit`);
     if (m.state === ep) c.pass(label, run.seconds + m.seconds);
     else c.fail(label, `monitor reports ${m.state} after ${m.seconds.toFixed(1)} s (${m.polls} monitors)`);
+    return m.state === ep ? run : undefined;
   };
 
-  await transitionStep('online', 'online, then monitor reports online');
-  await transitionStep('online', 'online again is harmless: monitor still reports online');
+  /** After offline or clean: what online started must be gone. */
+  const stopsWhatOnlineStarted = async (ep: 'offline' | 'clean') => {
+    if (c.started.size === 0) return;
+    const label = `${ep} stops what online started`;
+    const alive = await c.stillStarted();
+    if (alive.length) c.fail(label, `still running after ${ep}: ${describeLeftovers(alive)}`);
+    else c.pass(label);
+    c.killLeftovers();
+  };
+
+  const first = await transitionStep('online', 'online, then monitor reports online');
+  if (first && c.started.size > 0) {
+    c.note(`online left ${c.started.size} process(es) running (${describeLeftovers([...c.started].map(([pid, command]) => ({ pid, command })))}): the resource's own, presumably`);
+  }
+  const before = new Map(c.started);
+  const again = await transitionStep('online', 'online again is harmless: monitor still reports online');
+  if (first && again) {
+    const label = 'online is idempotent: run again, it starts nothing new, keeps what runs, logs no error';
+    const problems: string[] = [];
+    const extra = again.left.filter((l) => !before.has(l.pid));
+    if (extra.length) problems.push(`the second online left another ${describeLeftovers(extra)} — an orphan VCS never stops`);
+    const gone = [...before].filter(([pid]) => !stillRunning(pid));
+    if (gone.length) problems.push(`what the first online started is gone (pid ${gone.map(([pid]) => pid).join(', ')}): it restarted the resource instead of leaving it online`);
+    const errors = again.logLines.filter((l) => / VCS (ERROR|CRITICAL) /.test(l));
+    if (errors.length) problems.push(`it logged an error: ${errors[0]!.replace(/^.*? V-16-\d+-\d+ /, '')}`);
+    if (problems.length) c.fail(label, problems.join('; '));
+    else c.pass(label);
+  }
   await transitionStep('offline', 'offline, then monitor reports offline');
+  await stopsWhatOnlineStarted('offline');
   await transitionStep('offline', 'offline again is harmless: monitor still reports offline');
 
   if (has('online')) {
@@ -310,6 +444,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const after = await c.monitor();
   if (after.state === 'offline') c.pass('monitor after clean reports offline', after.run.seconds);
   else c.fail('monitor after clean reports offline', `monitor reports ${after.state} (${exitText(after.run)})`);
+  await stopsWhatOnlineStarted('clean');
 
   for (const ep of ['close', 'shutdown'] as const) {
     if (!has(ep)) continue;
@@ -321,6 +456,13 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
 
   if (c.overtime.length) c.fail('every entry point finishes within its timeout', c.overtime.join(', '));
   else c.pass('every entry point finishes within its timeout');
+  if (c.leaks.size) {
+    const each = [...c.leaks].map(([ep, list]) => `${ep} left ${list.length} (${describeLeftovers(list.slice(0, 2))}${list.length > 2 ? '; ...' : ''})`);
+    c.fail('no entry point but online leaves a process running', each.join(', '));
+  }
+  else c.pass('no entry point but online leaves a process running');
+  const killed = c.killLeftovers(true);
+  if (killed.length) c.note(`ended the ${killed.length} process(es) entry points left running`);
 
   out(`${c.failed ? 'FAILED' : 'PASSED'}: ${c.passed} passed, ${c.failed} failed\n`);
   return c.failed ? 1 : 0;

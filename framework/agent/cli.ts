@@ -4,116 +4,138 @@
  *
  *   vcsagent TYPE ENTRY_POINT RESOURCE [ARGLIST VALUES...]        as VCS calls it
  *   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING...] --config main.cf --system NAME [--target SYS] [-- ACTION ARGS]
- *   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
- *   vcsagent check TYPE RESOURCE --config main.cf --system NAME
- *   vcsagent run --config main.cf --system NAME [--group G]       (the local runner, framework/runner)
- *   vcsagent precompile                                           (build step)
+ *   vcsagent TYPE --help                                           the type's entry points and attributes
+ *   vcsagent SUBCOMMAND ...                                        the table in commands.ts
  *
  * Entry point invocations speak VCS exit codes and never print a stack trace:
- * every problem is one line in $VCS_LOG/log/<Type>_A.log (and on stderr when
- * a person is watching: a terminal, or --config).
+ * every problem is one line in $VCS_LOG/log/<Type>_A.log, and on stderr too
+ * unless VCS is the caller (an installed wrapper, stderr not a terminal).
  *
  * Only what every entry point needs is imported up front; subcommands, the
  * configuration reader and ajv are loaded when used, so that a monitor starts
  * about as fast as node itself.
  */
-import { writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { format } from 'node:util';
-import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
+import { leadingOptionsEnd, parseCommandLine } from '../cli-args.js';
+import { AgentError, ERROR_TABLE, UsageError } from '../errors.js';
+import { COMMANDS, commandUsage } from './commands.js';
 import { type Agent, DEFAULT_CATALOG, type VcsPaths, implementedEntryPoints } from './define.js';
-import { type DispatchRequest, debugTagsOf, describeError, dispatch, logError } from './dispatch.js';
-import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
+import { type DispatchRequest, asProjectError, debugTagsOf, describeError, dispatch, logError } from './dispatch.js';
+import { ENTRY_POINT_SPECS, ENTRY_POINTS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentLogger, openAgentLog } from './log.js';
-import { type AgentRegistry, findEntry, loadAgent, withModules } from './registry.js';
+import { type MainOptions, outputs, vcsPaths } from './main-options.js';
+import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { secretAttributeNames } from './typeinfo.js';
-import { loadAgentType } from './typeload.js';
+import { loadAgentType, precompiledDirOf, typesPathOf } from './typeload.js';
 
-export interface MainOptions {
-  registry: AgentRegistry;
-  /** The repository root (where dist/ and the registered types files are). */
-  root: string;
-  /** The vcsagent executable itself (installed wrappers and `check` run it). */
-  self: string;
-  env?: NodeJS.ProcessEnv;
-  /** Standard output and error; default: synchronous writes to fd 1 and 2. */
-  out?(text: string): void;
-  err?(text: string): void;
-}
 
-export interface Subcommand {
-  run(argv: string[], opts: MainOptions): Promise<number>;
-  /** Its own usage text; by default the subcommand's lines of USAGE. */
-  usage?: string;
-}
-
-/** Subcommands by name, loaded on use (an entry point never loads them). */
-export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
-  install: () => import('./install.js'),
-  check: () => import('./check.js'),
-  precompile: () => import('./precompile.js'),
-  run: () => import('../runner/cli.js'),
-};
+/** Set by the installed wrappers: VCS (or something standing in for it) is the caller. */
+export const INSTALLED_ENV = 'VCSAGENT_INSTALLED';
 
 export const USAGE = `usage:
   vcsagent TYPE ENTRY_POINT RESOURCE [ARGLIST VALUES...]
   vcsagent TYPE ENTRY_POINT RESOURCE [LEADING ARGS...] --config main.cf --system NAME [--target SYSTEM] [-- ACTION ARGS...]
-  vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
-  vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]...
-  vcsagent run --config main.cf --system NAME [--group G] [--online G]... [--duration S] [--commands]
-options before TYPE: --module FILE (an agent outside this repository), --types FILE (its types.cf)
-entry points: open close monitor online offline clean shutdown migrate attr_changed info
-              action/TOKEN imf_init imf_register imf_getnotification
+  vcsagent TYPE --help
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage[0]}\n`)
+  .join('')}options: --module FILE: an agent outside this package (its compiled module; repeatable). Every
+         subcommand takes it; in the entry point form it goes before TYPE, as --types FILE
+         (the type's types.cf) does. --version, --help.
+entry points: ${ENTRY_POINTS.filter((e) => e !== 'action').join(' ')} action/TOKEN
 `;
 
-function writeFd(fd: number, text: string): void {
+/** Options that may come before TYPE or SUBCOMMAND. */
+const LEADING_OPTIONS = {
+  module: { type: 'string', multiple: true },
+  types: { type: 'string' },
+  config: { type: 'string' },
+  system: { type: 'string' },
+  target: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+/** Options of the --config form that may follow the resource (and its leading arguments). */
+const CONFIG_OPTIONS = { config: { type: 'string' }, system: { type: 'string' }, target: { type: 'string' } } as const;
+const CONFIG_OPTION = /^--(config|system|target)(=|$)/;
+
+export function packageVersion(root: string): string {
   try {
-    writeSync(fd, text);
+    return String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
   } catch {
-    // The reader went away (EPIPE): nothing sensible left to do with the text.
+    return 'unknown';
   }
-}
-
-export function outputs(opts: MainOptions): { out(text: string): void; err(text: string): void } {
-  return { out: opts.out ?? ((t) => writeFd(1, t)), err: opts.err ?? ((t) => writeFd(2, t)) };
-}
-
-export function vcsPaths(env: NodeJS.ProcessEnv): VcsPaths {
-  return {
-    home: env.VCS_HOME || '/opt/VRTSvcs',
-    conf: env.VCS_CONF || '/etc/VRTSvcs',
-    log: env.VCS_LOG || '/var/VRTSvcs',
-  };
 }
 
 export async function main(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
-  const first = argv[0];
-  if (first === undefined) {
+  if (argv.length === 0) {
     err(USAGE);
     return 2;
   }
-  if (first === '--help' || first === '-h' || first === 'help') {
+  let end: number;
+  let lead;
+  try {
+    end = leadingOptionsEnd(argv, LEADING_OPTIONS);
+    lead = parseCommandLine(argv.slice(0, end), LEADING_OPTIONS, { positionals: false }).values;
+  } catch (e) {
+    err(`vcsagent: ${(e as Error).message} (see vcsagent --help)\n`);
+    return 2;
+  }
+  const first = argv[end] === '--' ? argv[end + 1] : argv[end];
+  if (lead.version) {
+    out(`${packageVersion(opts.root)}\n`);
+    return 0;
+  }
+  if ((lead.help && first === undefined) || first === 'help') {
     out(USAGE);
     return 0;
   }
-  if (Object.hasOwn(SUBCOMMANDS, first)) {
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) {
+    // Options given before the subcommand are its own: `vcsagent --module x.js run ...` is `vcsagent run --module x.js ...`.
+    const rest = [...argv.slice(0, end), ...argv.slice(argv.indexOf(first, end) + 1)];
     try {
-      const sub = await SUBCOMMANDS[first]!();
-      if (argv[1] === '--help' || argv[1] === '-h') {
-        const own = USAGE.split('\n').filter((l) => l.trimStart().startsWith(`vcsagent ${first} `));
-        out(sub.usage ?? `usage:\n${own.join('\n')}\n`);
+      const sub = await COMMANDS[first]!.load();
+      if (rest.includes('--help') || rest.includes('-h')) {
+        out(commandUsage(first, sub));
         return 0;
       }
-      return await sub.run(argv.slice(1), opts);
+      return await sub.run(rest, opts);
     } catch (e) {
       // What a subcommand throws (a UsageError from its arguments, anything unforeseen) is one line, never a stack.
-      const hint = isVcsPowervmError(e) && e.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
+      // The subcommands are bundled apart from this module (subcommands.ts): their errors are recognized by code.
+      const known = asProjectError(e);
+      const hint = known?.code === 'VCSPVM_USAGE' ? ` (see vcsagent ${first} --help)` : '';
       err(`vcsagent ${first}: ${e instanceof Error ? e.message : String(e)}${hint}\n`);
-      return isVcsPowervmError(e) ? e.exitCode : 1;
+      return known ? (ERROR_TABLE[known.code]?.exitCode ?? 1) : 1;
     }
   }
+  const after = argv.slice(end + (argv[end] === '--' ? 2 : 1));
+  if (first !== undefined && (lead.help || (after.length === 1 && (after[0] === '--help' || after[0] === '-h')))) {
+    return typeHelp(first, lead.module ?? [], lead.types, opts);
+  }
   return runEntryPointCommand(argv, opts);
+}
+
+/** `vcsagent TYPE --help`: the type's entry points, attributes and time limits. */
+async function typeHelp(type: string, modules: readonly string[], typesFile: string | undefined, opts: MainOptions): Promise<number> {
+  const { out, err } = outputs(opts);
+  try {
+    const registry = await withModules(opts.registry, modules);
+    const entry = findEntry(registry, type);
+    if (!entry) {
+      err(`vcsagent: ${unknownTypeMessage(type, registry)}\n`);
+      return 2;
+    }
+    const agent = await loadAgent(entry);
+    const loaded = await loadAgentType(entry, agent, { root: opts.root, precompiledDir: precompiledDirOf(opts.root), ...(typesFile ? { typesFile } : {}) });
+    const { describeType } = await import('./type-help.js');
+    out(describeType(entry, agent, loaded.info, typesFile ?? typesPathOf(entry, opts.root)));
+    return 0;
+  } catch (e) {
+    err(`vcsagent: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
 }
 
 /** A parsed entry point invocation. */
@@ -132,19 +154,6 @@ export interface EntryPointArgs {
   actionArgs: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--module', '--types', '--config', '--system', '--target']);
-/** Options of the --config form that may follow the resource (and its leading arguments). */
-const CONFIG_OPTIONS = new Set(['--config', '--system', '--target']);
-
-function takeOption(a: EntryPointArgs, name: string, value: string | undefined): void {
-  if (value === undefined) throw new UsageError(`${name} needs a value`);
-  if (name === '--module') a.modules.push(value);
-  else if (name === '--types') a.typesFile = value;
-  else if (name === '--config') a.config = value;
-  else if (name === '--system') a.system = value;
-  else a.target = value;
-}
-
 /**
  * Options go before TYPE, or — for the --config form — after the leading
  * arguments. In the VCS form nothing after the resource is an option: an
@@ -152,59 +161,70 @@ function takeOption(a: EntryPointArgs, name: string, value: string | undefined):
  * with an option name, since its first token is an attribute name.
  */
 export function parseEntryPointArgs(argv: readonly string[]): EntryPointArgs {
-  const a: EntryPointArgs = { modules: [], type: '', entryPoint: '', args: [], actionArgs: [] };
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('--')) {
-    const name = argv[i]!;
-    if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unknown option ${name}`);
-    takeOption(a, name, argv[i + 1]);
-    i += 2;
-  }
+  const end = leadingOptionsEnd(argv, LEADING_OPTIONS);
+  const lead = parseCommandLine(argv.slice(0, end), LEADING_OPTIONS, { positionals: false }).values;
+  const a: EntryPointArgs = { modules: [...(lead.module ?? [])], type: '', entryPoint: '', args: [], actionArgs: [] };
+  if (lead.types !== undefined) a.typesFile = lead.types;
+  if (lead.config !== undefined) a.config = lead.config;
+  if (lead.system !== undefined) a.system = lead.system;
+  if (lead.target !== undefined) a.target = lead.target;
+  let i = argv[end] === '--' ? end + 1 : end;
   a.type = argv[i++] ?? '';
   a.entryPoint = argv[i++] ?? '';
   const ref = parseEntryPointRef(a.entryPoint);
   const spec = ref ? ENTRY_POINT_SPECS[ref.name] : undefined;
   if (spec?.subject !== 'none' && i < argv.length) a.subject = argv[i++];
   const rest = argv.slice(i);
-  const lead = spec?.leading.length ?? 0;
-  if (rest.slice(0, lead).some((x) => CONFIG_OPTIONS.has(x)))
+  const lead2 = spec?.leading.length ?? 0;
+  if (rest.slice(0, lead2).some((x) => CONFIG_OPTION.test(x)))
     throw new UsageError(`${ref!.name} needs ${spec!.leading.join(' ')} before --config (e.g. vcsagent ${a.type} ${a.entryPoint} ${a.subject ?? 'RES'} ${spec!.leading.map((l) => l.toUpperCase()).join(' ')} --config FILE)`);
-  const tail = rest.slice(lead);
-  if (tail.length > 0 && (CONFIG_OPTIONS.has(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
-    a.args = rest.slice(0, lead);
-    let j = 0;
-    while (j < tail.length) {
-      const name = tail[j]!;
-      if (name === '--') {
-        a.actionArgs = tail.slice(j + 1);
-        break;
-      }
-      if (!CONFIG_OPTIONS.has(name)) throw new UsageError(`unexpected ${name} after the resource (options such as --module go before TYPE)`);
-      takeOption(a, name, tail[j + 1]);
-      j += 2;
+  const tail = rest.slice(lead2);
+  if (tail.length > 0 && (CONFIG_OPTION.test(tail[0]!) || (a.config !== undefined && tail[0] === '--'))) {
+    a.args = rest.slice(0, lead2);
+    let parsed;
+    try {
+      parsed = parseCommandLine(tail, CONFIG_OPTIONS);
+    } catch (e) {
+      if (/^unknown option /.test((e as Error).message)) throw new UsageError(`unexpected ${(e as Error).message.slice('unknown option '.length)} after the resource (options such as --module go before TYPE)`);
+      throw e;
     }
+    const stray = parsed.positionals.slice(0, parsed.positionals.length - parsed.afterDoubleDash.length);
+    if (stray.length > 0) throw new UsageError(`unexpected ${stray[0]} after the resource (action arguments go after --)`);
+    a.actionArgs = parsed.afterDoubleDash;
+    for (const k of ['config', 'system', 'target'] as const) if (parsed.values[k] !== undefined) a[k] = parsed.values[k];
     if (a.config === undefined) throw new UsageError('--system and --target go with --config');
   } else {
     if (a.config !== undefined && tail.length > 0) throw new UsageError('with --config the ArgList values come from the configuration; give no values');
     // shutdown, imf_init and imf_getnotification concern the type: VCS gives them no ArgList.
-    if (spec && spec.subject !== 'resource' && rest.some((x) => CONFIG_OPTIONS.has(x)))
+    if (spec && spec.subject !== 'resource' && rest.some((x) => CONFIG_OPTION.test(x)))
       throw new UsageError(`${ref!.name} concerns the agent, not a resource: vcsagent ${a.type} ${a.entryPoint} --config FILE [--system NAME]`);
     a.args = rest;
   }
   return a;
 }
 
-/** Echoes error lines to stderr too, for a person at a terminal or debugging with --config. */
-function withEcho(log: AgentLogger, err: (t: string) => void): AgentLogger {
-  const echo =
-    (fn: AgentLogger['error']): AgentLogger['error'] =>
-    ((first: unknown, ...rest: unknown[]) => {
-      (fn as (...a: unknown[]) => void)(first, ...rest);
-      const args = typeof first === 'string' ? [first, ...rest] : rest;
-      const text = first instanceof Error ? first.message : format(...(args as [string, ...unknown[]]));
-      err(`vcsagent: ${text.replace(/\r?\n/g, ' ')}\n`);
-    }) as AgentLogger['error'];
-  return { ...log, error: echo(log.error), fatal: echo(log.fatal) };
+/** Edit distance counting a swap of two neighbours as one edit (LAPR is one typo from LPAR), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** "unknown type Lpar (did you mean LPAR?)", naming what is known otherwise. */
+export function unknownTypeMessage(type: string, registry: AgentRegistry): string {
+  const names = [...new Set(registry.map((e) => e.type))];
+  const near = names
+    .map((n) => ({ n, d: n.toLowerCase() === type.toLowerCase() ? 0 : distance(n.toLowerCase(), type.toLowerCase()) }))
+    .filter((x) => x.d <= Math.max(1, Math.ceil(x.n.length / 3)))
+    .sort((x, y) => x.d - y.d);
+  const hint = near.length ? `did you mean ${near[0]!.n}?` : `known types: ${names.join(', ') || 'none'}; an agent outside this package needs --module FILE`;
+  return `${new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type }).message} (${hint})`;
 }
 
 async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<number> {
@@ -220,6 +240,23 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   const ref = parseEntryPointRef(a.entryPoint);
   const failure = ref ? ENTRY_POINT_SPECS[ref.name].failureExit : 1;
   const paths = vcsPaths(env);
+  // VCS runs the installed wrappers, with stderr not a terminal: anyone else is a person (or a script) to tell.
+  const echo = a.config !== undefined || process.stderr.isTTY === true || env[INSTALLED_ENV] !== '1';
+
+  // The type first: a typo is said on stderr and creates no <typo>_A.log.
+  let registry: AgentRegistry = opts.registry;
+  let moduleError: unknown;
+  try {
+    registry = await withModules(opts.registry, a.modules);
+  } catch (e) {
+    // Logged below, in the log of the type the caller named.
+    moduleError = e;
+  }
+  const entry = moduleError === undefined ? findEntry(registry, a.type) : undefined;
+  if (!entry && moduleError === undefined) {
+    err(`vcsagent: ${a.type ? unknownTypeMessage(a.type, registry) : 'TYPE is missing (see vcsagent --help)'}\n`);
+    return failure;
+  }
 
   let fd: number;
   try {
@@ -244,8 +281,13 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
     secrets,
     secretNames: [],
   };
-  const rawLog = createAgentLogger(fd, logCtx);
-  const log = a.config !== undefined || process.stderr.isTTY ? withEcho(rawLog, err) : rawLog;
+  // Error lines go to stderr as well, as written to the log (secrets blanked), for a person or a script watching.
+  if (echo) {
+    logCtx.onLine = (severity, message) => {
+      if (severity === 'ERROR' || severity === 'CRITICAL') err(`vcsagent: ${message}\n`);
+    };
+  }
+  const log = createAgentLogger(fd, logCtx);
   // An error agent code throws where nothing awaits it (a timer, a stray
   // promise) would otherwise end the process with a stack trace on stderr
   // and nothing in the agent log: log it and exit as a failed entry point.
@@ -257,7 +299,8 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   process.on('uncaughtException', onStray);
   process.on('unhandledRejection', onStray);
   try {
-    return await runLogged(a, ref, subject, { opts, env, paths, log, logCtx, secrets, out });
+    if (moduleError !== undefined || !entry) throw moduleError;
+    return await runLogged(a, ref, subject, entry, { opts, env, paths, log, logCtx, secrets, out });
   } catch (e) {
     logError(log, e);
     return failure;
@@ -278,14 +321,12 @@ interface RunState {
   out(text: string): void;
 }
 
-async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subject: string, s: RunState): Promise<number> {
+async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subject: string, entry: RegistryEntry, s: RunState): Promise<number> {
   if (!ref) throw new AgentError('VCSPVM_AGENT_UNKNOWN_ENTRY_POINT', { type: a.type, entryPoint: a.entryPoint || '(none)' });
   const spec = ENTRY_POINT_SPECS[ref.name];
   if (spec.subject === 'resource' && !subject) {
     throw new AgentError('VCSPVM_AGENT_ARGLIST', { type: a.type, resource: '(none)', detail: 'the resource name is missing' });
   }
-  const entry = findEntry(await withModules(s.opts.registry, a.modules), a.type);
-  if (!entry) throw new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type: a.type });
   const agent: Agent<any> = await loadAgent(entry);
   s.logCtx.catalog = agent.catalog ?? DEFAULT_CATALOG;
   if (!implementedEntryPoints(agent).includes(formatEntryPointRef(ref))) {
@@ -293,7 +334,7 @@ async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subj
   }
   const loaded = await loadAgentType(entry, agent, {
     root: s.opts.root,
-    precompiledDir: join(s.opts.root, 'dist', 'typedefs'),
+    precompiledDir: precompiledDirOf(s.opts.root),
     ...(a.typesFile ? { typesFile: a.typesFile } : {}),
   });
   s.logCtx.secretNames = secretAttributeNames(loaded.info, agent.secrets ?? []);

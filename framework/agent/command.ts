@@ -7,38 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { AgentError } from '../errors.js';
+import type { CommandRunner, RunOptions, RunResult } from './command-types.js';
 import type { AgentLogger } from './log.js';
 
-export interface RunOptions {
-  /** Kill the command after this long (SIGTERM, then SIGKILL 2 s later). */
-  timeoutMs?: number;
-  /** Bytes kept of stdout and of stderr each; the rest is read and dropped. Default 1 MiB. */
-  maxOutputBytes?: number;
-  /** Written to the command's stdin, which is then closed. */
-  input?: string | Buffer;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Stops the command when aborted (in addition to the entry point's own signal). */
-  signal?: AbortSignal;
-  /** Throw a VCSPVM_AGENT_COMMAND error unless the command exits 0. */
-  check?: boolean;
-}
-
-export interface RunResult {
-  argv: readonly string[];
-  /** Exit code, or null when a signal ended it. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** Some output was dropped because of maxOutputBytes. */
-  truncated: boolean;
-  timedOut: boolean;
-  aborted: boolean;
-  durationMs: number;
-}
-
-export type CommandRunner = (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>;
+export type { CommandRunner, RunOptions, RunResult } from './command-types.js';
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 const KILL_GRACE_MS = 2000;

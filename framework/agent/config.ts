@@ -73,13 +73,14 @@ export async function resolveResource(configPath: string, resourceName: string, 
 
 /** Static attribute values for this resource on this system: overrides, type defaults, engine defaults. */
 export async function staticsFor(r: ResolvedResource, info: AgentTypeInfo): Promise<Record<string, AttrValue>> {
-  const { effectiveStatic, typeDefinition } = await import('../cf/values.js');
+  const { typeDefinition } = await import('../cf/values.js');
+  const { staticInForce } = await import('./statics.js');
   const { TYPE_STATIC_ATTRIBUTES } = await import('../cf/builtins.js');
   const names = new Set([...TYPE_STATIC_ATTRIBUTES.map((a) => a.name), ...Object.keys(info.statics)]);
   for (const a of typeDefinition(r.config, r.resource.type)?.attributes ?? []) if (a.static) names.add(a.name);
   const out: Record<string, AttrValue> = {};
   for (const name of names) {
-    const v = effectiveStatic(r.config, r.resource, name, r.system);
+    const v = staticInForce(r.config, r.resource, name, r.system);
     if (v) out[name] = valueToAttr(v);
   }
   return out;
@@ -95,8 +96,8 @@ export async function argvFor(r: ResolvedResource, info: AgentTypeInfo, ep: Entr
   const def = typeDefinition(r.config, r.resource.type) ?? { name: info.name, argList: info.argList, attributes: info.attributes };
   const codec = argListType(def, [...TYPE_STATIC_ATTRIBUTES, ...RESOURCE_ATTRIBUTES]);
   const aep = statics.AEPTimeout === 1 ? entryPointTimeout(ep.name, statics) : 0;
-  const { effectiveStatic } = await import('../cf/values.js');
-  const containerInfo = passedContainerInfo(effectiveStatic(r.config, r.resource, 'ContainerOpts', r.system), attributeValue(r.group, 'ContainerInfo', r.system));
+  const { staticInForce } = await import('./statics.js');
+  const containerInfo = passedContainerInfo(staticInForce(r.config, r.resource, 'ContainerOpts', r.system), attributeValue(r.group, 'ContainerInfo', r.system));
   const tokens = encodeArgList(codec, (name) => attributeValue(r.resource, name, r.system), {
     resource: r.resource.name,
     ...(aep > 0 ? { aepTimeout: aep } : {}),

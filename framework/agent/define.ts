@@ -14,7 +14,8 @@
  */
 import type { Config } from '../cf/model.js';
 import type { AttrValue, Attributes } from './attributes.js';
-import type { CommandRunner } from './command.js';
+import type { AbortSignalLike, UrlLike } from '../portable-types.js';
+import type { CommandRunner } from './command-types.js';
 import { ENTRY_POINTS, type EntryPointName, isValidActionToken } from './entrypoints.js';
 import type { MonitorResult } from './exitcodes.js';
 import type { AgentLogger } from './log.js';
@@ -37,7 +38,7 @@ export interface BaseContext {
   readonly system: string;
   log: AgentLogger;
   /** Aborted when the entry point's time is up (or the process is told to stop). */
-  signal: AbortSignal;
+  signal: AbortSignalLike;
   /** The time limit in seconds (MonitorTimeout, OnlineTimeout, ...), 0 for none. */
   timeoutSeconds: number;
   /** Epoch milliseconds at which `signal` fires (Infinity without a limit). */
@@ -141,7 +142,7 @@ export interface AgentDefinition<A extends object = Attributes> {
    * The types.cf that defines the type, for agents loaded with --module
    * (registry entries name it themselves); relative to the module file.
    */
-  typesFile?: string | URL;
+  typesFile?: string | UrlLike;
   /** Message catalog number: the <n> of V-16-<n>-<id>. Default 50000. */
   catalog?: number;
   /** More attribute names whose values must never be logged (password-like names are found on their own). */
@@ -151,7 +152,7 @@ export interface AgentDefinition<A extends object = Attributes> {
    * generated from types.cf (for example a pattern for a name the agent
    * passes to a remote command).
    */
-  attributeSchemas?: Readonly<Record<string, object>>;
+  attributeSchemas?: { readonly [K in keyof A & string]?: object };
   entryPoints: EntryPoints<A>;
 }
 

@@ -56,7 +56,7 @@ export interface DispatchRequest {
  * (an agent loaded with --module imports the unbundled modules, the
  * dispatcher may run from the bundle): same code, same meaning.
  */
-function asProjectError(e: unknown): VcsPowervmError | undefined {
+export function asProjectError(e: unknown): VcsPowervmError | undefined {
   if (isVcsPowervmError(e)) return e;
   const code = (e as { code?: unknown } | null)?.code;
   if (e instanceof Error && typeof code === 'string' && Object.hasOwn(ERROR_TABLE, code)) return e as VcsPowervmError;

@@ -13,9 +13,12 @@
  * Severities: fatal → CRITICAL, error → ERROR, warn → WARNING, notice →
  * NOTICE, info → INFO; debug and trace become DBG_<n> lines (n from the
  * `dbg` field, 1 by default for debug and 21 for trace) and are written only
- * when the type's LogDbg holds that tag. The message id (the last part of the
- * UMI) is the `msgId` field, else a stable hash of the message format, so one
- * kind of message always carries the same id.
+ * when the type's LogDbg holds that tag; their UMI is always V-16-50-0 (the
+ * guide's example: `VCS DBG_3 V-16-50-0 FileOnOff:f1:monitor:...`). The
+ * message id (the last part of the UMI) of other lines is the `msgId` field,
+ * else a stable hash of the message format: an agent gives each message an
+ * explicit msgId so that its UMI survives a change of wording; the hash is
+ * the fallback.
  */
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,10 +79,15 @@ export interface LineFields {
   message: string;
 }
 
+/** The UMI of every debug line. */
+export const DEBUG_UMI = 'V-16-50-0';
+
 function formatVcsLine(f: LineFields): string {
   // One message, one line: VCS log readers (and halog) are line-oriented.
   const message = f.message.replace(/\r?\n/g, ' ');
-  return `${formatLogTime(f.time)} VCS ${f.severity} V-16-${f.catalog}-${f.msgId} ${f.type}:${f.resource}:${f.entryPoint}:${message}\n`;
+  // Debug lines carry no message id of their own: V-16-50-0, as in the Agent Developer's Guide's LogDbg example.
+  const umi = f.severity.startsWith('DBG_') ? DEBUG_UMI : `V-16-${f.catalog}-${f.msgId}`;
+  return `${formatLogTime(f.time)} VCS ${f.severity} ${umi} ${f.type}:${f.resource}:${f.entryPoint}:${message}\n`;
 }
 
 /** Where the agent log of a type lives, and the error when it cannot be opened. */
@@ -125,6 +133,8 @@ export interface LogContext {
   secrets: readonly string[];
   /** Attribute names whose values are secret (used for pino's redaction paths). */
   secretNames: readonly string[];
+  /** Called with each line's severity and message as written (secrets blanked), e.g. to echo errors on stderr. */
+  onLine?(severity: string, message: string): void;
 }
 
 const CENSOR = '****';
@@ -209,6 +219,7 @@ export class VcsLogDestination {
     }
     writeSync(this.fd, this.scrub(line));
     this.lines++;
+    this.ctx.onLine?.(severity, this.scrub(message.replace(/\r?\n/g, ' ')));
   }
 }
 

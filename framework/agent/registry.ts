@@ -3,7 +3,8 @@
  * any agent: bin/vcsagent passes the table of agents/registry.ts, and
  * `--module FILE` adds agents that live outside this repository.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgentError } from '../errors.js';
 import { type Agent, isAgent } from './define.js';
@@ -54,7 +55,26 @@ export async function loadAgent(entry: RegistryEntry): Promise<Agent<any>> {
   return agent;
 }
 
-/** A registry entry for an agent module given with --module; its typesFile is relative to the module. */
+/**
+ * Where an agent module's types.cf is: `typesFile` relative to the module,
+ * else relative to a directory above it, up to the module's package root —
+ * so that one `typesFile` serves the source (src/agent.ts) and the compiled
+ * module (dist/agent.js) alike. A URL or an absolute path is taken as is.
+ */
+export function resolveTypesFile(typesFile: string | URL, modulePath: string): { path: string; tried: string[] } {
+  if (typesFile instanceof URL || typesFile.startsWith('file:')) return { path: fileURLToPath(typesFile), tried: [] };
+  if (isAbsolute(typesFile)) return { path: typesFile, tried: [] };
+  const tried: string[] = [];
+  for (let dir = dirname(modulePath); ; dir = dirname(dir)) {
+    const candidate = resolve(dir, typesFile);
+    tried.push(candidate);
+    if (existsSync(candidate)) return { path: candidate, tried };
+    if (existsSync(join(dir, 'package.json')) || dirname(dir) === dir) break;
+  }
+  return { path: tried[0]!, tried };
+}
+
+/** A registry entry for an agent module given with --module; its typesFile is relative to the module (see resolveTypesFile). */
 async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   let mod: unknown;
@@ -68,9 +88,14 @@ async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryE
   if (agent.typesFile === undefined) {
     throw new AgentError('VCSPVM_AGENT_MODULE', { type: agent.type, detail: `${path} does not name its typesFile` });
   }
-  const tf = agent.typesFile;
-  const typesFile = tf instanceof URL ? fileURLToPath(tf) : tf.startsWith('file:') ? fileURLToPath(tf) : resolve(dirname(path), tf);
-  return { type: agent.type, typesFile, load: async () => mod, modulePath: path };
+  const found = resolveTypesFile(agent.typesFile, path);
+  if (found.tried.length > 0 && !existsSync(found.path)) {
+    throw new AgentError('VCSPVM_AGENT_TYPES', {
+      type: agent.type,
+      detail: `typesFile ${String(agent.typesFile)} is not at ${found.tried.join(' nor ')}; give it relative to the module file or to a directory above it within its package`,
+    });
+  }
+  return { type: agent.type, typesFile: found.path, load: async () => mod, modulePath: path };
 }
 
 /** The registry with the agents given by --module in front: a module wins over a registered type of the same name. */

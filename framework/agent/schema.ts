@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { TypeAttributeDef } from '../cf/model.js';
 import { AgentError } from '../errors.js';
 import type { Attributes } from './attributes.js';
+import type { AgentTypeInfo } from './typeinfo.js';
 
 type Schema = Record<string, unknown>;
 
@@ -54,6 +55,23 @@ export function typeSchema(attributes: readonly Pick<TypeAttributeDef, 'name' | 
     if (!properties[name]) properties[name] = extra as Schema;
   }
   return { type: 'object', properties };
+}
+
+/**
+ * The schema of an agent's resources: the type's attributes and the agent's
+ * attributeSchemas. A refinement of an attribute the ArgList does not pass
+ * (a typo, or a definition that moved on) is an error: it would never check
+ * anything.
+ */
+export function agentSchema(info: Pick<AgentTypeInfo, 'name' | 'argList' | 'attributes'>, refinements: Readonly<Record<string, object | undefined>> = {}): Schema {
+  const stray = Object.keys(refinements).filter((k) => refinements[k] !== undefined && !info.argList.includes(k));
+  if (stray.length > 0) {
+    throw new AgentError('VCSPVM_AGENT_TYPES', {
+      type: info.name,
+      detail: `attributeSchemas names ${stray.join(', ')}, not in the ArgList of ${info.name} (${info.argList.join(', ') || 'empty'})`,
+    });
+  }
+  return typeSchema(info.attributes, Object.fromEntries(Object.entries(refinements).filter((e): e is [string, object] => e[1] !== undefined)));
 }
 
 export interface ValidationError {

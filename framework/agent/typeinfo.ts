@@ -55,14 +55,15 @@ const num = (v: AttrValue | undefined): number | undefined => (typeof v === 'num
 /**
  * The time limit of an entry point, in seconds (0: none). The AEPTimeout
  * value VCS passed wins: it is the resource's effective timeout, overrides
- * included. ActionTimeout is capped at half the MonitorInterval, as VCS does.
+ * included. ActionTimeout and InfoTimeout are capped at half the
+ * MonitorInterval, as VCS does.
  */
 export function entryPointTimeout(ep: EntryPointName, statics: Readonly<Record<string, AttrValue>>, aepTimeout?: number): number {
   const attr = ENTRY_POINT_SPECS[ep].timeoutAttribute;
   if (attr === undefined) return 0;
   if (aepTimeout !== undefined && aepTimeout > 0) return aepTimeout;
   let t = num(statics[attr]) ?? 0;
-  if (ep === 'action') {
+  if (ep === 'action' || ep === 'info') {
     const mi = num(statics.MonitorInterval);
     if (mi !== undefined && mi > 0 && t > mi / 2) t = Math.floor(mi / 2);
   }

@@ -6,7 +6,7 @@
  * notification), so an outage of the queried system does not fault anything
  * by itself — the framework's traditional monitor (MonitorFreq) still runs.
  */
-import { type Clock, realClock } from '../runner/clock.js';
+import { type Clock, realClock } from '../clock.js';
 import type { ObservedState, Registration } from './protocol.js';
 import { type NotificationSource, type Observe, type SourceLogger, silentSourceLogger } from './source.js';
 

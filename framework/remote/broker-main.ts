@@ -16,6 +16,7 @@
  * that fails leaves DIR/NAME.failed so that clients do not retry for a minute.
  */
 import { writeFileSync } from 'node:fs';
+import { parseCommandLine } from '../cli-args.js';
 import { PROFILE_ENV, WARM_ENV, checkPrivateDir, filesOfSocket, parseProfileText } from './broker-paths.js';
 import { fileLogger } from './broker-log.js';
 import type { ConnectionTunables } from './broker-protocol.js';
@@ -23,26 +24,39 @@ import { serveRemote, type RemoteServer } from './broker-server.js';
 import { closeAllConnections } from './direct.js';
 import type { Endpoint } from './types.js';
 
-function args(argv: string[]): Map<string, string> {
-  const m = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--debug') m.set('debug', '1');
-    else if (a.startsWith('--') && i + 1 < argv.length) m.set(a.slice(2), argv[++i]!);
-    else throw new Error(`unexpected argument ${a}`);
-  }
-  return m;
+const USAGE = 'usage: broker-main --socket PATH --stamp N --idle SECONDS [--log FILE] [--debug] [--profile JSON] [--warm JSON]\n';
+
+function parseOptions(argv: string[]) {
+  return parseCommandLine(
+    argv,
+    {
+      socket: { type: 'string' },
+      stamp: { type: 'string' },
+      idle: { type: 'string' },
+      log: { type: 'string' },
+      debug: { type: 'boolean' },
+      profile: { type: 'string' },
+      warm: { type: 'string' },
+    },
+    { positionals: false },
+  ).values;
 }
 
 async function main(): Promise<number> {
   process.umask(0o077);
-  const a = args(process.argv.slice(2));
-  const socket = a.get('socket');
-  if (!socket) {
-    process.stderr.write('usage: broker-main --socket PATH --stamp N --idle SECONDS [--log FILE] [--debug] [--profile JSON] [--warm JSON]\n');
+  let a: ReturnType<typeof parseOptions>;
+  try {
+    a = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`broker-main: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const files = filesOfSocket(socket, a.get('log'));
+  const socket = a.socket;
+  if (!socket) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const files = filesOfSocket(socket, a.log);
   try {
     // Nothing is written (not even the log) into a directory that is not safely ours.
     checkPrivateDir(files.dir, true);
@@ -50,7 +64,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const log = fileLogger(files.log, a.has('debug'));
+  const log = fileLogger(files.log, a.debug === true);
   let server: RemoteServer | undefined;
   const stop = (why: string) => () => {
     log.info({ signal: why }, 'broker: stopping on a signal');
@@ -65,12 +79,12 @@ async function main(): Promise<number> {
     process.exit(1);
   });
   try {
-    const idle = Number(a.get('idle') ?? '300');
-    const warm = a.get('warm') ?? process.env[WARM_ENV];
+    const idle = Number(a.idle ?? '300');
+    const warm = a.warm ?? process.env[WARM_ENV];
     server = await serveRemote({
       socket,
-      profile: parseProfileText(a.get('profile') ?? process.env[PROFILE_ENV] ?? ''),
-      stamp: Number(a.get('stamp') ?? '0'),
+      profile: parseProfileText(a.profile ?? process.env[PROFILE_ENV] ?? ''),
+      stamp: Number(a.stamp ?? '0'),
       idleTimeoutMs: Math.max(1, Math.round((Number.isFinite(idle) && idle > 0 ? idle : 300) * 1000)),
       logger: log,
       ...(warm ? { warm: JSON.parse(warm) as { endpoints: Endpoint[]; connection: ConnectionTunables } } : {}),

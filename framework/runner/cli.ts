@@ -16,14 +16,14 @@
  *   modify RES ATTR VALUE... | state | stop
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { implementedEntryPoints } from '../agent/define.js';
-import type { MainOptions } from '../agent/cli.js';
-import { outputs, vcsPaths } from '../agent/cli.js';
-import { findEntry, loadAgent } from '../agent/registry.js';
+import { type MainOptions, MODULE_OPTION, outputs, vcsPaths } from '../agent/main-options.js';
+import { findEntry, loadAgent, withModules } from '../agent/registry.js';
+import { parseCommandLine, positiveNumber } from '../cli-args.js';
 import { UsageError, isVcsPowervmError } from '../errors.js';
-import { realClock } from './clock.js';
+import { realClock } from '../clock.js';
 import { EngineLog } from './engine-log.js';
 import { formatEvent, type RunnerEvent } from './events.js';
 import { ProcessExecutor } from './executor.js';
@@ -34,6 +34,7 @@ import { Runner } from './runner.js';
 export const usage = `usage: vcsagent run --config main.cf --system NAME [--group G]
          [--online G]... [--no-online] [--duration SECONDS] [--speed N]
          [--json] [--verbose] [--commands] [--offline-on-exit] [--imf-restart-delay SECONDS]
+         [--module FILE]...
 `;
 
 export interface RunArgs {
@@ -49,66 +50,48 @@ export interface RunArgs {
   commands: boolean;
   offlineOnExit: boolean;
   imfRestartDelay?: number;
+  /** Agents outside the package (--module FILE). */
+  modules: string[];
 }
 
+const RUN_OPTIONS = {
+  config: { type: 'string' },
+  system: { type: 'string' },
+  group: { type: 'string' },
+  online: { type: 'string', multiple: true },
+  'no-online': { type: 'boolean' },
+  duration: { type: 'string' },
+  speed: { type: 'string' },
+  'imf-restart-delay': { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  commands: { type: 'boolean' },
+  'offline-on-exit': { type: 'boolean' },
+  ...MODULE_OPTION,
+} as const;
+
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const a: Partial<RunArgs> & { online: string[] } = { online: [], noOnline: false, speed: 1, json: false, verbose: false, commands: false, offlineOnExit: false };
-  const value = (i: number, name: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return v;
+  const { values: v, positionals } = parseCommandLine(argv, RUN_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unknown argument ${positionals[0]}`);
+  if (!v.config) throw new UsageError('--config is required');
+  if (!v.system) throw new UsageError('--system is required');
+  const duration = positiveNumber(v.duration, '--duration');
+  const imfRestartDelay = positiveNumber(v['imf-restart-delay'], '--imf-restart-delay');
+  return {
+    config: v.config,
+    system: v.system,
+    ...(v.group !== undefined ? { group: v.group } : {}),
+    online: v.online ?? [],
+    noOnline: v['no-online'] ?? false,
+    ...(duration !== undefined ? { duration } : {}),
+    speed: positiveNumber(v.speed, '--speed') ?? 1,
+    json: v.json ?? false,
+    verbose: v.verbose ?? false,
+    commands: v.commands ?? false,
+    offlineOnExit: v['offline-on-exit'] ?? false,
+    ...(imfRestartDelay !== undefined ? { imfRestartDelay } : {}),
+    modules: v.module ?? [],
   };
-  const positive = (v: string, name: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, not ${v}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i]!;
-    switch (name) {
-      case '--config':
-        a.config = value(i++, name);
-        break;
-      case '--system':
-        a.system = value(i++, name);
-        break;
-      case '--group':
-        a.group = value(i++, name);
-        break;
-      case '--online':
-        a.online.push(value(i++, name));
-        break;
-      case '--no-online':
-        a.noOnline = true;
-        break;
-      case '--duration':
-        a.duration = positive(value(i++, name), name);
-        break;
-      case '--speed':
-        a.speed = positive(value(i++, name), name);
-        break;
-      case '--imf-restart-delay':
-        a.imfRestartDelay = positive(value(i++, name), name);
-        break;
-      case '--json':
-        a.json = true;
-        break;
-      case '--verbose':
-        a.verbose = true;
-        break;
-      case '--commands':
-        a.commands = true;
-        break;
-      case '--offline-on-exit':
-        a.offlineOnExit = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${name}`);
-    }
-  }
-  if (!a.config) throw new UsageError('--config is required');
-  if (!a.system) throw new UsageError('--system is required');
-  return a as RunArgs;
 }
 
 /** Applies one --commands line; returns false for `stop`. */
@@ -184,8 +167,15 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const paths = vcsPaths(env);
   // What the vcsagent registry implements, per type (agents installed under $VCS_HOME win).
   const implemented = new Map<string, ReadonlySet<string>>();
+  let registry = opts.registry;
+  try {
+    registry = await withModules(opts.registry, args.modules);
+  } catch (e) {
+    err(`vcsagent run: ${isVcsPowervmError(e) ? e.message : String(e)}\n`);
+    return 2;
+  }
   for (const type of new Set(plan.groups.flatMap((g) => g.resources.map((r) => r.type)))) {
-    const entry = findEntry(opts.registry, type);
+    const entry = findEntry(registry, type);
     if (!entry) continue;
     try {
       implemented.set(type, new Set(implementedEntryPoints(await loadAgent(entry))));
@@ -196,7 +186,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   }
   const executor = new ProcessExecutor({
     ...(existsSync(join(paths.home, 'bin')) ? { vcsHome: paths.home } : {}),
-    vcsagent: [process.execPath, opts.self],
+    vcsagent: [process.execPath, opts.self, ...args.modules.flatMap((m) => ['--module', resolve(m)])],
     vcsagentEntryPoints: (type) => implemented.get(type),
     env,
   });

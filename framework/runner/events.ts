@@ -51,6 +51,8 @@ export type RunnerEvent = { time: number; system: string } & (
   | { kind: 'restart'; resource: string; attempt: number; limit: number }
   | { kind: 'online-retry'; resource: string; attempt: number; limit: number }
   | { kind: 'online-failed'; resource: string; reason: CleanReason }
+  | { kind: 'online-still-waiting'; resource: string; monitors: number }
+  | { kind: 'info'; resource: string; op: 1 | 2; ok: boolean; text?: string; timedOut?: boolean }
   | { kind: 'offline-failed'; resource: string; reason: CleanReason }
   | { kind: 'unable-to-offline'; resource: string }
   | { kind: 'admin-wait'; resource: string; reason: CleanReason }
@@ -122,6 +124,10 @@ export function formatEvent(e: RunnerEvent, opts: { verbose?: boolean } = {}): s
       return line(`${e.resource}: retrying online (attempt ${e.attempt} of OnlineRetryLimit ${e.limit})`);
     case 'online-failed':
       return line(`${e.resource}: online failed (${e.reason})`);
+    case 'online-still-waiting':
+      return line(`${e.resource}: not online after ${e.monitors} monitors (OnlineWaitLimit); no clean entry point, so monitoring every MonitorInterval until it is`);
+    case 'info':
+      return opts.verbose || !e.ok ? line(`${e.resource}: info (resinfo_op ${e.op}) ${e.ok ? `ResourceInfo Msg: ${(e.text ?? '').trim()}` : e.timedOut ? 'TIMED OUT' : 'failed: ResourceInfo State Invalid'}`) : undefined;
     case 'offline-failed':
       return line(`${e.resource}: offline failed (${e.reason})`);
     case 'unable-to-offline':

@@ -13,6 +13,13 @@
  * imf_init and imf_getnotification get the type name in place of the
  * resource; shutdown gets nothing.
  *
+ * Each entry point is the leader of its own process group. When its time is
+ * up (or the runner stops) the whole group is killed: whatever it started
+ * goes with it. An entry point that finishes leaves its processes alone, as
+ * VCS does — an online may start a daemon in the background — and the
+ * runner stops reading its output shortly after it exits, even if such a
+ * daemon still holds the pipe.
+ *
  * IMF entry points talk back to the framework on an extra descriptor, as
  * VCS's "exposed PIPE FD": the runner opens it as file descriptor 3 of the
  * child and names it in VCS_IMF_PIPE_FD. imf_register writes the resource
@@ -88,6 +95,8 @@ export interface ProcessExecutorOptions {
 }
 
 const IMF_PIPE_FD = 3;
+/** After an entry point exits, how long its output may still take to arrive (a daemon it started may keep the pipe open). */
+const OUTPUT_DRAIN_MS = 200;
 export const IMF_PIPE_ENV = 'VCS_IMF_PIPE_FD';
 
 function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
@@ -200,19 +209,38 @@ export class ProcessExecutor implements EntryPointExecutor {
 
     const exited = new Promise<EpResult>((resolve) => {
       let spawnError: string | undefined;
-      child.on('error', (e) => {
-        spawnError = e.message;
-      });
-      child.on('close', (code, sig) => {
+      let done = false;
+      let drainTimer: NodeJS.Timeout | undefined;
+      const finish = (code: number | null, sig: NodeJS.Signals | null) => {
+        if (done) return;
+        done = true;
+        if (drainTimer) clearTimeout(drainTimer);
         call.signal.removeEventListener('abort', onAbort);
         if (killTimer) clearTimeout(killTimer);
         if (pid !== undefined) {
-          // Whatever the entry point left running in its group goes with it.
-          killGroup(pid, 'SIGKILL');
+          // A timed-out (or stopped) entry point takes what it started with it;
+          // one that finished leaves its processes alone, as VCS does: an online
+          // may well start a daemon in the background.
+          if (aborted) killGroup(pid, 'SIGKILL');
           this.live.delete(pid);
         }
         splitter.end();
         resolve({ exitCode: code, signal: sig, aborted, ...(spawnError ? { spawnError } : {}), stdout, stderr, pipeLines });
+      };
+      child.on('error', (e) => {
+        spawnError = e.message;
+        // Never started: no exit event will come.
+        if (pid === undefined) finish(null, null);
+      });
+      child.on('close', (code, sig) => finish(code, sig));
+      child.on('exit', (code, sig) => {
+        // A background process it started may hold its output open: read what
+        // is there, then stop waiting for the rest.
+        drainTimer = setTimeout(() => {
+          for (const s of child.stdio) s?.destroy();
+          finish(code, sig);
+        }, OUTPUT_DRAIN_MS);
+        drainTimer.unref();
       });
     });
     return { pid, exited };

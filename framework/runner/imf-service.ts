@@ -8,7 +8,7 @@
  * imf_register runs as its own short process per (un)registration.
  */
 import { parsePipeEvent, parseRegisterId } from '../imf/protocol.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { EntryPointExecutor, LongLivedProcess } from './executor.js';
 import type { EventBody, ImfService, Resource } from './resource.js';
 

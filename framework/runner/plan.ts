@@ -10,7 +10,9 @@ import { itemsToValue, ValueError } from '../agent/attributes.js';
 import { argListType, encodeArgList, passedContainerInfo } from '../agent/arglist.js';
 import { RESOURCE_ATTRIBUTES, TYPE_STATIC_ATTRIBUTES } from '../cf/builtins.js';
 import type { Config, GroupDef, ResourceDef, TypeDef, Value } from '../cf/model.js';
-import { assocOf, attributeValue, effectiveStatic, listOf, scalarOf, typeDefinition } from '../cf/values.js';
+import { assocOf, attributeValue, listOf, scalarOf, typeDefinition } from '../cf/values.js';
+import { staticInForce } from '../agent/statics.js';
+import { NOT_OVERRIDABLE } from '../cf/verify/rules/attributes.js';
 import { UsageError } from '../errors.js';
 import type { GroupPlan, ModifyOutcome, ResourcePlan, RunPlan } from './runner.js';
 import { NUMERIC_SETTINGS, type ResourceSettings, settingsFrom } from './settings.js';
@@ -59,7 +61,7 @@ class ConfigResource {
 
   /** A static attribute in force for this resource. */
   private staticValue(name: string): Value | undefined {
-    return this.overrides.get(name) ?? effectiveStatic(this.config, this.res, name, this.system);
+    return this.overrides.get(name) ?? staticInForce(this.config, this.res, name, this.system);
   }
 
   private computeSettings(): ResourceSettings {
@@ -115,6 +117,7 @@ class ConfigResource {
   modify(attribute: string, items: string[]): ModifyOutcome {
     const def = this.attributeDef(attribute);
     if (!def) throw new UsageError(`${this.res.type} has no attribute ${attribute}`);
+    if (NOT_OVERRIDABLE.has(attribute)) throw new UsageError(`${attribute} belongs to type ${this.res.type} and cannot be overridden per resource (hatype -modify changes it for the type)`);
     let value: Value;
     try {
       value = itemsToValue(def, items);

@@ -8,17 +8,22 @@
  *     OfflineMonitorInterval (offline; 0 = not monitored);
  *   - online/offline, then monitors after the wait the entry point asked
  *     for, up to OnlineWaitLimit / OfflineWaitLimit more intervals, else
- *     clean (reason 3 / 1); an entry point that outlives OnlineTimeout /
+ *     clean (reason 3 / 1) — without a clean entry point the online wait
+ *     goes on, one monitor every MonitorInterval, until the resource comes
+ *     online; an entry point that outlives OnlineTimeout /
  *     OfflineTimeout is killed and cleaned (reason 2 / 0);
  *   - an ONLINE resource reported OFFLINE: ToleranceLimit reports are
  *     tolerated, then clean (reason 4) and RestartLimit restarts within
- *     ConfInterval, then FAULTED; OnlineRetryLimit retries of a failed online;
+ *     ConfInterval (never less than (MI + MT) × TL + MI + 10), then
+ *     FAULTED; OnlineRetryLimit retries of a failed online;
  *   - FaultOnMonitorTimeouts consecutive monitor timeouts of an ONLINE
  *     resource: clean (reason 5), then as above;
  *   - monitor exit 200 with IntentionalOffline 1: OFFLINE, no fault;
  *   - ManageFaults NONE: ADMIN_WAIT instead of clean; a failed clean is
  *     retried every MonitorInterval (CleanRetryLimit times, 0 = always);
  *   - migrate: wait exit × 10 s, then monitor (MigrateWaitLimit intervals);
+ *   - info every InfoInterval seconds while ONLINE (resinfo_op 1, then 2),
+ *     InfoTimeout capped at MonitorInterval / 2;
  *   - IMF: registration after two equal monitor results; a notification is
  *     confirmed by a traditional monitor; every MonitorFreq-th interval a
  *     traditional monitor anyway; RegisterRetryLimit, then polling.
@@ -27,9 +32,10 @@ import type { CleanReason } from '../agent/define.js';
 import { CLEAN_REASONS } from '../agent/define.js';
 import type { EntryPointName } from '../agent/entrypoints.js';
 import { interpretMonitorExit, interpretWaitExit } from '../agent/exitcodes.js';
-import type { Clock, Timer } from './clock.js';
+import { entryPointTimeout } from '../agent/typeinfo.js';
+import type { Clock, Timer } from '../clock.js';
 import type { AgentState, ResourceState, RunnerEvent, StateCause } from './events.js';
-import { type ResourceSettings, imfCovers } from './settings.js';
+import { type ResourceSettings, effectiveConfInterval, imfCovers } from './settings.js';
 
 type EventBody = RunnerEvent extends infer E ? (E extends unknown ? Omit<E, 'time' | 'system'> : never) : never;
 
@@ -39,6 +45,8 @@ export interface EpOutcome {
   /** Could not be started, or killed by something other than its timeout. */
   error?: string;
   pipeLines: string[];
+  /** What it printed (info's ResourceInfo text). */
+  stdout?: string;
 }
 
 export type MonitorResultKind = 'online' | 'offline' | 'unknown' | 'intentional-offline' | 'timeout';
@@ -130,6 +138,11 @@ export class Resource {
   private history: MonitorResultKind[] = [];
   readonly imfStatus: ImfStatus = { status: 'none', failures: 0, intervals: 0 };
   private pendingClean: PendingClean | undefined;
+  /** Online without clean, past OnlineWaitLimit: the callers of online() wait for the resource to come up. */
+  private onlineWaiters: ((r: 'online' | 'failed') => void)[] = [];
+  private infoTimer: Timer | undefined;
+  /** info has run (resinfo_op 1) since the resource last came online. */
+  private infoInitialized = false;
 
   private queue: (() => Promise<void>)[] = [];
   private running = false;
@@ -217,7 +230,7 @@ export class Resource {
     if (this.stopped || this.agentState === 'detached' || this.agentState === 'admin-wait') return;
     const s = this.settings;
     let seconds: number;
-    if (this.pendingClean || this.agentState === 'probing') seconds = s.MonitorInterval;
+    if (this.pendingClean || this.agentState === 'probing' || this.agentState === 'going-online-waiting') seconds = s.MonitorInterval;
     else if (this.state === 'online' || (this.state === 'unknown' && this.expectOnline)) seconds = s.MonitorInterval;
     else seconds = s.OfflineMonitorInterval;
     if (this.imfStatus.status === 'registered' && s.IMF.MonitorFreq === 0) return;
@@ -254,6 +267,39 @@ export class Resource {
       ...(cause === 'intentional-offline' ? { intentional: true } : {}),
     });
     this.host.stateChanged(this);
+    if (to === 'online') {
+      this.infoInitialized = false;
+      this.scheduleInfo();
+    } else {
+      this.infoTimer?.cancel();
+      this.infoTimer = undefined;
+    }
+  }
+
+  /** The next info run, every InfoInterval seconds while ONLINE (0: never). */
+  private scheduleInfo(): void {
+    this.infoTimer?.cancel();
+    this.infoTimer = undefined;
+    const every = this.settings.InfoInterval;
+    if (this.stopped || every <= 0 || this.state !== 'online' || !this.host.implements(this.type, 'info')) return;
+    this.infoTimer = this.host.clock.setTimer(every * 1000, () => {
+      this.infoTimer = undefined;
+      void this.enqueue(this.guard(() => this.info()), true);
+    });
+  }
+
+  /** info: resinfo_op 1 the first time after coming online (initialize), 2 afterwards (update). */
+  private async info(): Promise<void> {
+    if (this.state !== 'online' || this.agentState !== 'online') return this.scheduleInfo();
+    const op = this.infoInitialized ? 2 : 1;
+    // InfoTimeout is capped at MonitorInterval / 2, as ActionTimeout.
+    const timeout = entryPointTimeout('info', this.settings as unknown as Record<string, number>);
+    const r = await this.host.exec(this, 'info', [String(op)], timeout);
+    if (this.stopped) throw new Stopped();
+    const ok = !r.timedOut && r.error === undefined && r.exitCode === 0;
+    if (ok) this.infoInitialized = true;
+    this.host.emit({ kind: 'info', resource: this.name, op, ok, ...(ok ? { text: r.stdout ?? '' } : {}), ...(r.timedOut ? { timedOut: true } : {}) });
+    this.scheduleInfo();
   }
 
   private async sleep(seconds: number): Promise<void> {
@@ -460,6 +506,7 @@ export class Resource {
       // A fault stays until it is cleared (hares -clear); monitoring goes on.
       return;
     }
+    if (this.agentState === 'going-online-waiting') return this.continueOnlineWait(m);
     if (this.expectOnline && m.result === 'intentional-offline' && s.IntentionalOffline === 1) {
       // Stopped on purpose outside VCS (monitor 200): OFFLINE, not a fault.
       this.monitorTimeouts = 0;
@@ -540,11 +587,12 @@ export class Resource {
   private checkConfInterval(): void {
     if (this.toleranceCount === 0 && this.restartCount === 0 && this.monitorTimeouts === 0) return;
     const since = Math.max(this.stableSince, this.lastProblemAt);
-    if (this.now - since >= this.settings.ConfInterval * 1000) {
+    const confInterval = effectiveConfInterval(this.settings);
+    if (this.now - since >= confInterval * 1000) {
       this.toleranceCount = 0;
       this.restartCount = 0;
       this.monitorTimeouts = 0;
-      this.host.emit({ kind: 'counters-reset', resource: this.name, after: this.settings.ConfInterval });
+      this.host.emit({ kind: 'counters-reset', resource: this.name, after: confInterval });
     }
   }
 
@@ -607,11 +655,17 @@ export class Resource {
 
   /* ------------------------------------------------------------- commands */
 
-  /** Brings the resource online (a no-op when it already is). */
-  online(): Promise<'online' | 'faulted' | 'failed'> {
-    return this.enqueue(async () => {
+  /**
+   * Brings the resource online (a no-op when it already is). Without a clean
+   * entry point, an online still not effective after OnlineWaitLimit keeps
+   * being monitored: the promise settles once the resource is online, or
+   * when it is taken offline or the runner stops ('failed').
+   */
+  async online(): Promise<'online' | 'faulted' | 'failed'> {
+    const r = await this.enqueue(async () => {
       if (this.state === 'online' && this.expectOnline) return 'online' as const;
       if (this.state === 'faulted') return 'faulted' as const;
+      if (this.agentState === 'going-online-waiting') return 'waiting' as const;
       if (this.spec.operations === 'None' || this.spec.monitorOnly) return this.state === 'online' ? ('online' as const) : ('failed' as const);
       try {
         return await this.onlineProcedure('vcs-initiated');
@@ -620,9 +674,27 @@ export class Resource {
         throw e;
       }
     });
+    if (r !== 'waiting') return r;
+    return new Promise((resolve) => this.onlineWaiters.push(resolve));
   }
 
-  private async onlineProcedure(cause: 'vcs-initiated' | 'restart'): Promise<'online' | 'faulted' | 'failed'> {
+  /** The online wait (without clean) is over. */
+  private endOnlineWait(outcome: 'online' | 'failed'): void {
+    for (const w of this.onlineWaiters.splice(0)) w(outcome);
+  }
+
+  /** A monitor while still waiting for an online without clean to take effect. */
+  private async continueOnlineWait(m: MonitorResult): Promise<void> {
+    if (m.result !== 'online') return;
+    this.setAgent('online');
+    this.monitorTimeouts = 0;
+    this.stableSince = this.now;
+    this.setState('online', 'vcs-initiated');
+    this.endOnlineWait('online');
+    await this.imfSteady('online');
+  }
+
+  private async onlineProcedure(cause: 'vcs-initiated' | 'restart'): Promise<'online' | 'faulted' | 'failed' | 'waiting'> {
     const s = this.settings;
     await this.imfUnregister('online');
     this.expectOnline = true;
@@ -646,6 +718,12 @@ export class Resource {
           return 'online';
         }
         reason = 'online-ineffective';
+      }
+      if (reason === 'online-ineffective' && !this.hasClean && this.spec.manageFaults === 'ALL') {
+        // "If clean is not implemented, the agent continues to periodically run
+        // monitor until the resource is brought online" (OnlineWaitLimit).
+        this.host.emit({ kind: 'online-still-waiting', resource: this.name, monitors: s.OnlineWaitLimit + 1 });
+        return 'waiting';
       }
       this.host.emit({ kind: 'online-failed', resource: this.name, reason });
       if (this.spec.manageFaults === 'NONE') {
@@ -681,7 +759,10 @@ export class Resource {
   offline(): Promise<'offline' | 'failed'> {
     return this.enqueue(async () => {
       if (this.spec.operations !== 'OnOff' || this.spec.monitorOnly) return 'offline' as const;
-      if (this.state === 'offline' || this.state === 'faulted') {
+      if (this.agentState === 'going-online-waiting') {
+        // Still waiting for an online without clean: it may have half worked; offline it.
+        this.endOnlineWait('failed');
+      } else if (this.state === 'offline' || this.state === 'faulted') {
         this.expectOnline = false;
         return 'offline' as const;
       }
@@ -839,6 +920,9 @@ export class Resource {
   halt(): void {
     this.stopped = true;
     this.cancelTimer();
+    this.infoTimer?.cancel();
+    this.infoTimer = undefined;
+    this.endOnlineWait('failed');
   }
 }
 

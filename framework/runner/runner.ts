@@ -12,7 +12,7 @@
  * over to another system is the cluster engine's job.
  */
 import { ENTRY_POINT_SPECS, type EntryPointName } from '../agent/entrypoints.js';
-import { type Clock, realClock } from './clock.js';
+import { type Clock, realClock } from '../clock.js';
 import type { EntryPointExecutor } from './executor.js';
 import type { GroupState, RunnerEvent } from './events.js';
 import { Group } from './group.js';
@@ -191,7 +191,7 @@ export class Runner {
       const interrupted = r.spawnError === undefined && r.aborted && !timedOut;
       const error = r.spawnError ?? (interrupted ? 'interrupted: the runner is stopping' : undefined);
       this.emit({ kind: 'ep-finished', resource: res.name, type: res.type, entryPoint: ep, exitCode: r.exitCode, timedOut, durationMs: this.clock.now() - started, ...(error ? { error } : {}), ...(interrupted ? { interrupted } : {}) });
-      return { exitCode: r.exitCode, timedOut, ...(error !== undefined ? { error } : {}), pipeLines: r.pipeLines };
+      return { exitCode: r.exitCode, timedOut, ...(error !== undefined ? { error } : {}), pipeLines: r.pipeLines, stdout: r.stdout };
     } finally {
       timer?.cancel();
       this.stopController.signal.removeEventListener('abort', onStop);

@@ -42,6 +42,8 @@ export const NUMERIC_SETTINGS = [
   'IntentionalOffline',
   'AEPTimeout',
   'NumThreads',
+  'InfoInterval',
+  'InfoTimeout',
 ] as const;
 
 export type ResourceSettings = Record<(typeof NUMERIC_SETTINGS)[number], number> & {
@@ -97,4 +99,14 @@ export function settingsFrom(values: Partial<Record<keyof ResourceSettings, unkn
   // NumThreads is 1–30 in VCS.
   out.NumThreads = Math.min(30, Math.max(1, out.NumThreads));
   return out;
+}
+
+/**
+ * The ConfInterval in force: the agent framework ignores a value below
+ * (MonitorInterval + MonitorTimeout) × ToleranceLimit + MonitorInterval + 10
+ * and uses that floor instead (Agent Developer's Guide, ConfInterval).
+ */
+export function effectiveConfInterval(s: Pick<ResourceSettings, 'ConfInterval' | 'MonitorInterval' | 'MonitorTimeout' | 'ToleranceLimit'>): number {
+  const floor = (s.MonitorInterval + s.MonitorTimeout) * s.ToleranceLimit + s.MonitorInterval + 10;
+  return Math.max(s.ConfInterval, floor);
 }

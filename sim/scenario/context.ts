@@ -7,7 +7,7 @@
 import type { Config } from '../../framework/cf/model.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { attributeValue, listOf, scalarOf } from '../../framework/cf/values.js';
-import type { Clock } from '../../framework/runner/clock.js';
+import type { Clock } from '../../framework/clock.js';
 import type { RunnerEvent } from '../../framework/runner/events.js';
 import { systemListOf } from '../../framework/runner/plan.js';
 import type { EndpointStats, Lab } from './lab.js';

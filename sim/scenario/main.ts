@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../framework/cf/load.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
-import { realClock } from '../../framework/runner/clock.js';
+import { realClock } from '../../framework/clock.js';
 import { ActAbort, Checks, hmcStats, lparSetup, type Scenario } from './context.js';
 import { Lab } from './lab.js';
 import { describeStats, Output, plural } from './output.js';

@@ -8,7 +8,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../framework/cf/load.js';
-import type { Clock } from '../../framework/runner/clock.js';
+import type { Clock } from '../../framework/clock.js';
 import { EngineLog } from '../../framework/runner/engine-log.js';
 import type { RunnerEvent } from '../../framework/runner/events.js';
 import { ProcessExecutor } from '../../framework/runner/executor.js';

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stillRunning } from '../../framework/agent/leftovers.js';
 import { loadTypes } from '../../framework/cf/load.js';
 import { FIXTURES, PROBE, ROOT, STACK, type VcsTree, readJson, requireBuild, run, vcsTree, vcsagent } from './helpers.js';
 
@@ -87,9 +88,17 @@ describe('vcsagent ... --config main.cf --system NAME', () => {
     expect(bad.stderr).toMatch(/system nosuch is not defined/);
   });
 
-  it('appends AEPTimeout when the resource asks for it', () => {
+  it('appends AEPTimeout when the type asks for it; a resource-level AEPTimeout is no override VCS takes', () => {
     tree = vcsTree();
     const cf = mainCf(tree, { AEPTimeout: '1' });
+    vcsagent(['--module', PROBE, 'Probe', 'monitor', 'p1', '--config', cf.path, '--system', 'sysA'], tree.env);
+    const ignored = readJson(join(cf.dir, 'monitor.json'));
+    expect(ignored.aepTimeout).toBeUndefined();
+    expect(ignored.timeoutSeconds).toBe(3);
+    // The type's AEPTimeout (here, in the configuration's copy of the type) is what counts.
+    const types = join(tree.root, 'ProbeTypes.cf');
+    writeFileSync(types, readFileSync(join(FIXTURES, 'probe', 'ProbeTypes.cf'), 'utf8').replace('static int MonitorTimeout = 4', 'static int MonitorTimeout = 4\n\tstatic boolean AEPTimeout = 1'));
+    writeFileSync(cf.path, readFileSync(cf.path, 'utf8').replace(join(FIXTURES, 'probe', 'ProbeTypes.cf'), types).replace('\t\tAEPTimeout = 1\n', ''));
     vcsagent(['--module', PROBE, 'Probe', 'monitor', 'p1', '--config', cf.path, '--system', 'sysA'], tree.env);
     expect(readJson(join(cf.dir, 'monitor.json'))).toMatchObject({ aepTimeout: 3, timeoutSeconds: 3 });
   });
@@ -254,14 +263,44 @@ describe('vcsagent check', () => {
       'clean on an offline resource returns 0',
       'online, then monitor reports online',
       'online again is harmless: monitor still reports online',
+      'online is idempotent: run again, it starts nothing new, keeps what runs, logs no error',
       'offline, then monitor reports offline',
       'offline again is harmless: monitor still reports offline',
       'clean on an online resource returns 0',
       'monitor after clean reports offline',
       'every entry point finishes within its timeout',
+      'no entry point but online leaves a process running',
     ]);
-    expect(r.stdout).toContain('PASSED: 10 passed, 0 failed');
+    expect(r.stdout).toContain('PASSED: 12 passed, 0 failed');
     expect(existsSync(cf.file)).toBe(false);
+  });
+
+  it('finds an online that starts its daemon again, an offline that leaves it, and a monitor that leaves processes', { timeout: 120_000 }, () => {
+    tree = vcsTree();
+    const dir = join(tree.root, 'leaky');
+    mkdirSync(dir);
+    const path = join(tree.root, 'leaky.cf');
+    writeFileSync(
+      path,
+      `include "${join(FIXTURES, 'leaky', 'LeakyTypes.cf')}"\n\ncluster c (\n\t)\n\nsystem sysA (\n\t)\n\ngroup g (\n\tSystemList = { sysA = 0 }\n\t)\n\n\tLeaky l1 (\n\t\tDir = ${JSON.stringify(dir)}\n\t\tBugs = { twice, keep, monitor-leak }\n\t\t)\n`,
+    );
+    const r = vcsagent(['check', '--module', join(FIXTURES, 'leaky', 'agent.mjs'), 'Leaky', 'l1', '--config', path, '--system', 'sysA'], tree.env, 120_000);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^note {2}online left 1 process\(es\) running \(pid \d+: sleep 300\)/m);
+    expect(r.stdout).toMatch(/^FAIL {2}online is idempotent: run again, it starts nothing new, keeps what runs, logs no error: the second online left another pid \d+: sleep 300 — an orphan VCS never stops$/m);
+    expect(r.stdout).toMatch(/^FAIL {2}offline stops what online started: still running after offline: pid \d+: sleep 300$/m);
+    expect(r.stdout).toMatch(/^FAIL {2}no entry point but online leaves a process running: monitor left \d+ \(pid \d+: sleep 30; pid \d+: sleep 30; \.\.\.\)$/m);
+    // Whatever they left, the check ends.
+    expect(r.stdout).toMatch(/^note {2}ended the \d+ process\(es\) entry points left running$/m);
+    const pids = [...r.stdout.matchAll(/pid (\d+): sleep/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBeGreaterThan(2);
+    for (const pid of pids) expect(stillRunning(pid)).toBe(false);
+
+    // The same agent without its bugs passes every step.
+    writeFileSync(path, readFileSync(path, 'utf8').replace('Bugs = { twice, keep, monitor-leak }', 'Bugs = { }'));
+    const good = vcsagent(['check', '--module', join(FIXTURES, 'leaky', 'agent.mjs'), 'Leaky', 'l1', '--config', path, '--system', 'sysA'], tree.env, 120_000);
+    expect(good.stdout).not.toMatch(/^FAIL/m);
+    expect(good.status).toBe(0);
   });
 
   it('fails an agent whose offline does not take the resource offline, and exits 1', { timeout: 120_000 }, () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +35,8 @@ describe('vcsagent TYPE ENTRY_POINT RESOURCE ArgList (the VCS calling convention
     const lines = tree.logLines('SampleFile');
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(l).toMatch(VCS_LINE);
-    expect(lines[0]).toMatch(/ VCS INFO V-16-50000-\d+ SampleFile:sf1:online:wrote .*sample\.txt$/);
-    expect(lines[1]).toMatch(/ VCS NOTICE V-16-50000-\d+ SampleFile:sf1:clean:cleaned .*sample\.txt \(unexpected-offline\)$/);
+    expect(lines[0]).toMatch(/ VCS INFO V-16-50000-1 SampleFile:sf1:online:wrote .*sample\.txt$/);
+    expect(lines[1]).toMatch(/ VCS NOTICE V-16-50000-3 SampleFile:sf1:clean:cleaned .*sample\.txt \(unexpected-offline\)$/);
   });
 
   it('gives entry points typed attributes: ints, booleans, vectors, associations in order, keylists', () => {
@@ -280,9 +280,28 @@ describe('bad input: one log line, the VCS failure code, nothing on stdout, no s
     expectOneLine('Probe', probe('monitor', probeArgs({ Dir: [dirOf()], Flag: ['2'] })), 99, /attribute Flag of res1: value 2 must be equal to one of the allowed values/);
   });
 
-  it('an unknown type', () => {
+  it('an unknown type: said on stderr with what comes closest, and no <type>_A.log', () => {
     tree = vcsTree();
-    expectOneLine('NoSuchType', vcsagent(['NoSuchType', 'monitor', 'r1'], tree.env), 99, 'NoSuchType:r1:monitor:unknown resource type NoSuchType');
+    const typo = vcsagent(['LAPR', 'monitor', 'r1'], tree.env);
+    expect(typo).toMatchObject({ status: 99, stdout: '' });
+    expect(typo.stderr).toBe('vcsagent: unknown resource type LAPR (did you mean LPAR?)\n');
+    const other = vcsagent(['NoSuchType', 'clean', 'r1', '0'], tree.env);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/^vcsagent: unknown resource type NoSuchType \(known types: LPAR, WPAR, SampleFile; an agent outside this package needs --module FILE\)\n$/);
+    expect(readdirSync(join(tree.log, 'log'))).toEqual([]);
+  });
+
+  it('an error reaches stderr too unless an installed wrapper says VCS is the caller', () => {
+    tree = vcsTree();
+    const args = ['SampleFile', 'monitor', 'sf1', 'PathName', '3', '/tmp/x', 'Content'];
+    // A pipe, not a terminal, and no wrapper: a script or a person with 2>&1 | less.
+    const piped = vcsagent(args, tree.env);
+    expect(piped.status).toBe(99);
+    expect(piped.stderr).toBe('vcsagent: bad ArgList for SampleFile sf1: PathName: 3 values announced, 2 given\n');
+    const underVcs = vcsagent(args, { ...tree.env, VCSAGENT_INSTALLED: '1' });
+    expect(underVcs.status).toBe(99);
+    expect(underVcs.stderr).toBe('');
+    expect(tree.logLines('SampleFile')).toHaveLength(2);
   });
 
   it('an unknown entry point, and one the agent does not implement', () => {
@@ -333,7 +352,7 @@ describe('LogDbg', () => {
     probe('monitor', probeArgs({ Dir: [dir] }), { ...tree.env, VCSAGENT_LOGDBG: 'DBG_4' });
     const lines = tree.logLines('Probe');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/ VCS DBG_4 V-16-50000-\d+ Probe:res1:monitor:level four detail$/);
+    expect(lines[0]).toMatch(/ VCS DBG_4 V-16-50-0 Probe:res1:monitor:level four detail$/);
     probe('monitor', probeArgs({ Dir: [dir] }), { ...tree.env, VCSAGENT_LOGDBG: 'DBG_1 DBG_AGINFO' });
     const more = tree.logLines('Probe').slice(1);
     expect(more.some((l) => / VCS DBG_1 .*monitor looked at /.test(l))).toBe(true);

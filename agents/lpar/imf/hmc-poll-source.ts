@@ -9,7 +9,7 @@
 import { BatchedPoller, type PollStats } from '../../../framework/imf/batched-poller.js';
 import type { ObservedState } from '../../../framework/imf/protocol.js';
 import type { SourceLogger } from '../../../framework/imf/source.js';
-import type { Clock } from '../../../framework/runner/clock.js';
+import type { Clock } from '../../../framework/clock.js';
 import type { Logger } from '../../../framework/remote/logger.js';
 import { HmcSession } from '../hmc/session.js';
 import { parseFields } from '../hmc/records.js';

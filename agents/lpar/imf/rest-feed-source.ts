@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ObservedState, Registration } from '../../../framework/imf/protocol.js';
 import type { NotificationSource, Observe, SourceLogger } from '../../../framework/imf/source.js';
-import { type Clock, realClock } from '../../../framework/runner/clock.js';
+import { type Clock, realClock } from '../../../framework/clock.js';
 import { observedOf } from './observe.js';
 import { type HmcEvent, HmcRestClient, HmcRestError, type RestEndpoint, cliState, partitionUuidOf } from './rest-client.js';
 import { watchOf } from './target.js';

@@ -182,7 +182,7 @@ export async function sysoffline(system: string, systemState: string, t: Trigger
 
 /** The executable: `sysoffline SYSTEM SYSTEMSTATE`, as VCS runs it. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { vcsPaths } = await import('../../../framework/agent/cli.js');
+  const { vcsPaths } = await import('../../../framework/agent/main-options.js');
   const { openAgentLog, createAgentLogger, closeLog } = await import('../../../framework/agent/log.js');
   const { localSystemName } = await import('../../../framework/agent/dispatch.js');
   const vcs = vcsPaths(env);

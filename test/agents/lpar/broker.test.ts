@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../framework/cf/load.js';
 import { brokerPing, filesOfSocket } from '../../../framework/remote/index.js';
-import { realClock } from '../../../framework/runner/clock.js';
+import { realClock } from '../../../framework/clock.js';
 import { ProcessExecutor } from '../../../framework/runner/executor.js';
 import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';

@@ -28,7 +28,7 @@ it('passes every step of vcsagent check; online there writes that system\'s DROp
   spawnSync(join(BIN, 'wparsim'), ['delay', 'wpar1', '50'], { env });
   const cf = join(ROOT, 'sim', 'configs', 'wpar', 'main.cf');
   const r = vcsagent(['check', 'WPAR', 'wpar1_res', '--config', cf, '--system', 'aixnode55mp1'], env, 110_000);
-  expect(r.stdout).toMatch(/PASSED: 10 passed, 0 failed/);
+  expect(r.stdout).toMatch(/PASSED: \d+ passed, 0 failed/);
   expect(r.stdout).not.toMatch(/^FAIL/m);
   expect(r.status).toBe(0);
   expect(r.stderr).not.toMatch(STACK);

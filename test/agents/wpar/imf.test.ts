@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../framework/cf/load.js';
-import { realClock } from '../../../framework/runner/clock.js';
+import { realClock } from '../../../framework/clock.js';
 import { ProcessExecutor } from '../../../framework/runner/executor.js';
 import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';

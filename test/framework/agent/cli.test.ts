@@ -27,6 +27,11 @@ describe('vcsagent argument forms', () => {
     expect(parseEntryPointArgs(['T', 'action/x', 'r', '--config', 'c', '--system', 's', '--', 'a', '--b'])).toMatchObject({ args: [], actionArgs: ['a', '--b'] });
   });
 
+  it('takes --opt=value as well as --opt value', () => {
+    expect(parseEntryPointArgs(['--module=m.js', '--types=t.cf', 'T', 'monitor', 'r', 'A', '1', '--x=y'])).toMatchObject({ modules: ['m.js'], typesFile: 't.cf', args: ['A', '1', '--x=y'] });
+    expect(parseEntryPointArgs(['T', 'clean', 'r', '4', '--config=main.cf', '--system=s1'])).toMatchObject({ args: ['4'], config: 'main.cf', system: 's1' });
+  });
+
   it('knows which entry points take no resource', () => {
     const shutdown = parseEntryPointArgs(['T', 'shutdown']);
     expect(shutdown.subject).toBeUndefined();

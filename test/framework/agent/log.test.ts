@@ -81,7 +81,7 @@ describe('VCS-format agent log', () => {
     close();
     const lines = read();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/ VCS DBG_3 V-16-50000-\d+ Sample:res1:monitor:tag 3$/);
+    expect(lines[0]).toMatch(/ VCS DBG_3 V-16-50-0 Sample:res1:monitor:tag 3$/);
   });
 
   it('writes no debug line at all without LogDbg', () => {

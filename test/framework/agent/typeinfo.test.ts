@@ -54,6 +54,11 @@ describe('type information', () => {
     expect(entryPointTimeout('action', { ActionTimeout: 30, MonitorInterval: 60 })).toBe(30);
   });
 
+  it('caps InfoTimeout at half the MonitorInterval too', () => {
+    expect(entryPointTimeout('info', { InfoTimeout: 30, MonitorInterval: 20 })).toBe(10);
+    expect(entryPointTimeout('info', { InfoTimeout: 30, MonitorInterval: 60 })).toBe(30);
+  });
+
   it('finds the password attributes of the type', () => {
     expect(secretAttributeNames(info)).toEqual(['PasswordLocal', 'PasswordRemote']);
     expect(secretAttributeNames(info, ['UserLocal'])).toContain('UserLocal');

@@ -60,3 +60,45 @@ describe('precompiled type definitions', () => {
     });
   });
 });
+
+describe('an agent given with --module', () => {
+  const dir = join(root, 'outside');
+  const modulePath = join(dir, 'dist', 'agent.js');
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(modulePath, '// the module itself is imported through the entry below\n');
+  writeFileSync(join(dir, 'ThingTypes.cf'), 'type Thing (\n\tstatic int MonitorTimeout = 19\n\tstatic str ArgList[] = { Name, Size }\n\tstr Name\n\tint Size = 3\n)\n');
+  const moduleEntry: RegistryEntry = { type: 'Thing', typesFile: join(dir, 'ThingTypes.cf'), load: async () => ({ default: agent }), modulePath };
+
+  it('is precompiled into .vcsagent/ next to its module, and that is used while neither changes', async () => {
+    const { precompileEntry } = await import('../../../framework/agent/precompile.js');
+    expect(await precompileEntry(moduleEntry, root)).toBe(join(dir, 'dist', '.vcsagent'));
+    const json = join(dir, 'dist', '.vcsagent', 'Thing.json');
+    const pre = JSON.parse(readFileSync(json, 'utf8'));
+    expect(pre.module.path).toBe(modulePath);
+    pre.info.statics.MonitorTimeout = 77;
+    writeFileSync(json, JSON.stringify(pre));
+    const loaded = await loadAgentType(moduleEntry, agent, { root, precompiledDir: join(root, 'dist', 'typedefs') });
+    expect(loaded.info.statics.MonitorTimeout).toBe(77);
+    expect((await loaded.validator())({ Name: 'ABC', Size: 1 })).toBe(false);
+    // A new build of the module (its attributeSchemas may have changed): parsed again.
+    writeFileSync(modulePath, '// rebuilt\n');
+    utimesSync(modulePath, new Date(), new Date(Date.now() + 5000));
+    const again = await loadAgentType(moduleEntry, agent, { root, precompiledDir: join(root, 'dist', 'typedefs') });
+    expect(again.info.statics.MonitorTimeout).toBe(19);
+  });
+
+  it('finds its typesFile relative to the compiled module or a directory above it in its package', async () => {
+    const { resolveTypesFile } = await import('../../../framework/agent/registry.js');
+    expect(resolveTypesFile('ThingTypes.cf', modulePath).path).toBe(join(dir, 'ThingTypes.cf'));
+    expect(resolveTypesFile('../ThingTypes.cf', modulePath).path).toBe(join(dir, 'ThingTypes.cf'));
+    const missing = resolveTypesFile('NoTypes.cf', modulePath);
+    expect(existsSync(missing.path)).toBe(false);
+    expect(missing.tried).toEqual([join(dir, 'dist', 'NoTypes.cf'), join(dir, 'NoTypes.cf')]);
+  });
+
+  it('refuses attributeSchemas for an attribute the ArgList does not pass (a typo)', async () => {
+    const typo = defineAgent({ type: 'Thing', attributeSchemas: { Nmae: { minLength: 1 } }, entryPoints: { monitor: () => 'offline' } });
+    await expect(loadAgentType({ ...moduleEntry, modulePath: undefined }, typo, { root })).rejects.toThrow(/^cannot load the type definition of Thing: attributeSchemas names Nmae, not in the ArgList of Thing \(Name, Size\)$/);
+  });
+});

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BatchedPoller } from '../../../framework/imf/batched-poller.js';
 import type { ObservedState, Registration } from '../../../framework/imf/protocol.js';
 import { createWparSource, parseLswpar, wparTarget } from '../../../framework/imf/wpar-source.js';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bin');
 

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../framework/cf/load.js';
-import { realClock } from '../../../framework/runner/clock.js';
+import { realClock } from '../../../framework/clock.js';
 import type { RunnerEvent } from '../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../framework/runner/executor.js';
 import { buildPlan } from '../../../framework/runner/plan.js';

@@ -3,11 +3,11 @@
  * resources belong to the test script agent installed under $VCS_HOME.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../../framework/runner/cli.js';
-import { requireBuild, ROOT, VCSAGENT } from '../../bin/helpers.js';
+import { FIXTURES, requireBuild, ROOT, VCSAGENT } from '../../bin/helpers.js';
 import { type Installation, install, mainCf } from './helpers/script-agent.js';
 
 let inst: Installation | undefined;
@@ -102,6 +102,36 @@ describe('vcsagent run', () => {
     expect(agentLog).toMatch(/SampleFile:f1:online:wrote /);
   });
 
+  it('runs an agent given with --module; the daemon its online starts keeps running', async () => {
+    inst = install('');
+    const dir = join(inst.root, 'leaky');
+    mkdirSync(dir);
+    const cf = [
+      `include "${join(FIXTURES, 'leaky', 'LeakyTypes.cf')}"`,
+      'cluster c (\n)',
+      'system sysA (\n)',
+      'group L (\n    SystemList = { sysA = 0 }\n)',
+      `Leaky l1 (\n    Dir = "${dir}"\n)`,
+    ].join('\n\n');
+    writeFileSync(inst.configPath, `${cf}\n`);
+    const r = await runCli(['run', '--module', join(FIXTURES, 'leaky', 'agent.mjs'), '--config', inst.configPath, '--system=sysA', '--online', 'L', '--duration', '4', '--speed', '1', '--json'], inst.env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(events.find((e) => e.kind === 'resource-state' && e.to === 'online')).toMatchObject({ resource: 'l1', cause: 'vcs-initiated' });
+    // Monitored every second (MonitorInterval 1) and online each time: the daemon outlived its online.
+    const polls = events.filter((e) => e.kind === 'monitor' && e.via === 'poll');
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(polls.every((e) => e.result === 'online')).toBe(true);
+    expect(events.some((e) => e.kind === 'clean' || (e.kind === 'resource-state' && e.to === 'faulted'))).toBe(false);
+    const pid = Number(readFileSync(join(dir, 'pids'), 'utf8').trim());
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    process.kill(pid, 'SIGKILL');
+  });
+
   it('bad input: a clear one-line error and exit 2', async () => {
     inst = install(mainCf(`TestAgent r1 (\n)\n`));
     const noSys = await runCli(['run', '--config', inst.configPath], inst.env);
@@ -127,7 +157,9 @@ describe('vcsagent run', () => {
   it('parses its options strictly', () => {
     expect(parseRunArgs(['--config', 'm.cf', '--system', 's', '--online', 'G', '--online', 'H', '--speed', '5'])).toMatchObject({ online: ['G', 'H'], speed: 5 });
     expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--speed', '0'])).toThrow(/positive/);
-    expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--frob'])).toThrow(/unknown argument --frob/);
+    expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', '--frob'])).toThrow(/unknown option --frob/);
     expect(() => parseRunArgs(['--config', '--system', 's'])).toThrow(/--config needs a value/);
+    expect(parseRunArgs(['--config=m.cf', '--system=s', '--duration=2.5', '--module=a.js', '--module', 'b.js', '--json'])).toMatchObject({ config: 'm.cf', system: 's', duration: 2.5, modules: ['a.js', 'b.js'], json: true });
+    expect(() => parseRunArgs(['--config', 'm.cf', '--system', 's', 'extra'])).toThrow(/unknown argument extra/);
   });
 });

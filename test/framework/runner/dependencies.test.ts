@@ -4,7 +4,7 @@
  * that depend on it offline; a Critical fault faults the group.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 import { setup } from './helpers/scripted.js';
 
 // app requires ip, app requires mnt, ip requires nic: nic -> ip -> app, mnt -> app

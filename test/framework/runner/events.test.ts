@@ -4,7 +4,7 @@
  * apart from one that could not be started (formatEvent's line for each).
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 import { formatEvent, type EventOf } from '../../../framework/runner/events.js';
 import { setup } from './helpers/scripted.js';
 

@@ -4,7 +4,7 @@
  * imf_getnotification going away and coming back, IMFRegList changes.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 import { setup } from './helpers/scripted.js';
 
 const imf = (Mode: number, MonitorFreq = 5, RegisterRetryLimit = 3) => ({ Mode, MonitorFreq, RegisterRetryLimit });

@@ -4,7 +4,7 @@
  * Times are VCS seconds; the whole schedule runs in milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../framework/runner/clock.js';
+import { FakeClock } from '../../../framework/clock.js';
 import { setup } from './helpers/scripted.js';
 
 describe('monitor intervals', () => {
@@ -272,7 +272,8 @@ describe('unexpected offline: ToleranceLimit, RestartLimit, ConfInterval', () =>
 
   it('ConfInterval also clears the ToleranceLimit count', async () => {
     const clock = new FakeClock();
-    const s = setup(clock, [{ name: 'G', resources: [{ name: 'r', settings: { MonitorInterval: 10, ToleranceLimit: 1, ConfInterval: 50 } }] }], { r: 'online' }, (x) =>
+    // MonitorTimeout 5 keeps the ConfInterval floor, (10 + 5) × 1 + 10 + 10 = 35, below 50.
+    const s = setup(clock, [{ name: 'G', resources: [{ name: 'r', settings: { MonitorInterval: 10, MonitorTimeout: 5, ToleranceLimit: 1, ConfInterval: 50 } }] }], { r: 'online' }, (x) =>
       // Offline at the 2nd monitor (t=10) and at the 10th (t=90): each time the only one in ConfInterval.
       x.on('r', 'monitor', (_c, n) => ({ exit: n === 2 || n === 10 ? 100 : 110 })),
     );

@@ -14,7 +14,7 @@ import type { Report, Rule } from '../finding.js';
  * Static attributes that belong to the agent or the type as a whole: VCS has
  * no per-resource value for them (hares -override refuses them).
  */
-const NOT_OVERRIDABLE = new Set([
+export const NOT_OVERRIDABLE: ReadonlySet<string> = new Set([
   'ArgList',
   'AEPTimeout',
   'AgentClass',

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../framework/cf/load.js';
 import { socketPath } from '../../../../framework/imf/paths.js';
-import { realClock } from '../../../../framework/runner/clock.js';
+import { realClock } from '../../../../framework/clock.js';
 import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../../framework/runner/executor.js';
 import { buildPlan } from '../../../../framework/runner/plan.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../../framework/cf/load.js';
-import { realClock } from '../../../../framework/runner/clock.js';
+import { realClock } from '../../../../framework/clock.js';
 import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../../framework/runner/executor.js';
 import { buildPlan } from '../../../../framework/runner/plan.js';

@@ -5,7 +5,7 @@
  * runner over real processes (see the script agent in ../fixtures).
  */
 import type { EntryPointName } from '../../../../framework/agent/entrypoints.js';
-import type { FakeClock } from '../../../../framework/runner/clock.js';
+import type { FakeClock } from '../../../../framework/clock.js';
 import type { EntryPointExecutor, EpCall, EpResult, LongLivedCall, LongLivedProcess } from '../../../../framework/runner/executor.js';
 import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { type GroupPlan, type ResourcePlan, Runner } from '../../../../framework/runner/runner.js';

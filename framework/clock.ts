@@ -1,5 +1,5 @@
 /**
- * Time, injectable. The runner never reads the wall clock or calls
+ * Time, injectable, for the runner, IMF and the agents alike. The runner never reads the wall clock or calls
  * setTimeout directly: it asks a Clock, so that tests can run a whole VCS
  * schedule (MonitorInterval 60, ConfInterval 600, ...) on a FakeClock in
  * milliseconds, and so that `--speed N` can compress real time for demos.
