@@ -20,7 +20,7 @@ function assocGet(v: Value | undefined, key: string): string | undefined {
   return e === undefined ? undefined : e.value === null ? '' : String(e.value);
 }
 
-function assocRecord(v: Value | undefined): Record<string, string> {
+function assocRecord(v: Value): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of entriesOf(v)) out[e.key] = e.value === null ? '' : String(e.value);
   return out;
