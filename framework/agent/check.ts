@@ -20,7 +20,8 @@ import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
 import { argListType, decodeArgList } from './arglist.js';
 import { type AttrValue, type Attributes, valueToAttr } from './attributes.js';
 import { type MainOptions, outputs, vcsPaths } from './cli.js';
-import { type ResolvedResource, argvFor, resolveResource, staticsFor } from './config.js';
+import { type ResolvedResource, argvFor, containerOf, resolveResource, staticsFor } from './config.js';
+import { type ContainerRef, containerPath, describeContainer, enterContainer, runsInside } from './container.js';
 import { type Agent, implementedEntryPoints } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
@@ -90,6 +91,8 @@ class Checker {
     private readonly r: ResolvedResource,
     private readonly info: AgentTypeInfo,
     readonly statics: Readonly<Record<string, AttrValue>>,
+    /** RunInContainer: entry points that run inside go through its login command. */
+    private readonly container?: ContainerRef,
   ) {}
 
   pass(step: string, seconds?: number): void {
@@ -118,9 +121,18 @@ class Checker {
       ...(subject === 'resource' ? [this.r.resource.name] : subject === 'type' ? [this.info.name] : []),
       ...args,
     ];
+    const env = { ...process.env, ...(this.opts.env ?? {}) };
+    let command = [process.execPath, ...argv];
+    if (this.container && runsInside(ref.name)) {
+      const { runCommand } = await import('./command.js');
+      const entered = await enterContainer(this.container, ref.name, runCommand, env);
+      if (!('prefix' in entered)) return { code: entered.exitCode, seconds: 0, timeout, stdout: '', stderr: entered.why };
+      command = [...entered.prefix, ...command];
+      env.PATH = containerPath(env);
+    }
     const started = Date.now();
     const result = await new Promise<EpRun>((resolveRun) => {
-      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(this.opts.env ?? {}) } });
+      const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -238,7 +250,19 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     return 2;
   }
   out(`check ${info.name} ${r.resource.name} on ${r.system} (${r.config.file}); entry points log to ${join(paths.log, 'log', `${info.name}_A.log`)}\n`);
-  const c = new Checker(out, opts, a, r, info, statics);
+  const container = await containerOf(r);
+  const c = new Checker(out, opts, a, r, info, statics, container);
+  if (container) {
+    out(`note  RunInContainer: monitor, online, offline and clean run inside ${describeContainer(container)} through its login command; the container must be running\n`);
+    const { containerState } = await import('./container.js');
+    const { runCommand } = await import('./command.js');
+    const { state, detail } = await containerState(container, runCommand, env);
+    if (state !== 'running') {
+      c.fail(`${describeContainer(container)} (ContainerInfo) runs`, `it is ${detail}: bring its resource online first, then check again`);
+      out(`FAILED: ${c.passed} passed, ${c.failed} failed\n`);
+      return 1;
+    }
+  }
   const has = (ep: string) => implementedEntryPoints(agent).includes(ep);
 
   if (!(await checkDefinition(c, agent, entry, info, r, a.typesFile, opts))) {
