@@ -2,13 +2,13 @@
  * A WPAR resource as the entry points see it: which workload partition
  * (ContainerInfo's Name, passed by VCS because WPAR's ContainerOpts has
  * PassCInfo = 1), whether it is used on this system (ContainerInfo Enabled:
- * 1 the WPAR, 2 ignored, 0 disabled — framework/cf/wpar-values.ts), and the
+ * 1 the WPAR, 2 ignored, 0 disabled — framework/cf/wpar/values.ts), and the
  * WPAR commands, run without a shell. The values are checked by the rules
  * the verifier uses, so what `vcscf verify` accepts is what runs here.
  */
 import type { ResourceContext } from '../../framework/agent/define.js';
 import type { RunOptions, RunResult } from '../../framework/agent/command.js';
-import { type ContainerMode, containerInfoFindings, containerMode, errorsOf, wparNameProblem } from '../../framework/cf/wpar-values.js';
+import { type ContainerMode, containerInfoFindings, containerMode, errorsOf, wparNameProblem } from '../../framework/cf/wpar/values.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 
 export interface WparAttributes {

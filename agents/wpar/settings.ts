@@ -2,11 +2,11 @@
  * The WPAR resource's settings, checked before anything runs: ResourceSet
  * and WorkLoad (the `chwpar -R` words) and DROpts (what goes into the
  * WPAR's resolv.conf). The rules are the verifier's (framework/cf/
- * wpar-values.ts, framework/cf/dropts.ts): an error refuses the online with
+ * wpar/values.ts, framework/cf/dropts.ts): an error refuses the online with
  * one log line naming the value, a warning is logged and the value used.
  */
 import { droptsFindings, splitList } from '../../framework/cf/dropts.js';
-import { errorsOf, resourceControlWords, resourceSetProblem, type ValueFinding, warningsOf, workLoadFindings } from '../../framework/cf/wpar-values.js';
+import { errorsOf, resourceControlWords, resourceSetProblem, type ValueFinding, warningsOf, workLoadFindings } from '../../framework/cf/wpar/values.js';
 import type { DnsSettings } from './resolv.js';
 import type { WparAttributes } from './resource.js';
 

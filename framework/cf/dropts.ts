@@ -11,7 +11,7 @@
  * seventh search domain) or an empty value (the key is then not applied).
  */
 import { isIP } from 'node:net';
-import type { ValueFinding } from './wpar-values.js';
+import type { ValueFinding } from './wpar/values.js';
 
 export const DROPTS_KEYS: Readonly<Record<string, readonly string[]>> = {
   LPAR: ['IPAddress', 'Netmask', 'Gateway', 'DNSServers', 'DNSSearchPath', 'Device', 'Domain', 'HostName', 'ConfigureNetwork'],

@@ -7,7 +7,7 @@
  * others are in between and left to the traditional monitor.
  */
 import { runCommand } from '../agent/command.js';
-import { wparNameProblem } from '../cf/wpar-values.js';
+import { wparNameProblem } from '../cf/wpar/values.js';
 import type { Clock } from '../runner/clock.js';
 import { BatchedPoller } from './batched-poller.js';
 import type { ObservedState, WatchTarget } from './protocol.js';

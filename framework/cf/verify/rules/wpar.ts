@@ -6,11 +6,11 @@
  * group; one WPAR resource per group; resources that run inside the WPAR
  * depend on it; IMF is off where the WPAR is not used (Enabled = 0 or 2);
  * IMF Mode is 0..3 everywhere; ResourceSet and WorkLoad are what chwpar -R
- * takes. The value checks are framework/cf/wpar-values.ts's, the ones the
+ * takes. The value checks are framework/cf/wpar/values.ts's, the ones the
  * WPAR agent makes.
  */
 import type { AttributeAssignment, GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
-import { containerInfoFindings, containerMode, resourceSetProblem, workLoadFindings } from '../../wpar-values.js';
+import { containerInfoFindings, containerMode, resourceSetProblem, workLoadFindings } from '../../wpar/values.js';
 import { assignmentFor, assignmentsOf, entriesOf, entryPos, intValue, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
 
