@@ -53,6 +53,7 @@ export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   check: () => import('./check.js'),
   precompile: () => import('./precompile.js'),
   run: () => import('../runner/cli.js'),
+  wpar: () => import('../cf/wpar/command.js'),
 };
 
 export const USAGE = `usage:
@@ -61,6 +62,7 @@ export const USAGE = `usage:
   vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]
   vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]...
   vcsagent run --config main.cf --system NAME [--group G] [--online G]... [--duration S] [--commands]
+  vcsagent wpar setup|verify ... (hawparsetup, hawparverify: vcsagent wpar --help)
 options before TYPE: --module FILE (an agent outside this repository), --types FILE (its types.cf)
 entry points: open close monitor online offline clean shutdown migrate attr_changed info
               action/TOKEN imf_init imf_register imf_getnotification
