@@ -14,12 +14,14 @@
  * command not found inside exits 127, as a shell says it. The working
  * directory is the WPAR's root; the environment is the caller's (AIX's
  * clogin gives the user's login environment: the difference is documented
- * in docs/wpar.md). The command's exit code is clogin's.
+ * in docs/wpar.md), tagged so that the WPAR's processes end with it
+ * (wpar-procs.ts). The command's exit code is clogin's.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SimUsageError, record, runMain, simPath } from './root.js';
 import { insidePath } from './wpar-fs.js';
+import { WPAR_ENV, wparTag } from './wpar-procs.js';
 import { findWpar, loadWpars } from './wpar-state.js';
 
 const USAGE = 'Usage: clogin wparname [-l user] command [args...]';
@@ -42,7 +44,7 @@ export function clogin(argv: string[]): number {
     process.stderr.write(`clogin: ${rest[0]}: not found in workload partition ${name}\n`);
     return 127;
   }
-  const r = spawnSync(command, rest.slice(1).map(inside), { cwd: w.directory, stdio: 'inherit' });
+  const r = spawnSync(command, rest.slice(1).map(inside), { cwd: w.directory, stdio: 'inherit', env: { ...process.env, [WPAR_ENV]: wparTag(name) } });
   if (r.error) {
     process.stderr.write(`clogin: ${rest[0]}: ${r.error.message}\n`);
     return (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126;

@@ -13,6 +13,7 @@
  * is read as startwpar's -D, a debug trace on standard error.
  */
 import { SimUsageError, record, runMain, simPath } from './root.js';
+import { killWparProcesses } from './wpar-procs.js';
 import { delayOf, faultsOf, findWpar, setState, sleepMs, updateWpars } from './wpar-state.js';
 
 const USAGE = 'Usage: stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] [-D] wparname';
@@ -84,6 +85,9 @@ export async function stopwpar(argv: string[]): Promise<number> {
     process.stderr.write(`stopwpar: Timed out waiting for the processes of ${name} to stop.\n`);
     return 1;
   }
+  // The WPAR's processes end with it (a stop that fails above leaves them).
+  const ended = killWparProcesses(name);
+  trace(`${name}: ${ended} process${ended === 1 ? '' : 'es'} ended`);
   if (restart) {
     setState(name, 'A');
     process.stdout.write(`Workload partition ${name} restarted.\n`);

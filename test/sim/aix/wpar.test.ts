@@ -245,3 +245,33 @@ describe("the seed's own WPAR commands", () => {
     expect(run('clogin', ['detached', '/usr/bin/hello']).stdout).toBe(`inside ${join(sim, 'wpars', 'detached')}\n`);
   });
 });
+
+describe("a WPAR's processes", () => {
+  it('what clogin started (daemons too) ends when the WPAR stops or crashes, not before', async () => {
+    run('mkwpar', ['-n', 'w1']);
+    run('wparsim', ['delay', 'w1', '10']);
+    run('startwpar', ['w1']);
+    const daemon = () => {
+      const r = run('clogin', ['w1', 'sh', '-c', 'nohup sleep 300 >/dev/null 2>&1 & echo $!']);
+      return Number(r.stdout.trim());
+    };
+    const alive = (pid: number) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    const a = daemon();
+    expect(alive(a)).toBe(true);
+    expect(run('stopwpar', ['w1']).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(a)).toBe(false);
+    run('startwpar', ['w1']);
+    const b = daemon();
+    run('wparsim', ['crash', 'w1']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(b)).toBe(false);
+  });
+});
