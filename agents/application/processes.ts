@@ -4,7 +4,7 @@
  * run by User). Monitor needs all of them running; clean ends them.
  */
 import { readFileSync } from 'node:fs';
-import { isProcessAlive } from '../../framework/process.js';
+import { isProcessRunning } from '../../framework/process.js';
 import type { AppContext } from './resource.js';
 
 export interface ProcessEntry {
@@ -43,7 +43,7 @@ export function missing(ctx: AppContext, table: readonly ProcessEntry[] | undefi
   for (const f of ctx.attributes.PidFiles ?? []) {
     const pid = pidOf(f);
     if (pid === undefined) out.push(`pid file ${f} holds no process ID`);
-    else if (!isProcessAlive(pid)) out.push(`process ${pid} of ${f} is not running`);
+    else if (!isProcessRunning(pid)) out.push(`process ${pid} of ${f} is not running`);
   }
   const user = ctx.attributes.User || 'root';
   for (const p of ctx.attributes.MonitorProcesses ?? [])
@@ -56,7 +56,7 @@ export function targets(ctx: AppContext, table: readonly ProcessEntry[]): number
   const pids = new Set<number>();
   for (const f of ctx.attributes.PidFiles ?? []) {
     const pid = pidOf(f);
-    if (pid !== undefined && isProcessAlive(pid)) pids.add(pid);
+    if (pid !== undefined && isProcessRunning(pid)) pids.add(pid);
   }
   const user = ctx.attributes.User || 'root';
   const wanted = new Set((ctx.attributes.MonitorProcesses ?? []).map(norm));

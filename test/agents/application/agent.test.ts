@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { monitorProgramResult } from '../../../agents/application/agent.js';
 import { programArgv } from '../../../agents/application/programs.js';
-import { isProcessAlive } from '../../../framework/process.js';
+import { isProcessRunning as isProcessAlive } from '../../../framework/process.js';
 import { requireBuild, STACK, type VcsTree, vcsagent, vcsTree } from '../../bin/helpers.js';
 
 let tree: VcsTree;

@@ -19,18 +19,7 @@ import type { RunnerEvent } from '../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../framework/runner/executor.js';
 import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
-import { isProcessAlive as exists } from '../../../framework/process.js';
-
-/** Running, not a zombie nobody reaped (PID 1 of a container may not reap what start.sh left behind). */
-function isProcessAlive(pid: number): boolean {
-  if (!exists(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
-}
+import { isProcessRunning as isProcessAlive } from '../../../framework/process.js';
 import { requireBuild, ROOT, STACK, vcsagent } from '../../bin/helpers.js';
 
 const BIN = join(ROOT, 'sim', 'aix', 'bin');
