@@ -141,24 +141,30 @@ function runnerOn(n: Node, file: string) {
   return { runner, events };
 }
 
-describe('the runner runs RunInContainer entry points inside the WPAR', () => {
-  it('a plain script agent: probed offline without entering the stopped WPAR, then online, monitor and offline through clogin with its path inside', { timeout: 120_000 }, async () => {
-    const n = node('sysA');
-    const file = mainCf(
-      n,
-      `group G (
+/** A node with group G: the WPAR w1 and the script agent's app1 (its file /data/app.up, inside the WPAR), app1 requiring w1_res. */
+function scriptAgentSetup() {
+  const n = node('sysA');
+  const file = mainCf(
+    n,
+    `group G (
 	SystemList = { sysA = 0, sysB = 1 }
 	ContainerInfo = { Name = w1, Type = WPAR, Enabled = 1 }
 	)`,
-      `	WPAR w1_res (
+    `	WPAR w1_res (
 		${NO_IMF}
 		)
 
 	WparApp app1 (
 		PathName = "/data/app.up"
 		)`,
-      '	app1 requires w1_res',
-    );
+    '	app1 requires w1_res',
+  );
+  return { n, file };
+}
+
+describe('the runner runs RunInContainer entry points inside the WPAR', () => {
+  it('a plain script agent: probed offline without entering the stopped WPAR, then online, monitor and offline through clogin with its path inside', { timeout: 120_000 }, async () => {
+    const { n, file } = scriptAgentSetup();
     expect(spawnSync(process.execPath, [join(ROOT, 'bin', 'vcscf'), 'verify', file], { encoding: 'utf8' }).status).toBe(0);
     const { runner } = runnerOn(n, file);
     await runner.start();
@@ -244,25 +250,7 @@ describe('the runner runs RunInContainer entry points inside the WPAR', () => {
 });
 
 describe('--config, check and install know RunInContainer too', () => {
-  function setup() {
-    const n = node('sysA');
-    const file = mainCf(
-      n,
-      `group G (
-	SystemList = { sysA = 0 }
-	ContainerInfo = { Name = w1, Type = WPAR, Enabled = 1 }
-	)`,
-      `	WPAR w1_res (
-		${NO_IMF}
-		)
-
-	WparApp app1 (
-		PathName = "/data/app.up"
-		)`,
-      '	app1 requires w1_res',
-    );
-    return { n, file };
-  }
+  const setup = scriptAgentSetup;
 
   it('vcsagent TYPE EP RES --config runs the entry point inside the WPAR once it runs; before, it answers without entering it', { timeout: 60_000 }, () => {
     const { n, file } = setup();
