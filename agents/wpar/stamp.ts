@@ -7,8 +7,10 @@
  *
  * The agent is the entry point's parent: VCS's agent process forks every
  * entry point (our installed wrapper exec()s node, so the parent stays the
- * agent), as `vcsagent run` does. Its identity is its PID and start time,
- * so a PID reused by another process does not pass for it.
+ * agent), as `vcsagent run` does; a shell in between (a caller that runs
+ * the entry point through `sh -c` without exec) is looked through. Its
+ * identity is its PID and start time, so a PID reused by another process
+ * does not pass for it.
  */
 import { readFileSync } from 'node:fs';
 import type { CommandRunner } from '../../framework/agent/command.js';
@@ -59,9 +61,35 @@ export function parseEtime(s: string): number | undefined {
   return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
 }
 
-/** The stamp of the running entry point: this boot, its parent (the agent). */
+const SHELLS = new Set(['sh', 'bash', 'ksh', 'ksh93', 'dash', 'zsh', 'csh', 'tcsh']);
+
+/** A process's command name and parent: /proc (Linux), else ps (AIX). */
+async function processInfo(pid: number, run: CommandRunner): Promise<{ comm: string; ppid: number } | undefined> {
+  const stat = read(`/proc/${pid}/stat`);
+  if (stat) {
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return { comm, ppid };
+  }
+  const r = await run(['ps', '-p', String(pid), '-o', 'ppid=,comm='], { timeoutMs: 5000 }).catch(() => undefined);
+  const m = r?.code === 0 ? /^\s*(\d+)\s+(\S+)/.exec(r.stdout) : null;
+  return m ? { ppid: Number(m[1]), comm: m[2]!.split('/').pop()! } : undefined;
+}
+
+/** The agent process: the entry point's parent, or the first ancestor above shells in between. */
+export async function agentPid(run: CommandRunner): Promise<number> {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4; depth++) {
+    const info = await processInfo(pid, run);
+    if (!info || !SHELLS.has(info.comm) || info.ppid <= 1) break;
+    pid = info.ppid;
+  }
+  return pid;
+}
+
+/** The stamp of the running entry point: this boot, the agent that runs it. */
 export async function currentStamp(run: CommandRunner): Promise<Stamp> {
-  const pid = process.ppid;
+  const pid = await agentPid(run);
   return { boot: await bootId(run), agent: { pid, start: (await processStart(pid, run)) ?? 'unknown' } };
 }
 
@@ -70,7 +98,7 @@ export async function staleness(old: Stamp, run: CommandRunner): Promise<string 
   const boot = await bootId(run);
   if (old.boot !== boot) return 'it was written before the system last booted';
   const { pid, start } = old.agent;
-  if (pid !== process.ppid || !isProcessAlive(pid)) return `the agent process that wrote it (PID ${pid}) is gone: VCS or its agent restarted since`;
+  if (pid !== (await agentPid(run)) || !isProcessAlive(pid)) return `the agent process that wrote it (PID ${pid}) is gone: VCS or its agent restarted since`;
   const now = await processStart(pid, run);
   if (now === undefined || !sameStart(start, now)) return `PID ${pid} is now another process than the agent that wrote it`;
   return undefined;

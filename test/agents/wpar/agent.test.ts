@@ -302,9 +302,18 @@ describe('ContainerInfo Enabled 2: the WPAR is ignored on this system', () => {
     expect(log()).toMatch(/NOTICE .*monitor:WPAR resource wpar_res: the online record .* is void \(it was written before the system last booted\)/);
   });
 
+  it('a shell between the agent and the entry point (sh -c without exec) is looked through: the record holds', () => {
+    const viaShell = (ep: string) => spawnSync('/bin/sh', ['-c', '"$0" "$@"; exit $?', join(ROOT, 'bin', 'vcsagent'), 'WPAR', ep, 'wpar_res', ...argvOf(attrs)], { env, encoding: 'utf8' }).status;
+    expect(viaShell('online')).toBe(0);
+    expect(JSON.parse(readFileSync(marker(), 'utf8'))).toMatchObject({ agent: { pid: process.pid } });
+    expect(viaShell('monitor')).toBe(110);
+    expect(ep('monitor', attrs)).toBe(110);
+  });
+
   it('nor a restart of the agent (another agent process, the one that wrote it gone), nor an old plain record', () => {
-    // online run by a process that then exits, as an agent killed after it: the monitor comes from another one.
-    const r = spawnSync('/bin/sh', ['-c', '"$0" "$@"; exit $?', join(ROOT, 'bin', 'vcsagent'), 'WPAR', 'online', 'wpar_res', ...argvOf(attrs)], { env, encoding: 'utf8' });
+    // online run by an agent process that then exits (killed after it): the monitor comes from another one.
+    const agent = "process.exit(require('node:child_process').spawnSync(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }).status)";
+    const r = spawnSync(process.execPath, ['-e', agent, join(ROOT, 'bin', 'vcsagent'), 'WPAR', 'online', 'wpar_res', ...argvOf(attrs)], { env, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(existsSync(marker())).toBe(true);
     expect(ep('monitor', attrs)).toBe(100);
