@@ -29,6 +29,7 @@
  * codec.
  */
 import type { Value } from '../cf/model.js';
+import { wparNameProblem } from '../cf/wpar/values.js';
 import type { CommandRunner } from './command.js';
 import type { EntryPointName } from './entrypoints.js';
 
@@ -42,6 +43,8 @@ export interface ContainerRef {
 export type ContainerState = 'running' | 'stopped' | 'unknown';
 
 interface ContainerKind {
+  /** Why a name is not one of this kind (it goes into argv: never an option, a path, a field separator). */
+  nameProblem(name: string): string | undefined;
   /** What runs a command inside the named container. */
   login(name: string): string[];
   /** A listing of the containers' states. */
@@ -55,6 +58,7 @@ const WPAR_STATES: Record<string, string> = { D: 'Defined', L: 'Loaded', A: 'Act
 /** Container types VCS runs entry points in on AIX: ContainerInfo Type = WPAR. */
 const KINDS: Readonly<Record<string, ContainerKind>> = {
   WPAR: {
+    nameProblem: wparNameProblem,
     login: (name) => ['clogin', name],
     listing: ['lswpar', '-c', '-q', '-a', 'name,state'],
     state(stdout, name) {
@@ -95,7 +99,8 @@ export function containerFor(containerOpts: Value | undefined, containerInfo: Va
 
 /** The command prefix that runs an argv inside the container; undefined for a Type this framework cannot enter. */
 export function loginPrefix(c: ContainerRef): string[] | undefined {
-  return Object.hasOwn(KINDS, c.type) ? KINDS[c.type]!.login(c.name) : undefined;
+  const kind = Object.hasOwn(KINDS, c.type) ? KINDS[c.type]! : undefined;
+  return kind && !kind.nameProblem(c.name) ? kind.login(c.name) : undefined;
 }
 
 export const describeContainer = (c: ContainerRef) => `${c.type} ${c.name}`;
@@ -109,6 +114,8 @@ export function containerPath(env: NodeJS.ProcessEnv): string {
 export async function containerState(c: ContainerRef, run: CommandRunner, env: NodeJS.ProcessEnv = process.env): Promise<{ state: ContainerState; detail: string }> {
   const kind = Object.hasOwn(KINDS, c.type) ? KINDS[c.type] : undefined;
   if (!kind) return { state: 'unknown', detail: `ContainerInfo Type ${c.type} is not one this framework can enter (${Object.keys(KINDS).join(', ')})` };
+  const bad = kind.nameProblem(c.name);
+  if (bad) return { state: 'unknown', detail: `not entered: ${bad}` };
   try {
     const r = await run(kind.listing, { timeoutMs: 30_000, env: { ...env, PATH: containerPath(env) } });
     if (r.code !== 0) return { state: 'unknown', detail: `${kind.listing[0]} exited ${r.code ?? r.signal}${r.timedOut ? ' (timed out)' : ''}: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}` };

@@ -58,6 +58,8 @@ describe('the WPAR state', () => {
     for (const l of ['T', 'L', 'F', 'P']) expect((await containerState(w, lswpar(`w1:${l}\n`))).state).toBe('unknown');
     expect((await containerState(w, lswpar('', 1))).state).toBe('unknown');
     expect((await containerState({ type: 'Zone', name: 'z1' }, lswpar('z1:A\n'))).detail).toMatch(/Type Zone is not one this framework can enter/);
+    // A name that clogin would read as an option is never passed to it.
+    expect(await enterContainer({ type: 'WPAR', name: '-l' }, 'monitor', lswpar('-l:A\n'))).toMatchObject({ exitCode: 99, why: expect.stringMatching(/not entered: WPAR name "-l" starts with "-"/) });
   });
 
   it('enterContainer: clogin NAME while Active, else the answer and why', async () => {
