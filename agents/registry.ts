@@ -13,5 +13,6 @@ export const registry: AgentRegistry = [
     triggers: { sysoffline: 'dist/agents/lpar/triggers/sysoffline.js' },
   },
   { type: 'WPAR', typesFile: 'types-cf/types.cf', load: () => import('./wpar/agent.js') },
+  { type: 'Application', typesFile: 'types-cf/types.cf', load: () => import('./application/agent.js') },
   { type: 'SampleFile', typesFile: 'agents/sample/SampleFileTypes.cf', load: () => import('./sample/agent.js'), example: true },
 ];

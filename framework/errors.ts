@@ -88,6 +88,7 @@ export const ERROR_TABLE = {
   VCSPVM_LPAR_DR: { exitCode: 1, message: 'DR network configuration: {detail}' },
   VCSPVM_RECONFIG: { exitCode: 1, message: 'vcs-reconfig: {detail}' },
   VCSPVM_WPAR: { exitCode: 1, message: 'WPAR {wpar}: {detail}' },
+  VCSPVM_APPLICATION: { exitCode: 1, message: 'Application {resource}: {detail}' },
 
   /* sim */
   VCSPVM_SIM_WORLD: { exitCode: 2, message: 'bad world {source}: {detail}' },

@@ -3,8 +3,9 @@
  * Guide for AIX, "Simplified management and high availability for IBM
  * Workload Partitions"), from the global environment with the AIX WPAR
  * commands (lswpar, startwpar, stopwpar, chwpar). The WPAR is named by the
- * group's ContainerInfo (PassCInfo = 1). Each entry point is its own process
- * and imports only the module it runs.
+ * group's ContainerInfo (PassCInfo = 1); where its Enabled is 0 or 2 no WPAR
+ * is managed (global.ts). Each entry point is its own process and imports
+ * only the module it runs.
  */
 import { defineAgent } from '../../framework/agent/define.js';
 import { wparImf } from './imf.js';
@@ -17,22 +18,22 @@ export default defineAgent<WparAttributes>({
   entryPoints: {
     async monitor(ctx: WparContext) {
       const w = wparOf(ctx);
-      if (!w.inContainer) return (await globalMode()).globalMonitor(w);
+      if (w.mode !== 'wpar') return (await globalMode()).globalMonitor(w);
       return (await import('./monitor.js')).monitor(w);
     },
     async online(ctx) {
       const w = wparOf(ctx);
-      if (!w.inContainer) return void (await globalMode()).globalOnline(w);
+      if (w.mode !== 'wpar') return void (await (await globalMode()).globalOnline(w));
       return (await import('./online.js')).online(w);
     },
     async offline(ctx) {
       const w = wparOf(ctx);
-      if (!w.inContainer) return void (await globalMode()).globalOffline(w);
+      if (w.mode !== 'wpar') return void (await globalMode()).globalOffline(w);
       return (await import('./offline.js')).offline(w);
     },
     async clean(ctx) {
       const w = wparOf(ctx);
-      if (!w.inContainer) return void (await globalMode()).globalOffline(w);
+      if (w.mode !== 'wpar') return void (await globalMode()).globalOffline(w);
       return (await import('./offline.js')).clean(w, ctx.cleanReason);
     },
     ...wparImf,

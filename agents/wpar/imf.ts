@@ -20,8 +20,8 @@ async function load() {
   return imfEntryPoints<WparAttributes>({
     target: (ctx) => {
       const w = wparOf(ctx);
-      // No WPAR here (ContainerInfo Enabled 2): nothing to watch; the framework polls (VCF704 asks for Mode 0).
-      if (!w.inContainer) throw wparError(w.name, `not used on ${ctx.system} (ContainerInfo Enabled ${ctx.containerInfo?.Enabled}): set IMF Mode 0 for this system`);
+      // No WPAR here (ContainerInfo Enabled 0 or 2): nothing to watch; the framework polls (VCF704 asks for Mode 0).
+      if (w.mode !== 'wpar') throw wparError(w.name, `not used on ${ctx.system} (ContainerInfo Enabled ${ctx.containerInfo?.Enabled}): set IMF Mode 0 for this system`);
       return wparTarget(w.name);
     },
     source: (ctx) => createWparSource({ intervalMs: imfPollInterval(DEFAULT_POLL_MS), log: ctx.log as unknown as SourceLogger, env: { ...process.env, PATH: path } }),

@@ -6,7 +6,7 @@
 import type { MonitorResult } from '../../framework/agent/exitcodes.js';
 import { listWpar } from './lswpar.js';
 import { remainingMs, sleep, type Wpar } from './resource.js';
-import { monitorResultOf, SETTLING, stateName } from './state.js';
+import { HELD, monitorResultOf, SETTLING, stateName } from './state.js';
 
 export async function monitor(w: Wpar): Promise<MonitorResult> {
   const settleUntil = Date.now() + Math.min(5000, remainingMs(w) / 3);
@@ -17,6 +17,7 @@ export async function monitor(w: Wpar): Promise<MonitorResult> {
   }
   if (!l) w.ctx.log.warn('WPAR %s is not defined on %s (lswpar does not list it)', w.name, w.ctx.system);
   const result = monitorResultOf(l?.state);
-  if (l && l.state !== 'A' && l.state !== 'D') w.ctx.log.info('WPAR %s is %s', w.name, stateName(l.state));
+  if (l && HELD.has(l.state)) w.ctx.log.warn('WPAR %s is %s: neither running nor stopped, reported unknown; resume it (or stop it) yourself', w.name, stateName(l.state));
+  else if (l && l.state !== 'A' && l.state !== 'D') w.ctx.log.info('WPAR %s is %s', w.name, stateName(l.state));
   return result;
 }

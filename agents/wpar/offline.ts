@@ -9,7 +9,7 @@
 import type { CleanReason } from '../../framework/agent/define.js';
 import { listWpar, type WparListing } from './lswpar.js';
 import { aix, firstLine, remainingMs, type Wpar, wparError } from './resource.js';
-import { stateName } from './state.js';
+import { HELD, stateName } from './state.js';
 
 async function stop(w: Wpar, flags: string[], timeoutMs: number): Promise<WparListing | undefined> {
   const r = await aix(w, ['stopwpar', ...flags, w.name], { timeoutMs });
@@ -32,6 +32,7 @@ export async function offline(w: Wpar): Promise<number> {
     w.ctx.log.info('WPAR %s is already %s', w.name, stateName(l?.state));
     return 0;
   }
+  if (HELD.has(l.state)) throw wparError(w.name, `is ${stateName(l.state)}: resume it first (it holds its file systems); not stopped`);
   if (l.state !== 'B') {
     const reserve = Math.max(5000, remainingMs(w) * 0.3);
     const budget = Math.floor(remainingMs(w, reserve) / 1000);
@@ -52,6 +53,11 @@ export async function offline(w: Wpar): Promise<number> {
 export async function clean(w: Wpar, reason: CleanReason): Promise<boolean> {
   const l = await listWpar(w);
   if (!l || l.state === 'D') return true;
+  if (HELD.has(l.state)) {
+    // stopwpar -F would kill the checkpoint an administrator made; the group stays where it is until they decide.
+    w.ctx.log.error('WPAR %s is %s: not cleaned (that would kill what was checkpointed); resume it, or stop it with stopwpar -F yourself', w.name, stateName(l.state));
+    return false;
+  }
   w.ctx.log.notice('cleaning WPAR %s (%s), which is %s: stopwpar -F', w.name, reason, stateName(l.state));
   const after = await forceStop(w);
   if (after && after.state !== 'D') {

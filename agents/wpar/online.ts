@@ -6,12 +6,12 @@
  * -F first (what clean does); one starting or stopping is waited for; a
  * Frozen or Paused one is left to its administrator.
  */
-import { resourceControls } from './controls.js';
-import { applyDnsSettings, hasDnsSettings, parseDrOpts } from './dropts.js';
 import { listWpar, type WparListing } from './lswpar.js';
 import { forceStop } from './offline.js';
+import { applyDnsSettings, hasDnsSettings } from './resolv.js';
 import { aix, firstLine, remainingMs, sleep, type Wpar, wparError } from './resource.js';
-import { SETTLING, stateName } from './state.js';
+import { wparSettings } from './settings.js';
+import { HELD, SETTLING, stateName } from './state.js';
 
 /** lswpar until `done` holds or the entry point's time is nearly up. */
 export async function waitFor(w: Wpar, done: (l: WparListing | undefined) => boolean, reserveMs = 1000): Promise<WparListing | undefined> {
@@ -24,8 +24,10 @@ export async function waitFor(w: Wpar, done: (l: WparListing | undefined) => boo
 
 export async function online(w: Wpar): Promise<number> {
   const { attributes: a, log } = w.ctx;
-  const controls = resourceControls(w.name, a.ResourceSet ?? '', a.WorkLoad ?? {});
-  const dns = parseDrOpts(w.name, a.DROpts ?? {});
+  const verdict = wparSettings(a);
+  if (!verdict.ok) throw wparError(w.name, `${verdict.problems.join('; ')}; nothing started or written`);
+  const { controls, dns, warnings } = verdict.settings;
+  for (const warning of warnings) log.warn('WPAR %s: %s', w.name, warning);
   let l = await listWpar(w);
   if (!l) throw wparError(w.name, `not defined on ${w.ctx.system} (lswpar does not list it): create it with mkwpar on every system of the group`);
   if (SETTLING.has(l.state)) {
@@ -33,7 +35,7 @@ export async function online(w: Wpar): Promise<number> {
     l = await waitFor(w, (x) => !x || !SETTLING.has(x.state));
     if (!l) throw wparError(w.name, 'no longer defined');
   }
-  if (l.state === 'F' || l.state === 'P') throw wparError(w.name, `is ${stateName(l.state)}: resume it (it holds its resources); not started`);
+  if (HELD.has(l.state)) throw wparError(w.name, `is ${stateName(l.state)}: resume it (it holds its resources); not started`);
   if (l.state === 'B') {
     log.warn('WPAR %s is Broken: stopping it with stopwpar -F before starting it', w.name);
     l = await forceStop(w);

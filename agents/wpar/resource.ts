@@ -1,13 +1,14 @@
 /**
  * A WPAR resource as the entry points see it: which workload partition
  * (ContainerInfo's Name, passed by VCS because WPAR's ContainerOpts has
- * PassCInfo = 1; the resource's name when no ContainerInfo is passed),
- * whether it is used on this system (ContainerInfo Enabled 0 or 2: the
- * WPAR is ignored here and the group runs on the global system), and the
- * WPAR commands, run without a shell.
+ * PassCInfo = 1), whether it is used on this system (ContainerInfo Enabled:
+ * 1 the WPAR, 2 ignored, 0 disabled — framework/cf/wpar/values.ts), and the
+ * WPAR commands, run without a shell. The values are checked by the rules
+ * the verifier uses, so what `vcscf verify` accepts is what runs here.
  */
 import type { ResourceContext } from '../../framework/agent/define.js';
 import type { RunOptions, RunResult } from '../../framework/agent/command.js';
+import { type ContainerMode, containerInfoFindings, containerMode, errorsOf, wparNameProblem } from '../../framework/cf/wpar/values.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 
 export interface WparAttributes {
@@ -21,29 +22,29 @@ export type WparContext = ResourceContext<WparAttributes>;
 
 export interface Wpar {
   name: string;
-  /** False when ContainerInfo Enabled is 0 or 2 on this system: no WPAR here. */
-  inContainer: boolean;
+  /** wpar: the WPAR is used; ignored (Enabled 2) or disabled (Enabled 0): no WPAR here. */
+  mode: ContainerMode;
   ctx: WparContext;
 }
 
-/**
- * Letters, digits, `_` and `-`, at most 25 characters, not starting with `-`
- * or `0`: within mkwpar's rules (hmc-facts.md §7), and never anything a
- * shell or an option parser would read as more than a name.
- */
-export const WPAR_NAME = /^[A-Za-z1-9_][A-Za-z0-9_-]{0,24}$/;
-
 export const wparError = (wpar: string, detail: string) => new VcsPowervmError('VCSPVM_WPAR', { wpar, detail });
 
+/** The WPAR of this resource on this system, from ContainerInfo; throws (one log line) when it is missing or wrong. */
 export function wparOf(ctx: WparContext): Wpar {
   const ci = ctx.containerInfo;
-  const name = ci?.Name ?? ctx.resource;
-  if (!WPAR_NAME.test(name)) {
-    throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'WPAR name', value: JSON.stringify(name), reason: 'a WPAR name is letters, digits, _ and - (at most 25, not starting with - or 0)' });
+  if (!ci || Object.keys(ci).length === 0 || (ci.Name ?? '').trim() === '') {
+    // Never a guess from the resource name: that would manage a WPAR nobody configured.
+    throw wparError(
+      `(resource ${ctx.resource})`,
+      `ContainerInfo does not name a WPAR for ${ctx.system}: set ContainerInfo${ci && Object.keys(ci).length ? '' : `@${ctx.system}`} = { Name = <wpar>, Type = WPAR, Enabled = 1 } in the group (vcsagent wpar setup does)`,
+    );
   }
-  if (ci?.Type !== undefined && ci.Type !== '' && ci.Type.toUpperCase() !== 'WPAR') throw wparError(name, `ContainerInfo Type is ${ci.Type}, not WPAR`);
-  const enabled = ci?.Enabled ?? '1';
-  return { name, inContainer: enabled !== '0' && enabled !== '2', ctx };
+  const name = ci.Name!;
+  const unsafe = wparNameProblem(name);
+  if (unsafe) throw new VcsPowervmError('VCSPVM_UNSAFE_ARGUMENT', { what: 'WPAR name', value: JSON.stringify(name), reason: unsafe });
+  const problems = errorsOf(containerInfoFindings(ci, true));
+  if (problems.length) throw wparError(name, `ContainerInfo on ${ctx.system}: ${problems.map((p) => p.message).join('; ')}`);
+  return { name, mode: containerMode(ci.Enabled)!, ctx };
 }
 
 /** A WPAR command: on PATH, else where AIX keeps them (/usr/sbin). */

@@ -9,15 +9,20 @@
  *       it must not count as offline (a failover would mount them twice), and
  *       not as online (a start hung in T would pass for success); unknown
  *       after online lets OnlineWaitLimit run its course and clean.
- *   F Frozen, P Paused      → online, confidence 10 (101): an administrator
- *       checkpointed or paused it (WPAR mobility); it still holds its
- *       resources and resumes without VCS. Offline would make VCS clean it —
- *       killing the very checkpoint — or start it elsewhere.
+ *   F Frozen, P Paused      → unknown (99): an administrator checkpointed or
+ *       paused it (WPAR mobility). It is not running, so it is never reported
+ *       online (after a refused online VCS would take the refusal for
+ *       success; on another system a probe would see the group online twice);
+ *       it still holds its file systems, so it is not offline either (VCS
+ *       would start the group elsewhere, or clean it and kill the very
+ *       checkpoint). Online, offline and clean leave it to its administrator.
  *   anything else           → unknown.
  */
 import type { MonitorResult } from '../../framework/agent/exitcodes.js';
 
 export const SETTLING = new Set(['T', 'L']);
+/** Checkpointed or paused by an administrator: VCS neither starts, stops nor kills it. */
+export const HELD = new Set(['F', 'P']);
 
 export function monitorResultOf(letter: string | undefined): MonitorResult {
   switch (letter) {
@@ -27,9 +32,6 @@ export function monitorResultOf(letter: string | undefined): MonitorResult {
     case 'D':
     case 'B':
       return 'offline';
-    case 'F':
-    case 'P':
-      return { state: 'online', confidence: 10 };
     default:
       return 'unknown';
   }

@@ -30,7 +30,8 @@ import { argListType, decodeArgList } from './arglist.js';
 import { type AttrValue, type Attributes, valueToAttr } from './attributes.js';
 import { type Leftover, RUN_MARKER_ENV, describeLeftovers, leftovers, stillRunning } from './leftovers.js';
 import { type MainOptions, MODULE_OPTION, outputs, vcsPaths } from './main-options.js';
-import { type ResolvedResource, argvFor, resolveResource, staticsFor } from './config.js';
+import { type ResolvedResource, argvFor, containerOf, resolveResource, staticsFor } from './config.js';
+import { type ContainerRef, containerPath, describeContainer, enterContainer, runsInside } from './container.js';
 import { type Agent, implementedEntryPoints } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef, parseEntryPointRef } from './entrypoints.js';
 import { type MonitorState, interpretMonitorExit } from './exitcodes.js';
@@ -134,6 +135,8 @@ class Checker {
     private readonly info: AgentTypeInfo,
     readonly statics: Readonly<Record<string, AttrValue>>,
     vcsLog: string,
+    /** RunInContainer: entry points that run inside go through its login command. */
+    private readonly container?: ContainerRef,
   ) {
     this.logFile = agentLogPath(vcsLog, info.name);
   }
@@ -169,11 +172,20 @@ class Checker {
       ...args,
     ];
     const marker = randomUUID();
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(this.opts.env ?? {}), [RUN_MARKER_ENV]: marker };
+    let command = [process.execPath, ...argv];
+    if (this.container && runsInside(ref.name)) {
+      const { runCommand } = await import('./command.js');
+      const entered = await enterContainer(this.container, ref.name, runCommand, env);
+      if (!('prefix' in entered)) return { code: entered.exitCode, seconds: 0, timeout, stdout: '', stderr: entered.why, left: [], logLines: [] };
+      command = [...entered.prefix, ...command];
+      env.PATH = containerPath(env);
+    }
     const logFrom = sizeOf(this.logFile);
     const started = Date.now();
     const result = await new Promise<Omit<EpRun, 'left' | 'logLines'> & { pid: number | undefined }>((resolveRun) => {
       // Its own process group, as under VCS; the marker finds what it starts even in a session of its own.
-      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...(this.opts.env ?? {}), [RUN_MARKER_ENV]: marker } });
+      const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
       let stdout = '';
       let stderr = '';
       let done = false;
@@ -344,7 +356,19 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     return 2;
   }
   out(`check ${info.name} ${r.resource.name} on ${r.system} (${r.config.file}); entry points log to ${join(paths.log, 'log', `${info.name}_A.log`)}\n`);
-  const c = new Checker(out, opts, a, r, info, statics, paths.log);
+  const container = await containerOf(r);
+  const c = new Checker(out, opts, a, r, info, statics, paths.log, container);
+  if (container) {
+    out(`note  RunInContainer: monitor, online, offline and clean run inside ${describeContainer(container)} through its login command; the container must be running\n`);
+    const { containerState } = await import('./container.js');
+    const { runCommand } = await import('./command.js');
+    const { state, detail } = await containerState(container, runCommand, env);
+    if (state !== 'running') {
+      c.fail(`${describeContainer(container)} (ContainerInfo) runs`, `it is ${detail}: bring its resource online first, then check again`);
+      out(`FAILED: ${c.passed} passed, ${c.failed} failed\n`);
+      return 1;
+    }
+  }
   const has = (ep: string) => implementedEntryPoints(agent).includes(ep);
 
   if (!(await checkDefinition(c, agent, entry, info, r, a.typesFile, opts))) {

@@ -361,6 +361,12 @@ async function runLogged(a: EntryPointArgs, ref: EntryPointRef | undefined, subj
     });
     args = inv.args;
     extra = { config: inv.config, staticOverrides: inv.staticOverrides, system: inv.system };
+    // RunInContainer: the same entry point, VCS's way, inside the container (container.ts).
+    const inside = inv.container && (await import('./container.js'));
+    if (inside && inside.runsInside(ref.name)) {
+      const options = [...a.modules.flatMap((m) => ['--module', m]), ...(a.typesFile ? ['--types', a.typesFile] : []), '--system', inv.system];
+      return inside.runFromConfig(inv.container!, ref.name, [process.execPath, s.opts.self, ...options, a.type, formatEntryPointRef(ref), subject, ...args], { env: s.env, log: s.log, out: s.out });
+    }
   }
   const tags = debugTagsOf({ ...loaded.info.statics, ...(extra.staticOverrides ?? {}) }, s.env);
   for (const t of tags) (s.logCtx.debugTags as Set<string>).add(t);

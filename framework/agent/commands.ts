@@ -48,6 +48,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'precompiles type definitions and validators (a build and install step)',
     load: async () => (await import('./subcommands.js')).precompile,
   },
+  wpar: {
+    usage: [
+      'vcsagent wpar setup GROUP RESOURCE WPAR [SYSTEM...] --config main.cf (--password-file FILE [--user NAME] | --no-user) [--dry-run]',
+      'vcsagent wpar verify GROUP --config main.cf [--host [--system NAME] [--hostname NAME]]',
+    ],
+    summary: 'hawparsetup and hawparverify: the WPAR service group in main.cf, and this host',
+    load: async () => (await import('./subcommands.js')).wpar,
+  },
 };
 
 /** The usage of one subcommand, as `vcsagent NAME --help` prints it. */

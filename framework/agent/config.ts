@@ -5,11 +5,14 @@
  * AEPTimeout appended when the type asks for it, the group's ContainerInfo
  * when the type's ContainerOpts has PassCInfo = 1 — and the resource-level
  * overrides of static attributes (time limits, LogDbg) the process honours.
+ * With RunInContainer = 1 it also says which container the entry point runs
+ * in (container.ts); the command line then runs it there.
  */
 import type { Config, GroupDef, ResourceDef } from '../cf/model.js';
 import { AgentError } from '../errors.js';
 import { argListType, encodeArgList, passedContainerInfo } from './arglist.js';
 import { type AttrValue, valueToAttr } from './attributes.js';
+import { type ContainerRef, containerFor } from './container.js';
 import type { VcsPaths } from './define.js';
 import { localSystemName } from './dispatch.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef } from './entrypoints.js';
@@ -39,6 +42,8 @@ export interface ConfigInvocation {
   staticOverrides: Record<string, AttrValue>;
   group: GroupDef;
   resource: ResourceDef;
+  /** The container its entry points run in on this system (RunInContainer), if any. */
+  container?: ContainerRef;
 }
 
 export interface ResolvedResource {
@@ -84,6 +89,12 @@ export async function staticsFor(r: ResolvedResource, info: AgentTypeInfo): Prom
     if (v) out[name] = valueToAttr(v);
   }
   return out;
+}
+
+/** The container the resource's entry points run in on its system (ContainerOpts RunInContainer, ContainerInfo enabled there). */
+export async function containerOf(r: ResolvedResource): Promise<ContainerRef | undefined> {
+  const { attributeValue, effectiveStatic } = await import('../cf/values.js');
+  return containerFor(effectiveStatic(r.config, r.resource, 'ContainerOpts', r.system), attributeValue(r.group, 'ContainerInfo', r.system));
 }
 
 /** The argv after the resource name, exactly as VCS would build it for this resource on this system. */
@@ -138,5 +149,6 @@ export async function configInvocation(req: ConfigRequest): Promise<ConfigInvoca
   }
   const statics = await staticsFor(r, req.info);
   const args = await argvFor(r, req.info, req.ref, statics, { leading: req.leading, ...(req.target ? { target: req.target } : {}), actionArgs: req.actionArgs ?? [] });
-  return { args, config: r.config, system: r.system, staticOverrides: statics, group: r.group, resource: r.resource };
+  const container = await containerOf(r);
+  return { args, config: r.config, system: r.system, staticOverrides: statics, group: r.group, resource: r.resource, ...(container ? { container } : {}) };
 }

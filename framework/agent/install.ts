@@ -120,6 +120,7 @@ async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDi
   if (linked) report.push(`${entry.type}: agent ${link} -> ${target}${existsSync(join(opts.vcsHome, 'bin', SCRIPT_AGENT)) ? '' : ` (${SCRIPT_AGENT} is not installed in ${opts.vcsHome}/bin yet)`}`);
 
   report.push(...installTriggers(entry, opts));
+  report.push(...(await containerNote(entry, opts)));
 
   if (entry.modulePath) {
     // As fast as a registered agent: its type definition and validator precompiled next to the module.
@@ -143,6 +144,28 @@ async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDi
     report.push(`${entry.type}: type definition ${conf}`);
   }
   return report;
+}
+
+/**
+ * A type whose entry points run inside WPARs (ContainerOpts RunInContainer =
+ * 1): VCS runs these wrappers there through clogin, at the same path, so the
+ * wrapper, node and vcsagent must be visible inside each WPAR. A system WPAR
+ * shares the global /usr and /opt (read-only); anything else has to be
+ * mounted in or installed there (docs/wpar.md).
+ */
+async function containerNote(entry: RegistryEntry, opts: { vcsHome: string; root: string; self: string; node: string }): Promise<string[]> {
+  const { parseTypeDef } = await import('./typeload.js');
+  const def = await parseTypeDef(typesPathOf(entry, opts.root), entry.type);
+  const co = def.attributes.find((a) => a.name === 'ContainerOpts')?.default;
+  const run = co?.kind === 'association' ? co.entries.find((e) => e.key === 'RunInContainer')?.value : undefined;
+  if (String(run ?? '0') !== '1') return [];
+  const shared = (p: string) => /^\/(usr|opt)\//.test(p);
+  const paths = [join(opts.vcsHome, 'bin', entry.type), opts.node, opts.self];
+  const hidden = paths.filter((p) => !shared(p));
+  return [
+    `${entry.type}: entry points run inside WPARs (ContainerOpts RunInContainer = 1): VCS starts these wrappers there through clogin at the same paths; ` +
+      (hidden.length ? `${hidden.join(', ')} ${hidden.length === 1 ? 'is' : 'are'} not under /usr or /opt, which system WPARs share: mount ${hidden.length === 1 ? 'it' : 'them'} into each WPAR (mkwpar -M directory=DIR vfs=namefs dev=DIR) or install there too (docs/wpar.md)` : 'they are under /usr and /opt, which system WPARs share (a detached WPAR needs its own copy)'),
+  ];
 }
 
 const TRIGGER_MARKER = '# vcsagent trigger wrapper';

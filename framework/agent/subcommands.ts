@@ -10,3 +10,4 @@ export * as install from './install.js';
 export * as precompile from './precompile.js';
 export * as types from './types-cmd.js';
 export * as run from '../runner/cli.js';
+export * as wpar from '../cf/wpar/command.js';

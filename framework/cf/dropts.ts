@@ -3,9 +3,15 @@
  * procedures (Virtualization Guide for AIX: "Configuring IBM PowerVM LPAR
  * guest for disaster recovery", "Configuring AIX WPARs for disaster recovery
  * using VCS"). One set of checks for everyone who reads them: the verifier
- * (VCF601-604), the LPAR agent before it serves them, and the guest's
- * vcs-reconfig before it applies them.
+ * (VCF601-605), the WPAR agent before it writes resolv.conf, the LPAR agent
+ * before it serves them, and the guest's vcs-reconfig before it applies them.
+ *
+ * Findings are errors (refused everywhere) or warnings (accepted everywhere,
+ * and said): a value the resolver would ignore (a fourth name server, a
+ * seventh search domain) or an empty value (the key is then not applied).
  */
+import { isIP } from 'node:net';
+import type { ValueFinding } from './wpar/values.js';
 
 export const DROPTS_KEYS: Readonly<Record<string, readonly string[]>> = {
   LPAR: ['IPAddress', 'Netmask', 'Gateway', 'DNSServers', 'DNSSearchPath', 'Device', 'Domain', 'HostName', 'ConfigureNetwork'],
@@ -49,14 +55,37 @@ export function isDomainName(s: string): boolean {
   return name.split('.').every((l) => LABEL.test(l));
 }
 
-/** Lists in DROpts values are written with spaces or commas. */
+/** Lists in DROpts values are written with blanks, commas or semicolons. */
 export function splitList(s: string): string[] {
-  return s.split(/[\s,]+/).filter((x) => x.length > 0);
+  return s.split(/[\s,;]+/).filter((x) => x.length > 0);
 }
 
-/** What is wrong with one value, or undefined when it is well formed. */
+/** The resolver's limits (resolv.conf(4) on AIX, MAXNS and MAXDNSRCH): more are ignored, not an error. */
+export const MAX_NAME_SERVERS = 3;
+export const MAX_SEARCH_DOMAINS = 6;
+export const MAX_SEARCH_CHARS = 256;
+
+/** Keys whose empty value means "not set" (a warning); ConfigureNetwork is a switch and must say 0 or 1. */
+const EMPTY_MEANS_UNSET = (key: string) => key !== 'ConfigureNetwork';
+
+/** What is questionable but accepted in one value (the resolver ignores the surplus; an empty value is not applied). */
+export function valueWarning(key: string, raw: string): string | undefined {
+  const v = raw.trim();
+  if (v === '' && EMPTY_MEANS_UNSET(key)) return `${key} is empty: it is not applied`;
+  if (key === 'DNSServers' && splitList(v).length > MAX_NAME_SERVERS)
+    return `DNSServers has ${splitList(v).length} name servers; the resolver uses the first ${MAX_NAME_SERVERS}`;
+  if (key === 'DNSSearchPath') {
+    const list = splitList(v);
+    if (list.length > MAX_SEARCH_DOMAINS || list.join(' ').length > MAX_SEARCH_CHARS)
+      return `DNSSearchPath has ${list.length} domains (${list.join(' ').length} characters); the resolver searches at most ${MAX_SEARCH_DOMAINS} (${MAX_SEARCH_CHARS} characters)`;
+  }
+  return undefined;
+}
+
+/** What is wrong with one value, or undefined when it is well formed (or empty: see valueWarning). */
 export function valueProblem(key: string, raw: string): string | undefined {
   const v = raw.trim();
+  if (v === '' && EMPTY_MEANS_UNSET(key)) return undefined;
   switch (key) {
     case 'IPAddress':
     case 'Gateway':
@@ -66,18 +95,17 @@ export function valueProblem(key: string, raw: string): string | undefined {
         ? `Netmask ${JSON.stringify(raw)} is not a netmask (contiguous one bits, e.g. 255.255.255.0)`
         : undefined;
     case 'DNSServers': {
-      const bad = splitList(v).filter((x) => parseIPv4(x) === undefined);
-      if (splitList(v).length === 0) return 'DNSServers is empty';
-      return bad.length ? `DNSServers: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an IPv4 address' : 'are not IPv4 addresses'}` : undefined;
+      // resolv.conf takes IPv4 and IPv6 name servers alike.
+      const bad = splitList(v).filter((x) => isIP(x) === 0);
+      return bad.length ? `DNSServers: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not an IP address' : 'are not IP addresses'}` : undefined;
     }
     case 'DNSSearchPath': {
       const bad = splitList(v).filter((x) => !isDomainName(x));
-      if (splitList(v).length === 0) return 'DNSSearchPath is empty';
       return bad.length ? `DNSSearchPath: ${bad.map((b) => JSON.stringify(b)).join(', ')} ${bad.length === 1 ? 'is not a domain name' : 'are not domain names'}` : undefined;
     }
     case 'Domain':
     case 'DNSDomain':
-      return isDomainName(v) ? undefined : `${key} ${JSON.stringify(raw)} is not a domain name`;
+      return isDomainName(v) ? undefined : `${key} ${JSON.stringify(raw)} is not ${splitList(v).length > 1 ? 'one' : 'a'} domain name`;
     case 'HostName':
       return isDomainName(v) ? undefined : `HostName ${JSON.stringify(raw)} is not a host name`;
     case 'Device':
@@ -97,9 +125,11 @@ export function keyProblem(type: string, key: string): string | undefined {
   return `${key} is not a DROpts key of ${type}` + (near ? ` (did you mean ${near}?)` : ` (keys: ${keys.join(', ')})`);
 }
 
+const isSet = (m: ReadonlyMap<string, string>, key: string) => (m.get(key) ?? '').trim() !== '';
+
 /** IPAddress without Netmask (LPAR). */
 export function netmaskProblem(type: string, m: ReadonlyMap<string, string>): string | undefined {
-  return type === 'LPAR' && m.has('IPAddress') && !m.has('Netmask') ? 'IPAddress is set without Netmask' : undefined;
+  return type === 'LPAR' && isSet(m, 'IPAddress') && !isSet(m, 'Netmask') ? 'IPAddress is set without Netmask' : undefined;
 }
 
 /** A gateway outside the subnet of IPAddress/Netmask, or equal to IPAddress. */
@@ -113,21 +143,33 @@ export function gatewayProblem(m: ReadonlyMap<string, string>): string | undefin
   return undefined;
 }
 
-/** Every problem of a DROpts value (keys, values, netmask, gateway), in that order. */
-export function droptsProblems(type: string, m: ReadonlyMap<string, string>): string[] {
-  const out: string[] = [];
+/** Every finding of a DROpts value (keys, values, netmask, gateway; then the warnings), in that order. */
+export function droptsFindings(type: string, m: ReadonlyMap<string, string>): ValueFinding[] {
+  const out: ValueFinding[] = [];
+  const warnings: ValueFinding[] = [];
   for (const [key, value] of m) {
     const k = keyProblem(type, key);
     if (k) {
-      out.push(k);
+      out.push({ severity: 'error', key, message: k });
       continue;
     }
     const v = valueProblem(key, value);
-    if (v) out.push(v);
+    if (v) out.push({ severity: 'error', key, message: v });
+    else {
+      const w = valueWarning(key, value);
+      if (w) warnings.push({ severity: 'warning', key, message: w });
+    }
   }
   const n = netmaskProblem(type, m);
-  if (n) out.push(n);
+  if (n) out.push({ severity: 'error', key: 'IPAddress', message: n });
   const g = gatewayProblem(m);
-  if (g) out.push(g);
-  return out;
+  if (g) out.push({ severity: 'error', key: 'Gateway', message: g });
+  return [...out, ...warnings];
+}
+
+/** The errors of a DROpts value (keys, values, netmask, gateway), in that order: what is refused. */
+export function droptsProblems(type: string, m: ReadonlyMap<string, string>): string[] {
+  return droptsFindings(type, m)
+    .filter((f) => f.severity === 'error')
+    .map((f) => f.message);
 }

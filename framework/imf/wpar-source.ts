@@ -7,17 +7,18 @@
  * others are in between and left to the traditional monitor.
  */
 import { runCommand } from '../agent/command.js';
+import { wparNameProblem } from '../cf/wpar/values.js';
 import type { Clock } from '../clock.js';
 import { BatchedPoller } from './batched-poller.js';
 import type { ObservedState, WatchTarget } from './protocol.js';
 import type { SourceLogger } from './source.js';
 
 export const WPAR_GROUP = 'lswpar';
-const WPAR_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
 
-/** What imf_register of a WPAR resource registers. */
+/** What imf_register of a WPAR resource registers (a name mkwpar would take: the verifier's and the agent's rule). */
 export function wparTarget(wparName: string): WatchTarget {
-  if (!WPAR_NAME.test(wparName)) throw new Error(`not a WPAR name: ${JSON.stringify(wparName)}`);
+  const problem = wparNameProblem(wparName);
+  if (problem) throw new Error(`not a WPAR name: ${problem}`);
   return { group: WPAR_GROUP, key: wparName };
 }
 

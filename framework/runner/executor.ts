@@ -11,7 +11,9 @@
  *   2. `vcsagent <Type> <entry_point> <resource> <leading args> <ArgList>`
  *      for the types the vcsagent registry knows.
  * imf_init and imf_getnotification get the type name in place of the
- * resource; shutdown gets nothing.
+ * resource; shutdown gets nothing. A call with a `container` runs inside it
+ * (RunInContainer: framework/agent/container.ts): `clogin NAME <argv>`, or
+ * not at all when the container does not run.
  *
  * Each entry point is the leader of its own process group. When its time is
  * up (or the runner stops) the whole group is killed: whatever it started
@@ -27,6 +29,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runCommand } from '../agent/command.js';
+import { type ContainerRef, containerPath, enterContainer, runsInside } from '../agent/container.js';
 import type { EntryPointName } from '../agent/entrypoints.js';
 import { isExecutable } from '../fs.js';
 
@@ -43,6 +47,8 @@ export interface EpCall {
   signal: AbortSignal;
   /** Expose the IMF pipe (fd 3) and collect the lines written to it. */
   pipe?: boolean;
+  /** The container the resource's entry points run in (RunInContainer, ContainerInfo enabled here). */
+  container?: ContainerRef;
 }
 
 export interface EpResult {
@@ -166,14 +172,16 @@ export class ProcessExecutor implements EntryPointExecutor {
     return undefined;
   }
 
-  private spawnCall(call: EpCall, onPipeLine?: (line: string) => void): { pid: number | undefined; exited: Promise<EpResult> } {
-    const argv = this.argv(call);
+  private spawnCall(call: EpCall, onPipeLine?: (line: string) => void, prefix: readonly string[] = []): { pid: number | undefined; exited: Promise<EpResult> } {
+    const inner = this.argv(call);
+    const argv = inner && [...prefix, ...inner];
     const empty = { exitCode: null, signal: null, aborted: call.signal.aborted, stdout: '', stderr: '', pipeLines: [] as string[] };
     if (!argv) {
       return { pid: undefined, exited: Promise.resolve({ ...empty, spawnError: `${call.type} does not implement ${call.entryPoint}` }) };
     }
     const env = { ...(this.opts.env ?? process.env) };
     if (call.pipe) env[IMF_PIPE_ENV] = String(IMF_PIPE_FD);
+    if (prefix.length) env.PATH = containerPath(env);
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: call.pipe ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       env,
@@ -246,8 +254,12 @@ export class ProcessExecutor implements EntryPointExecutor {
     return { pid, exited };
   }
 
-  run(call: EpCall): Promise<EpResult> {
-    return this.spawnCall(call).exited;
+  async run(call: EpCall): Promise<EpResult> {
+    if (!call.container || !runsInside(call.entryPoint) || !this.argv(call)) return this.spawnCall(call).exited;
+    const env = this.opts.env ?? process.env;
+    const entered = await enterContainer(call.container, call.entryPoint, (argv, o) => runCommand(argv, { ...o, signal: call.signal }), env);
+    if ('prefix' in entered) return this.spawnCall(call, undefined, entered.prefix).exited;
+    return { exitCode: entered.exitCode, signal: null, aborted: call.signal.aborted, stdout: '', stderr: `${entered.why}\n`, pipeLines: [] };
   }
 
   start(call: LongLivedCall): LongLivedProcess {

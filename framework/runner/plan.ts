@@ -8,6 +8,7 @@
  */
 import { itemsToValue, ValueError } from '../agent/attributes.js';
 import { argListType, encodeArgList, passedContainerInfo } from '../agent/arglist.js';
+import { containerFor } from '../agent/container.js';
 import { RESOURCE_ATTRIBUTES, TYPE_STATIC_ATTRIBUTES } from '../cf/builtins.js';
 import type { Config, GroupDef, ResourceDef, TypeDef, Value } from '../cf/model.js';
 import { assocOf, attributeValue, listOf, scalarOf, typeDefinition } from '../cf/values.js';
@@ -87,9 +88,11 @@ class ConfigResource {
     const codec = argListType(this.typeDef, [...TYPE_STATIC_ATTRIBUTES, ...RESOURCE_ATTRIBUTES]);
     const self = this;
     const containerInfo = () => passedContainerInfo(this.staticValue('ContainerOpts'), this.group ? attributeValue(this.group, 'ContainerInfo', this.system) : undefined);
+    const container = containerFor(this.staticValue('ContainerOpts'), this.group ? attributeValue(this.group, 'ContainerInfo', this.system) : undefined);
     return {
       name: this.res.name,
       type: this.res.type,
+      ...(container ? { container } : {}),
       critical: num(this.value('Critical'), 1) !== 0,
       enabled: num(this.value('Enabled'), 1) !== 0,
       operations: ((): 'OnOff' | 'OnOnly' | 'None' => {

@@ -11,6 +11,7 @@
  * Faults are reported (events, engine log) and stop there: failing a group
  * over to another system is the cluster engine's job.
  */
+import type { ContainerRef } from '../agent/container.js';
 import { ENTRY_POINT_SPECS, type EntryPointName } from '../agent/entrypoints.js';
 import { type Clock, realClock } from '../clock.js';
 import type { EntryPointExecutor } from './executor.js';
@@ -25,6 +26,8 @@ import { VcsPowervmError } from '../errors.js';
 export class RunnerError extends VcsPowervmError {}
 
 export interface ResourcePlan extends Omit<ResourceSpec, 'group' | 'manageFaults'> {
+  /** Where its entry points run: inside this container (RunInContainer), else the global environment. */
+  container?: ContainerRef;
   /** The flattened ArgList VCS passes (name count values...), AEPTimeout and VCSInfo tuples appended on request. */
   argList(opts: { aepTimeout?: number; vcsInfo?: Readonly<Record<string, string>> }): string[];
   /**
@@ -187,7 +190,7 @@ export class Runner {
     const started = this.clock.now();
     this.emit({ kind: 'ep-started', resource: res.name, type: res.type, entryPoint: ep, args });
     try {
-      const r = await this.executor.run({ type: res.type, entryPoint: ep, subject: res.name, args, signal: ac.signal, ...(opts.pipe || ep === 'imf_register' ? { pipe: true } : {}) });
+      const r = await this.executor.run({ type: res.type, entryPoint: ep, subject: res.name, args, signal: ac.signal, ...(opts.pipe || ep === 'imf_register' ? { pipe: true } : {}), ...(plan.container ? { container: plan.container } : {}) });
       const interrupted = r.spawnError === undefined && r.aborted && !timedOut;
       const error = r.spawnError ?? (interrupted ? 'interrupted: the runner is stopping' : undefined);
       this.emit({ kind: 'ep-finished', resource: res.name, type: res.type, entryPoint: ep, exitCode: r.exitCode, timedOut, durationMs: this.clock.now() - started, ...(error ? { error } : {}), ...(interrupted ? { interrupted } : {}) });

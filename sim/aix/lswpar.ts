@@ -1,22 +1,25 @@
 /**
  * lswpar — list workload partitions (AIX lswpar(1), the parts agents use):
  *
- *   lswpar [-c | -d delim] [-q] [-a field[,field...]] [-s states] [-N] [wpar...]
+ *   lswpar [-c | -d delim] [-q] [-a field[,field...]] [-s states] [-N | -M] [wpar...]
  *
  * Default output is the table AIX 7 prints (Name State Type Hostname
  * Directory RootVG WPAR); -c colon-separated with a `#name:state:...`
  * header; -q drops the header; -a picks fields (name, state, type,
  * hostname, directory, rootvgwpar); -s keeps the given state letters; -N
  * lists network addresses (name, interface, address, mask_prefix,
- * broadcast). A WPAR named but not defined is an error (exit 1) after the
+ * broadcast); -M lists mounts (name, mountpoint, device, vfs, nodename,
+ * options: the -M stanzas of mkwpar, then the /usr and /opt a shared WPAR
+ * sees). A WPAR named but not defined is an error (exit 1) after the
  * others are listed. The exact header text and column widths are our
  * reading of IBM's examples (hmc-facts.md §7: the RootVG column is marked
  * unconfirmed there).
  */
 import { SimUsageError, runMain } from './root.js';
+import { mountsOf } from './wpar-fs.js';
 import { faultsOf, loadWpars, type SimWpar, sleepMs } from './wpar-state.js';
 
-const USAGE = 'Usage: lswpar [-c | -d delim] [-q] [-a field[,field...]] [-s states] [-N] [wparname...]';
+const USAGE = 'Usage: lswpar [-c | -d delim] [-q] [-a field[,field...]] [-s states] [-N | -M] [wparname...]';
 
 const GENERAL: Record<string, { header: string; value: (w: SimWpar) => string }> = {
   name: { header: 'Name', value: (w) => w.name },
@@ -28,6 +31,8 @@ const GENERAL: Record<string, { header: string; value: (w: SimWpar) => string }>
 };
 const NETWORK = ['name', 'interface', 'address', 'mask_prefix', 'broadcast'];
 const NETWORK_HEADERS: Record<string, string> = { name: 'Name', interface: 'Interface', address: 'Address(6)', mask_prefix: 'Mask/Prefix', broadcast: 'Broadcast' };
+const MOUNT = ['name', 'mountpoint', 'device', 'vfs', 'nodename', 'options'];
+const MOUNT_HEADERS: Record<string, string> = { name: 'Name', mountpoint: 'MountPoint', device: 'Device', vfs: 'Vfs', nodename: 'Nodename', options: 'Options' };
 
 export async function lswpar(argv: string[]): Promise<number> {
   let delim: string | undefined;
@@ -35,6 +40,7 @@ export async function lswpar(argv: string[]): Promise<number> {
   let fields: string[] | undefined;
   let states: string | undefined;
   let network = false;
+  let mounts = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -55,6 +61,7 @@ export async function lswpar(argv: string[]): Promise<number> {
       if (f === 'c') delim = ':';
       else if (f === 'q') quiet = true;
       else if (f === 'N') network = true;
+      else if (f === 'M') mounts = true;
       else if (f === 'd') {
         delim = arg();
         break;
@@ -67,7 +74,8 @@ export async function lswpar(argv: string[]): Promise<number> {
       } else throw new SimUsageError(`unknown flag -${f}\n${USAGE}`);
     }
   }
-  const all = network ? NETWORK : Object.keys(GENERAL);
+  if (network && mounts) throw new SimUsageError(`-N and -M exclude each other\n${USAGE}`);
+  const all = network ? NETWORK : mounts ? MOUNT : Object.keys(GENERAL);
   const cols = fields ?? all;
   for (const f of cols) if (!all.includes(f)) throw new SimUsageError(`${f} is not a field of this listing\n${USAGE}`);
   if (faultsOf('*').lswparHang || names.some((n) => faultsOf(n).lswparHang)) await sleepMs(3_600_000);
@@ -87,7 +95,12 @@ export async function lswpar(argv: string[]): Promise<number> {
 
   let rows: string[][];
   let headers: string[];
-  if (network) {
+  if (mounts) {
+    const value = (w: SimWpar, m: ReturnType<typeof mountsOf>[number], c: string) =>
+      c === 'name' ? w.name : c === 'mountpoint' ? m.directory : c === 'device' ? (m.dev ?? '') : c === 'vfs' ? (m.vfs ?? '') : c === 'nodename' ? (m.host ?? '') : (m.mode ?? '');
+    rows = list.flatMap((w) => mountsOf(w).map((m) => cols.map((c) => value(w, m, c))));
+    headers = cols.map((c) => MOUNT_HEADERS[c]!);
+  } else if (network) {
     rows = list.flatMap((w) => w.networks.map((n) => cols.map((c) => (c === 'name' ? w.name : c === 'mask_prefix' ? (n.netmask ?? n.prefix ?? '') : (n[c] ?? '')))));
     headers = cols.map((c) => NETWORK_HEADERS[c]!);
   } else {

@@ -4,7 +4,7 @@
  * can inspect it with plain file reads.
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../framework/fs.js';
 
 export class SimUsageError extends Error {}
@@ -17,6 +17,25 @@ export function simRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 export function simPath(...parts: string[]): string {
   return join(simRoot(), ...parts);
+}
+
+/**
+ * Where a path of the simulated host lives: an AIX path (/wpars/w1,
+ * /tmp/spec) is taken under $AIXSIM_ROOT, so the simulator never writes
+ * outside it; a path already under $AIXSIM_ROOT (what lswpar shows, what a
+ * caller got from it) is kept. A relative path is refused.
+ */
+export function hostPath(path: string): string {
+  if (!isAbsolute(path)) throw new SimUsageError(`${path}: an absolute path is required`);
+  const root = resolve(simRoot());
+  const p = resolve(path);
+  return p === root || !relative(root, p).startsWith('..') ? p : join(root, p);
+}
+
+/** The AIX path a host path stands for (its part under $AIXSIM_ROOT), for files and messages. */
+export function aixPath(path: string): string {
+  const rel = relative(resolve(simRoot()), resolve(path));
+  return rel.startsWith('..') ? path : `/${rel}`;
 }
 
 /** Appends one JSON line: what a command was asked to do, for tests to read. */

@@ -11,14 +11,17 @@
 import { SimUsageError, record, runMain, simPath } from './root.js';
 import { delayOf, faultsOf, findWpar, setState, sleepMs, updateWpars } from './wpar-state.js';
 
-const USAGE = 'Usage: startwpar [-a] [-m] [-v] wparname';
+const USAGE = 'Usage: startwpar [-a] [-D] [-m] [-v] wparname';
 
 export async function startwpar(argv: string[]): Promise<number> {
   const names: string[] = [];
   let verbose = false;
+  let debug = false;
   for (const a of argv) {
-    if (/^-[aDmv]+$/.test(a)) verbose ||= a.includes('v');
-    else if (a.startsWith('-')) throw new SimUsageError(`unknown flag ${a}\n${USAGE}`);
+    if (/^-[aDmv]+$/.test(a)) {
+      verbose ||= a.includes('v');
+      debug ||= a.includes('D');
+    } else if (a.startsWith('-')) throw new SimUsageError(`unknown flag ${a}\n${USAGE}`);
     else names.push(a);
   }
   if (names.length !== 1) throw new SimUsageError(USAGE);
@@ -48,6 +51,7 @@ export async function startwpar(argv: string[]): Promise<number> {
     return 1;
   }
   setState(name, 'A');
+  if (debug) process.stderr.write(`startwpar: debug: ${name}: file systems mounted, state A\n`);
   if (verbose) process.stdout.write('Verifying workload partition startup.\n');
   return 0;
 }

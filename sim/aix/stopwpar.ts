@@ -1,19 +1,22 @@
 /**
  * stopwpar — stop an active WPAR (AIX stopwpar(1)):
  *
- *   stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] wparname
+ *   stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] [-D] wparname
  *
  * As AIX documents it: a normal stop asks the WPAR's processes to end and
  * fails after -t seconds (default 600; -N waits forever); -h stops hard
  * (the processes are killed); -F forces, also from Broken, and leaves the
  * WPAR Broken when its processes cannot be killed; -r starts it again. The
  * WPAR is Transitional while stopping. Injected faults (wparsim): processes
- * that ignore a normal stop (stopHang), or any stop (unkillable).
+ * that ignore a normal stop (stopHang), or any stop (unkillable). -D is the
+ * seed's (`stopwpar -Dv wpar1 2>/wpar1_t12`), not in IBM's stopwpar page: it
+ * is read as startwpar's -D, a debug trace on standard error.
  */
 import { SimUsageError, record, runMain, simPath } from './root.js';
+import { killWparProcesses } from './wpar-procs.js';
 import { delayOf, faultsOf, findWpar, setState, sleepMs, updateWpars } from './wpar-state.js';
 
-const USAGE = 'Usage: stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] wparname';
+const USAGE = 'Usage: stopwpar [-h | -F] [-r] [-t seconds | -N] [-v] [-D] wparname';
 
 export async function stopwpar(argv: string[]): Promise<number> {
   let hard = false;
@@ -21,6 +24,7 @@ export async function stopwpar(argv: string[]): Promise<number> {
   let restart = false;
   let noTimeout = false;
   let timeout: number | undefined;
+  let debug = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -35,6 +39,7 @@ export async function stopwpar(argv: string[]): Promise<number> {
       else if (f === 'r') restart = true;
       else if (f === 'N') noTimeout = true;
       else if (f === 'v') continue;
+      else if (f === 'D') debug = true;
       else if (f === 't') {
         const v = a.slice(j + 1) || argv[++i];
         if (v === undefined || !/^\d+$/.test(v)) throw new SimUsageError(`-t takes a number of seconds\n${USAGE}`);
@@ -64,6 +69,8 @@ export async function stopwpar(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`Stopping workload partition ${name}.\n`);
+  const trace = (t: string) => debug && process.stderr.write(`stopwpar: debug: ${t}\n`);
+  trace(`${name}: stop requested (${force ? 'forced' : hard ? 'hard' : `timeout ${noTimeout ? 'none' : `${timeout ?? 600} s`}`})`);
   const f = faultsOf(name);
   await sleepMs(delayOf(f));
   if (f.unkillable || (f.stopHang && !hard && !force)) {
@@ -78,12 +85,16 @@ export async function stopwpar(argv: string[]): Promise<number> {
     process.stderr.write(`stopwpar: Timed out waiting for the processes of ${name} to stop.\n`);
     return 1;
   }
+  // The WPAR's processes end with it (a stop that fails above leaves them).
+  const ended = killWparProcesses(name);
+  trace(`${name}: ${ended} process${ended === 1 ? '' : 'es'} ended`);
   if (restart) {
     setState(name, 'A');
     process.stdout.write(`Workload partition ${name} restarted.\n`);
     return 0;
   }
   setState(name, 'D');
+  trace(`${name}: processes ended, file systems unmounted, state D`);
   process.stdout.write(`Shutting down all workload partition processes.\nUnmounting all workload partition file systems.\n`);
   return 0;
 }

@@ -29,6 +29,21 @@ export interface SimWpar {
   networks: Array<Record<string, string>>;
   /** chwpar -R attributes (rset, shares_CPU, ...). */
   resourceControls: Record<string, string>;
+  /** mkwpar -M stanzas: directory (inside the WPAR), vfs, dev, host, mode. */
+  mounts?: SimMount[];
+  /** A WPAR whose root is on NFS: its base directory as mkwpar -d named it (directory is where the root's files are). */
+  baseDirectory?: string;
+  /** mkwpar -l: a detached WPAR with private /usr and /opt (not shared with the global environment). */
+  detached?: boolean;
+}
+
+/** One `-M attr=value...` stanza of mkwpar (AIX mkwpar(1)). */
+export interface SimMount {
+  directory: string;
+  vfs?: string;
+  dev?: string;
+  host?: string;
+  mode?: string;
 }
 
 /** Behaviour injected by `wparsim` for tests. */

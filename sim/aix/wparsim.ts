@@ -2,7 +2,7 @@
  * wparsim — the simulator's own control of its WPARs, for tests and the
  * scenario (no AIX counterpart):
  *
- *   wparsim crash NAME                 the WPAR breaks (state B), as after a failed operation
+ *   wparsim crash NAME                 the WPAR breaks (state B), its processes die with it
  *   wparsim set NAME STATE             any lswpar state letter (D L A F P B T)
  *   wparsim fault NAME FAULT on|off    stopHang, unkillable, startHang, startFail, lswparHang
  *                                      (NAME * for lswparHang: every listing hangs)
@@ -10,6 +10,7 @@
  *   wparsim dump                       the WPARs and faults as JSON
  */
 import { SimUsageError, runMain } from './root.js';
+import { killWparProcesses } from './wpar-procs.js';
 import { loadWpars, type SimFaults, updateWpars, WPAR_STATES, type WparStateLetter } from './wpar-state.js';
 
 const USAGE = 'Usage: wparsim crash NAME | set NAME STATE | fault NAME FAULT on|off | delay NAME MS | dump';
@@ -34,6 +35,7 @@ export function wparsim(argv: string[]): number {
         known(db);
         db.wpars[name]!.state = state;
       });
+      if (op === 'crash') killWparProcesses(name);
       return 0;
     }
     case 'fault': {

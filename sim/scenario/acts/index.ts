@@ -27,6 +27,6 @@ export const ACTS: readonly Act[] = [
   { title: 'VIO server outage: one down, no failover; both down, the group fails over to the other physical server', run: actVios },
   { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
   { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
-  { title: "WPAR failover: online with DROpts, a crash seen by IMF, restart in place, then failover with the other site's DNS", run: actWpar },
+  { title: "WPAR failover: the WPAR online with DROpts and an application inside it, the application restarted in place, a WPAR crash seen by IMF, failover with the other site's DNS", run: actWpar },
   { title: 'DR: the group moves to the DR site, the guest comes up with its network (DROpts over VLAN 123)', run: actDr },
 ];

@@ -48,7 +48,7 @@ interface Attrs {
   container?: Record<string, string> | null;
   aep?: number;
 }
-function argv(a: Attrs = {}): string[] {
+function argvOf(a: Attrs = {}): string[] {
   const assoc = (name: string, m: Record<string, string> = {}) => [name, String(Object.keys(m).length * 2), ...Object.entries(m).flat()];
   const out = ['ShutdownGracePeriod', '1', String(a.grace ?? 0), 'ResourceSet', a.rset ? '1' : '0', ...(a.rset ? [a.rset] : []), ...assoc('WorkLoad', a.workload), ...assoc('DROpts', a.dropts)];
   if (a.aep) out.push('AEPTimeout', '1', String(a.aep));
@@ -56,7 +56,7 @@ function argv(a: Attrs = {}): string[] {
   return out;
 }
 function ep(entryPoint: string, a: Attrs = {}, res = 'wpar_res', leading: string[] = []) {
-  const r = vcsagent(['WPAR', entryPoint, res, ...leading, ...argv(a)], env, 120_000);
+  const r = vcsagent(['WPAR', entryPoint, res, ...leading, ...argvOf(a)], env, 120_000);
   expect(r.stderr).not.toMatch(STACK);
   expect(r.stdout).toBe('');
   return r.status;
@@ -68,8 +68,8 @@ describe('monitor: lswpar states as VCS exit codes', () => {
     ['A', 110],
     ['D', 100],
     ['B', 100],
-    ['F', 101],
-    ['P', 101],
+    ['F', 99],
+    ['P', 99],
     ['T', 99],
     ['L', 99],
   ])('%s → %i', (letter, code) => {
@@ -89,12 +89,22 @@ describe('monitor: lswpar states as VCS exit codes', () => {
     later.kill();
   });
 
-  it('takes the WPAR name from ContainerInfo, else from the resource name', () => {
+  it('takes the WPAR name from ContainerInfo; without one for this system it refuses rather than guess from the resource name', () => {
     aix('mkwpar', ['-n', 'other']);
     aix('startwpar', ['other']);
-    expect(ep('monitor', { container: null }, 'other')).toBe(110);
-    expect(ep('monitor', { container: null }, 'w1')).toBe(100);
     expect(ep('monitor', { container: { Name: 'other', Type: 'WPAR', Enabled: '1' } }, 'w1')).toBe(110);
+    // Before: a group with ContainerInfo only @sysA made the agent on sysB manage the WPAR named like the resource.
+    expect(ep('monitor', { container: null }, 'other')).toBe(99);
+    expect(ep('online', { container: null }, 'w1')).toBe(0);
+    expect(stateOf()).toBe('D');
+    expect(commands()).toEqual(['startwpar other']);
+    expect(log()).toMatch(/ERROR .*WPAR:other:monitor:WPAR \(resource other\): ContainerInfo does not name a WPAR for sysA: set ContainerInfo@sysA = \{ Name = <wpar>, Type = WPAR, Enabled = 1 \}/);
+  });
+
+  it('a WPAR name mkwpar accepts is used as is (the verifier accepts it too)', () => {
+    aix('mkwpar', ['-n', 'w@1']);
+    aix('startwpar', ['w@1']);
+    expect(ep('monitor', { container: { Name: 'w@1', Type: 'WPAR', Enabled: '1' } })).toBe(110);
   });
 });
 
@@ -186,11 +196,10 @@ describe('online, offline, clean', () => {
 describe('DROpts, resource controls and names are checked before anything runs', () => {
   it.each([
     [{ DNSServers: '999.1.1.1' }, /DROpts DNSServers: "999\.1\.1\.1" is not an IP address; nothing started or written/],
-    [{ DNSServers: '10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4' }, /4 name servers; the resolver reads at most 3/],
     [{ DNSSearchPath: 'ok.example bad..example' }, /DROpts DNSSearchPath: "bad\.\.example" is not a domain name/],
-    [{ DNSDomain: '-bad.example' }, /DROpts DNSDomain: "-bad\.example" is not one domain name/],
+    [{ DNSDomain: '-bad.example' }, /DROpts DNSDomain "-bad\.example" is not a domain name/],
     [{ DNSDomain: 'a.example b.example' }, /is not one domain name/],
-    [{ Gateway: '10.0.0.1' }, /DROpts Gateway: not a DROpts key of WPAR \(DNSServers, DNSSearchPath, DNSDomain\)/],
+    [{ Gateway: '10.0.0.1' }, /DROpts Gateway is not a DROpts key of WPAR \(keys: DNSServers, DNSSearchPath, DNSDomain\)/],
     [{ DNSServers: '10.0.0.1;reboot' }, /"reboot" is not an IP address/],
   ])('DROpts %j refused', (dropts, message) => {
     expect(ep('online', { dropts })).toBe(0);
@@ -205,7 +214,8 @@ describe('DROpts, resource controls and names are checked before anything runs',
     [{ workload: { shares_CPU: '0' } }, /WorkLoad shares_CPU = "0": expected shares from 1 to 65535/],
     [{ workload: { shares_CPU: '70000' } }, /expected shares from 1 to 65535/],
     [{ workload: { CPU: '50' } }, /WorkLoad CPU = "50": expected min%-softmax%,hardmax%/],
-    [{ workload: { 'rset=x': '1' } }, /WorkLoad key "rset=x" is not a resource control/],
+    [{ workload: { 'rset=x': '1' } }, /WorkLoad key "rset=x" is not a chwpar -R resource control/],
+    [{ workload: { rset: 'a/b' } }, /WorkLoad rset: the rset is the ResourceSet attribute/],
   ])('resource controls %j refused', (attrs, message) => {
     expect(ep('online', attrs)).toBe(0);
     expect(stateOf()).toBe('D');
@@ -220,7 +230,7 @@ describe('DROpts, resource controls and names are checked before anything runs',
     }
     expect(log()).toMatch(/ERROR .*monitor:.*refusing unsafe WPAR name "w1;reboot"/);
     expect(ep('monitor', { container: { Name: 'w1', Type: 'Zone', Enabled: '1' } })).toBe(99);
-    expect(log()).toMatch(/ContainerInfo Type is Zone, not WPAR/);
+    expect(log()).toMatch(/ContainerInfo on sysA: Type is Zone; on AIX the container type is WPAR/);
     const bad = vcsagent(['WPAR', 'monitor', 'wpar_res', 'ShutdownGracePeriod', '1', 'soon'], env);
     expect(bad.status).toBe(99);
     expect(bad.stderr).not.toMatch(STACK);
@@ -229,16 +239,113 @@ describe('DROpts, resource controls and names are checked before anything runs',
   });
 });
 
+describe('values the verifier accepts with a warning are accepted by the agent', () => {
+  it('IPv6 and semicolon-separated name servers, more than the resolver reads, an empty DNSDomain: online writes them and says so', () => {
+    writeFileSync(join(sim, 'wpars/w1/etc/resolv.conf'), 'domain old.example\n');
+    const search = 'a.example b.example c.example d.example e.example f.example g.example';
+    const dropts = { DNSServers: 'fd00::53;10.0.0.2;10.0.0.3;10.0.0.4', DNSSearchPath: search, DNSDomain: '' };
+    // Before: the four servers and seven domains were refused here but passed vcscf verify; fd00::53 the reverse.
+    expect(ep('online', { dropts })).toBe(0);
+    expect(stateOf()).toBe('A');
+    expect(readFileSync(join(sim, 'wpars/w1/etc/resolv.conf'), 'utf8')).toBe(
+      `domain old.example\nsearch ${search}\nnameserver fd00::53\nnameserver 10.0.0.2\nnameserver 10.0.0.3\nnameserver 10.0.0.4\n`,
+    );
+    expect(log()).toMatch(/WARNING .*online:WPAR w1: DROpts DNSServers has 4 name servers; the resolver uses the first 3/);
+    expect(log()).toMatch(/WARNING .*online:WPAR w1: DROpts DNSSearchPath has 7 domains/);
+    expect(log()).toMatch(/WARNING .*online:WPAR w1: DROpts DNSDomain is empty: it is not applied/);
+  });
+});
+
+describe('Frozen and Paused WPARs are left to their administrator', () => {
+  it.each(['F', 'P'])('%s: online refused, and monitor never reports ONLINE after it; offline and clean refuse too', (letter) => {
+    aix('wparsim', ['set', 'w1', letter]);
+    expect(ep('online')).toBe(0);
+    // Before: 101 (online, confidence 10), so VCS took the refused online for a success.
+    expect(ep('monitor')).toBe(99);
+    expect(ep('offline')).toBe(0);
+    expect(ep('clean', {}, 'wpar_res', ['2'])).toBe(1);
+    expect(stateOf()).toBe(letter);
+    expect(commands()).toEqual([]);
+    expect(log()).toMatch(/ERROR .*online:WPAR w1: is (Frozen|Paused) \([FP]\): resume it/);
+    expect(log()).toMatch(/WARNING .*monitor:WPAR w1 is (Frozen|Paused) \([FP]\): neither running nor stopped, reported unknown/);
+    expect(log()).toMatch(/ERROR .*clean:WPAR w1 is (Frozen|Paused) \([FP]\): not cleaned/);
+  });
+});
+
+const marker = () => join(tree.log, 'tmp', 'WPAR', 'wpar_res.online');
+
 describe('ContainerInfo Enabled 2: the WPAR is ignored on this system', () => {
+  const attrs: Attrs = { container: { Name: 'w1', Type: 'WPAR', Enabled: '2' } };
+
   it('online, monitor and offline work without any WPAR command', () => {
-    const attrs: Attrs = { container: { Name: 'w1', Type: 'WPAR', Enabled: '2' } };
     expect(ep('monitor', attrs)).toBe(100);
     expect(ep('online', attrs)).toBe(0);
     expect(ep('monitor', attrs)).toBe(110);
     expect(ep('offline', attrs)).toBe(0);
     expect(ep('monitor', attrs)).toBe(100);
+    expect(ep('online', attrs)).toBe(0);
+    expect(ep('clean', attrs, 'wpar_res', ['4'])).toBe(0);
+    expect(ep('monitor', attrs)).toBe(100);
     expect(commands()).toEqual([]);
     expect(stateOf()).toBe('D');
-    expect(log()).toMatch(/WPAR w1 is not used on sysA \(ContainerInfo Enabled 2\): online in the global environment/);
+    expect(log()).toMatch(/WPAR w1 is not used on sysA \(ContainerInfo Enabled 2: the WPAR is ignored, the application runs on the system itself\): online in the global environment/);
+  });
+
+  it('the online record does not survive a reboot: monitor reports offline and removes it', () => {
+    expect(ep('online', attrs)).toBe(0);
+    const record = JSON.parse(readFileSync(marker(), 'utf8'));
+    expect(record).toMatchObject({ system: 'sysA', wpar: 'w1', enabled: '2', agent: { pid: process.pid } });
+    writeFileSync(marker(), JSON.stringify({ ...record, boot: 'boot_id:before-the-crash' }));
+    // Before: the record was a bare file, and a rebooted node reported the group ONLINE at its first probe.
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(existsSync(marker())).toBe(false);
+    expect(log()).toMatch(/NOTICE .*monitor:WPAR resource wpar_res: the online record .* is void \(it was written before the system last booted\)/);
+  });
+
+  it('a shell between the agent and the entry point (sh -c without exec) is looked through: the record holds', () => {
+    const viaShell = (ep: string) => spawnSync('/bin/sh', ['-c', '"$0" "$@"; exit $?', join(ROOT, 'bin', 'vcsagent'), 'WPAR', ep, 'wpar_res', ...argvOf(attrs)], { env, encoding: 'utf8' }).status;
+    expect(viaShell('online')).toBe(0);
+    expect(JSON.parse(readFileSync(marker(), 'utf8'))).toMatchObject({ agent: { pid: process.pid } });
+    expect(viaShell('monitor')).toBe(110);
+    expect(ep('monitor', attrs)).toBe(110);
+  });
+
+  it('nor a restart of the agent (another agent process, the one that wrote it gone), nor an old plain record', () => {
+    // online run by an agent process that then exits (killed after it): the monitor comes from another one.
+    const agent = "process.exit(require('node:child_process').spawnSync(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }).status)";
+    const r = spawnSync(process.execPath, ['-e', agent, join(ROOT, 'bin', 'vcsagent'), 'WPAR', 'online', 'wpar_res', ...argvOf(attrs)], { env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(existsSync(marker())).toBe(true);
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(log()).toMatch(/is void \(the agent process that wrote it \(PID \d+\) is gone: VCS or its agent restarted since\)/);
+    writeFileSync(marker(), 'sysA\n');
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(existsSync(marker())).toBe(false);
+  });
+});
+
+describe('ContainerInfo Enabled 0: the container is disabled on this system', () => {
+  const attrs: Attrs = { container: { Name: 'w1', Type: 'WPAR', Enabled: '0' } };
+
+  it('like Enabled 2 the WPAR is not started, but online refuses while the WPAR runs there (the application would run twice)', () => {
+    expect(ep('online', attrs)).toBe(0);
+    expect(ep('monitor', attrs)).toBe(110);
+    expect(ep('offline', attrs)).toBe(0);
+    expect(commands()).toEqual([]);
+    expect(log()).toMatch(/WPAR w1 is not used on sysA \(ContainerInfo Enabled 0: the container is disabled here\)/);
+    aix('startwpar', ['w1']);
+    expect(ep('online', attrs)).toBe(0);
+    expect(ep('monitor', attrs)).toBe(100);
+    expect(log()).toMatch(/ERROR .*online:WPAR w1: is Active \(A\) on sysA, where ContainerInfo Enabled = 0/);
+    expect(commands()).toEqual(['startwpar w1']);
+  });
+
+  it('imf_register refuses both 0 and 2 (VCF704 asks for IMF Mode 0 there)', () => {
+    for (const enabled of ['0', '2']) {
+      const r = vcsagent(['WPAR', 'imf_register', 'wpar_res', 'start', 'online', ...argvOf({ container: { Name: 'w1', Type: 'WPAR', Enabled: enabled } })], env);
+      expect(r.status).toBe(1);
+    }
+    expect(log()).toMatch(/imf_register:WPAR w1: not used on sysA \(ContainerInfo Enabled 0\): set IMF Mode 0 for this system/);
+    expect(log()).toMatch(/imf_register:WPAR w1: not used on sysA \(ContainerInfo Enabled 2\)/);
   });
 });

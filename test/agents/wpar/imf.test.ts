@@ -1,13 +1,14 @@
 /**
  * The WPAR agent under the local agent framework, every entry point a
  * process laid out by `vcsagent install`, the simulated WPAR commands on
- * PATH: the group from sim/configs/wpar/main.cf comes online (ContainerInfo
+ * PATH: the WPAR of sim/configs/wpar/main.cf (its Application left out,
+ * RestartLimit 1 on the WPAR resource) comes online (ContainerInfo
  * reaching the agent through the runner's ArgList), registers with IMF, and
  * a crash (Broken) is noticed by the lswpar polling source before any
  * MonitorFreq poll, cleaned with stopwpar -F and restarted in place.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -55,8 +56,16 @@ describe('WPAR under the agent framework, with IMF', { timeout: 120_000 }, () =>
     sh(VCSAGENT, 'install', '--vcs-home', env.VCS_HOME!, 'WPAR');
     sh('mkwpar', '-n', 'wpar1');
     sh('wparsim', 'delay', 'wpar1', '50');
-    const { config, errors } = loadConfig(MAIN_CF);
+    // The WPAR alone, restarted in place: the application and its dependency left out.
+    const text = readFileSync(MAIN_CF, 'utf8')
+      .replace(/\tApplication app1 \([\s\S]*?\n\t\t\)\n\n/, '')
+      .replace('\tapp1 requires wpar1_res\n', '')
+      .replace('\t\tShutdownGracePeriod = 30\n', '\t\tShutdownGracePeriod = 30\n\t\tRestartLimit = 1\n');
+    const mainCf = join(root, 'main.cf');
+    writeFileSync(mainCf, text.replace('include "types.cf"', `include "${join(ROOT, 'types-cf', 'types.cf')}"`));
+    const { config, errors } = loadConfig(mainCf);
     expect(errors).toEqual([]);
+    expect(config.groups[0]!.resources.map((r) => r.name)).toEqual(['wpar1_res']);
     const executor = new ProcessExecutor({ vcsHome: env.VCS_HOME!, env, killGraceMs: 1000 });
     const rec = new EventRecorder(60_000);
     // MonitorInterval 60 s passes in 3 s: IMF's 0.2 s polls must beat the MonitorFreq (5) poll by far.

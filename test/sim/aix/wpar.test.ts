@@ -156,3 +156,122 @@ describe('clogin, chwpar, rmwpar', () => {
     expect(log).toEqual(['mkwpar', 'chwpar', 'startwpar', 'rmwpar', 'rmwpar']);
   });
 });
+
+describe("the seed's own WPAR commands", () => {
+  const outside: string[] = [];
+  afterEach(() => {
+    for (const d of outside.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('mkwpar -d /wpars/x -r makes the WPAR under $AIXSIM_ROOT, never at /wpars/x on this host', () => {
+    const name = `x${process.pid}${Date.now() % 100000}`;
+    outside.push(join('/wpars', name));
+    mkdirSync(join(sim, 'etc'), { recursive: true });
+    writeFileSync(join(sim, 'etc', 'resolv.conf'), 'nameserver 192.0.2.1\n');
+    expect(run('mkwpar', ['-l', '-n', name, '-h', name, '-d', `/wpars/${name}`, '-r', '-N', 'address=10.209.87.132', 'netmask=255.255.252.0']).code).toBe(0);
+    // Before: the root directory (and its resolv.conf) were made at /wpars/<name> on the machine itself.
+    expect(existsSync(join('/wpars', name))).toBe(false);
+    expect(readFileSync(join(sim, 'wpars', name, 'etc', 'resolv.conf'), 'utf8')).toBe('nameserver 192.0.2.1\n');
+    expect(run('lswpar', ['-cq', '-a', 'directory', name]).stdout).toBe(`${join(sim, 'wpars', name)}\n`);
+    expect(run('mkwpar', ['-n', 'y', '-d', 'relative/dir']).code).toBe(2);
+  });
+
+  it('startwpar -Dv and stopwpar -Dv, the debug trace on standard error (stopwpar -D was refused)', () => {
+    run('mkwpar', ['-n', 'wpar1']);
+    const start = run('startwpar', ['-Dv', 'wpar1']);
+    expect(start.code).toBe(0);
+    expect(start.stderr).toMatch(/^startwpar: debug: wpar1: /m);
+    const stop = run('stopwpar', ['-Dv', 'wpar1']);
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toMatch(/^stopwpar: debug: wpar1: .*state D$/m);
+    expect(stateOf('wpar1')).toBe('D');
+  });
+
+  it('a WPAR root on NFS made on one node and defined on the other from its specification file (-M, -w -o -e, -p -f)', () => {
+    const nfs = mkdtempSync(join(tmpdir(), 'aixsim-nfs-'));
+    const sim2 = mkdtempSync(join(tmpdir(), 'aixsim-wpar2-'));
+    outside.push(nfs, sim2);
+    const on = (root: string, cmd: string, args: string[]) => {
+      const r = spawnSync(join(BIN, cmd), args, { encoding: 'utf8', env: { ...process.env, AIXSIM_ROOT: root, AIXSIM_NFS: nfs } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const mounts = ['-M', 'directory=/', 'vfs=nfs', 'host=host123', 'dev=/root01', '-M', 'directory=/var', 'vfs=nfs', 'host=host123', 'dev=/var01'];
+    expect(on(sim, 'mkwpar', ['-n', 'wpar', '-h', 'wparhost', '-N', 'interface=en0', 'address=172.16.0.5', 'netmask=255.255.255.0', '-r', ...mounts, '-d', '/wpar1']).code).toBe(0);
+    expect(on(sim, 'lswpar', ['-Mcq', 'wpar']).stdout).toBe(
+      'wpar:/:/root01:nfs:host123:\nwpar:/var:/var01:nfs:host123:\nwpar:/usr:/usr:namefs::ro\nwpar:/opt:/opt:namefs::ro\nwpar:/proc:/proc:namefs::rw\n',
+    );
+    expect(on(sim, 'mkwpar', ['-w', '-o', '/tmp/wpar.spec', '-e', 'wpar']).code).toBe(0);
+    const spec = readFileSync(join(sim, 'tmp', 'wpar.spec'), 'utf8');
+    expect(spec).toMatch(/^mount:\n\tdirectory = "\/"\n\tvfs = "nfs"\n\thost = "host123"\n\tdev = "\/root01"$/m);
+    // The other node: the root is already there (on NFS), so mkwpar needs -p to keep it.
+    mkdirSync(join(sim2, 'tmp'), { recursive: true });
+    writeFileSync(join(sim2, 'tmp', 'wpar.spec'), spec);
+    expect(on(sim2, 'mkwpar', ['-f', '/tmp/wpar.spec', '-n', 'wpar'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/is not empty; use -p/) });
+    expect(on(sim2, 'mkwpar', ['-p', '-f', '/tmp/wpar.spec', '-n', 'wpar']).code).toBe(0);
+    expect(on(sim2, 'lswpar', ['-cq', '-a', 'name,state,hostname', 'wpar']).stdout).toBe('wpar:D:wparhost\n');
+    expect(on(sim2, 'lswpar', ['-Ncq', 'wpar']).stdout).toBe('wpar:en0:172.16.0.5:255.255.255.0:\n');
+    // One root: what the first node's WPAR wrote, the second node's sees.
+    expect(on(sim, 'startwpar', ['wpar']).code).toBe(0);
+    expect(on(sim, 'clogin', ['wpar', 'sh', '-c', 'echo written-on-node1 > "$0"', '/var/marker']).code).toBe(0);
+    expect(on(sim, 'stopwpar', ['wpar']).code).toBe(0);
+    expect(on(sim2, 'startwpar', ['wpar']).code).toBe(0);
+    expect(on(sim2, 'clogin', ['wpar', 'cat', '/var/marker']).stdout).toBe('written-on-node1\n');
+    // Removing the definition on one node leaves the shared root alone.
+    expect(on(sim2, 'rmwpar', ['-s', 'wpar']).code).toBe(0);
+    expect(existsSync(join(nfs, 'host123', 'root01', 'etc'))).toBe(true);
+    expect(on(sim2, 'mkwpar', ['-p', '-n', 'other', '-d', '/nowhere']).code).toBe(1);
+  });
+
+  it('mkwpar -M with a root device (the VxFS root of the seed) and namefs mounts of global directories', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'aixsim-shared-'));
+    outside.push(shared);
+    writeFileSync(join(shared, 'data'), 'global data\n');
+    expect(run('mkwpar', ['-n', 'fsqawpar', '-M', 'directory=/', 'dev=/dev/vx/rdisk/rootdg/vol2', 'vfs=vxfs', '-M', 'directory=/vxfs_dir', 'vfs=namefs', `dev=${shared}`]).code).toBe(0);
+    expect(run('startwpar', ['-v', 'fsqawpar']).code).toBe(0);
+    expect(run('clogin', ['fsqawpar', 'cat', '/vxfs_dir/data']).stdout).toBe('global data\n');
+    expect(run('lswpar', ['-Mcq', '-a', 'mountpoint,vfs', 'fsqawpar']).stdout.split('\n').slice(0, 2)).toEqual(['/:vxfs', '/vxfs_dir:namefs']);
+  });
+
+  it('clogin runs a command as seen inside: the shared /usr of a system WPAR, not the global /bin; a detached WPAR has its own /usr', () => {
+    run('mkwpar', ['-n', 'shared']);
+    run('mkwpar', ['-l', '-n', 'detached']);
+    run('startwpar', ['shared']);
+    run('startwpar', ['detached']);
+    expect(run('clogin', ['shared', '/usr/bin/env', 'true']).code).toBe(0);
+    expect(run('clogin', ['shared', '/bin/true'])).toMatchObject({ code: 127, stderr: 'clogin: /bin/true: not found in workload partition shared\n' });
+    expect(run('clogin', ['detached', '/usr/bin/env', 'true']).code).toBe(127);
+    mkdirSync(join(sim, 'wpars', 'detached', 'usr', 'bin'), { recursive: true });
+    writeFileSync(join(sim, 'wpars', 'detached', 'usr', 'bin', 'hello'), '#!/bin/sh\necho "inside $(pwd)"\n', { mode: 0o755 });
+    expect(run('clogin', ['detached', '/usr/bin/hello']).stdout).toBe(`inside ${join(sim, 'wpars', 'detached')}\n`);
+  });
+});
+
+describe("a WPAR's processes", () => {
+  it('what clogin started (daemons too) ends when the WPAR stops or crashes, not before', async () => {
+    run('mkwpar', ['-n', 'w1']);
+    run('wparsim', ['delay', 'w1', '10']);
+    run('startwpar', ['w1']);
+    const daemon = () => {
+      const r = run('clogin', ['w1', 'sh', '-c', 'nohup sleep 300 >/dev/null 2>&1 & echo $!']);
+      return Number(r.stdout.trim());
+    };
+    const alive = (pid: number) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    const a = daemon();
+    expect(alive(a)).toBe(true);
+    expect(run('stopwpar', ['w1']).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(a)).toBe(false);
+    run('startwpar', ['w1']);
+    const b = daemon();
+    run('wparsim', ['crash', 'w1']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(b)).toBe(false);
+  });
+});

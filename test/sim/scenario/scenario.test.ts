@@ -119,8 +119,12 @@ describe('npm start: the PowerVM scenario', () => {
     expect(out).toMatch(/aixnode56mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): ONLINE -> OFFLINE \(migrated away\)/);
     expect(out).toMatch(/aixnode55mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): ONLINE -> OFFLINE \(intentional offline\)/);
     expect(out).toMatch(/aixnode56mp1 {2}aixnode5556mp2 \(LPAR, group LPAR_aixnode5556mp2\): OFFLINE -> ONLINE \(not initiated by VCS\)/);
-    // Act 7: WPAR: DROpts in the WPAR, a crash seen by IMF, restart, then the other site's DNS.
+    // Act 7: WPAR: DROpts in the WPAR, an application inside it (restarted in place), a crash seen by IMF, then the other site's DNS.
+    expect(out).toMatch(/ok\s+hawparverify on aixnode55mp1/);
     expect(out).toMatch(/ok\s+DROpts for aixnode55mp1 applied in the WPAR/);
+    expect(out).toMatch(/ok\s+app1 ONLINE inside wpar1: VCS ran clogin wpar1 \S+\/bin\/Application\/online app1/);
+    expect(out).toMatch(/ok\s+app1 restarted in place inside wpar1 \(RestartLimit 1\)/);
+    expect(out).toMatch(/ok\s+app1 failed over with the WPAR: ONLINE inside wpar1 on aixnode56mp1/);
     expect(out).toMatch(/ok\s+IMF \(lswpar polling\) noticed the crash [\d.]+ s after it/);
     expect(out).toMatch(/aixnode56mp1 {2}wpar1_res \(WPAR, group WPAR_wpar1\): OFFLINE -> ONLINE \(VCS initiated\)/);
     expect(out).toMatch(/nameserver 10\.20\.1\.53/);

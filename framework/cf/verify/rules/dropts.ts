@@ -3,12 +3,13 @@
  * procedures (Virtualization Guide for AIX: "Configuring IBM PowerVM LPAR
  * guest for disaster recovery", "Configuring AIX WPARs for disaster recovery
  * using VCS"): documented keys only, well-formed values, a gateway inside the
- * subnet, and ConfigureNetwork = 1 so the LPAR agent applies them.
+ * subnet, and ConfigureNetwork = 1 so the LPAR agent applies them. The
+ * checks are framework/cf/dropts.ts's, the ones the agents make.
  */
 import type { AttributeAssignment, ResourceDef } from '../../model.js';
 import { entryPos, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
-import { DROPTS_KEYS, gatewayProblem, keyProblem, netmaskProblem, valueProblem } from '../../dropts.js';
+import { DROPTS_KEYS, gatewayProblem, keyProblem, netmaskProblem, valueProblem, valueWarning } from '../../dropts.js';
 
 function dropts(ctx: VerifyContext): { r: ResourceDef; a: AttributeAssignment; keys: readonly string[] }[] {
   const out: { r: ResourceDef; a: AttributeAssignment; keys: readonly string[] }[] = [];
@@ -48,7 +49,7 @@ const droptsValues: Rule = {
   code: 'VCF602',
   name: 'dropts-value',
   severity: 'error',
-  description: 'DROpts values are well formed: IPv4 addresses, a contiguous netmask, host and domain names, ConfigureNetwork 0 or 1',
+  description: 'DROpts values are well formed: IPv4 addresses (name servers IPv4 or IPv6), a contiguous netmask, host and domain names, ConfigureNetwork 0 or 1',
   check(ctx, report) {
     for (const { r, a, keys } of dropts(ctx)) {
       const m = entries(a);
@@ -94,4 +95,19 @@ const configureNetwork: Rule = {
   },
 };
 
-export const rules: Rule[] = [droptsKeys, droptsValues, gatewaySubnet, configureNetwork];
+const droptsResolver: Rule = {
+  code: 'VCF605',
+  name: 'dropts-ignored',
+  severity: 'warning',
+  description: 'DROpts values the agents accept but do not fully apply: an empty value (not applied), more than 3 name servers or 6 search domains (the resolver ignores the rest)',
+  check(ctx, report) {
+    for (const { r, a, keys } of dropts(ctx))
+      for (const [key, value] of entries(a)) {
+        if (!keys.includes(key) || valueProblem(key, value)) continue;
+        const w = valueWarning(key, value);
+        if (w) report(entryPos(a, key), `${where(r, a)}: ${w}`);
+      }
+  },
+};
+
+export const rules: Rule[] = [droptsKeys, droptsValues, gatewaySubnet, configureNetwork, droptsResolver];

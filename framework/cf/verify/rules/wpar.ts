@@ -2,15 +2,17 @@
  * The WPAR checks hawparverify makes, and the IMF rules that go with them
  * (Virtualization Guide for AIX: "About the ContainerInfo attribute", "About
  * configuring failovers", "Verifying the WPAR configuration"): ContainerInfo
- * is complete, one WPAR resource per group, resources that run inside the
- * WPAR depend on it, IMF is off where the WPAR is ignored (Enabled = 2), and
- * IMF Mode is 0..3 everywhere.
+ * is complete and names a WPAR mkwpar would accept, on every system of the
+ * group; one WPAR resource per group; resources that run inside the WPAR
+ * depend on it; IMF is off where the WPAR is not used (Enabled = 0 or 2);
+ * IMF Mode is 0..3 everywhere; ResourceSet and WorkLoad are what chwpar -R
+ * takes. The value checks are framework/cf/wpar/values.ts's, the ones the
+ * WPAR agent makes.
  */
-import type { GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
+import type { AttributeAssignment, GroupDef, ResourceDef, SourcePos, Value } from '../../model.js';
+import { containerInfoFindings, containerMode, resourceSetProblem, workLoadFindings } from '../../wpar/values.js';
 import { assignmentFor, assignmentsOf, entriesOf, entryPos, intValue, type VerifyContext } from '../context.js';
 import type { Rule } from '../finding.js';
-
-const CONTAINERINFO_KEYS = ['Name', 'Type', 'Enabled'];
 
 function assocGet(v: Value | undefined, key: string): string | undefined {
   if (!v || v.kind !== 'association') return undefined;
@@ -18,37 +20,32 @@ function assocGet(v: Value | undefined, key: string): string | undefined {
   return e === undefined ? undefined : e.value === null ? '' : String(e.value);
 }
 
-/** ContainerInfo Enabled on `system` (per-system value first); undefined when not set. */
-function enabledOn(group: GroupDef, system: string | undefined): number | undefined {
-  return intValue(assocGet(assignmentFor(group.attributes, 'ContainerInfo', system)?.value, 'Enabled'));
+function assocRecord(v: Value): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entriesOf(v)) out[e.key] = e.value === null ? '' : String(e.value);
+  return out;
+}
+
+/** ContainerInfo on `system` (per-system value first); undefined when not set or empty. */
+function containerInfoOn(group: GroupDef, system: string | undefined): AttributeAssignment | undefined {
+  const a = assignmentFor(group.attributes, 'ContainerInfo', system);
+  return a && entriesOf(a.value).length > 0 ? a : undefined;
 }
 
 const containerInfo: Rule = {
   code: 'VCF701',
   name: 'containerinfo',
   severity: 'error',
-  description: 'ContainerInfo has Name, Type = WPAR and Enabled 0, 1 or 2, and no other key',
+  description: 'ContainerInfo has Name (a WPAR name mkwpar accepts), Type = WPAR (in a group with a WPAR resource) and Enabled 0, 1 or 2, and no other key',
   check(ctx, report) {
-    for (const g of ctx.config.groups)
+    for (const g of ctx.config.groups) {
+      const wparGroup = ctx.resourcesOfType(g, 'WPAR').length > 0;
       for (const a of assignmentsOf(g.attributes, 'ContainerInfo')) {
         if (a.value.kind !== 'association') continue; // a wrong kind is VCF103's finding
         const at = `group ${g.name} ContainerInfo${a.system ? '@' + a.system : ''}`;
-        const keys = new Set(a.value.entries.map((e) => e.key));
-        if (keys.size === 0) continue; // an empty ContainerInfo means no container
-        for (const k of keys)
-          if (!CONTAINERINFO_KEYS.includes(k)) report(entryPos(a, k), `${at}: ${k} is not a ContainerInfo key (Name, Type, Enabled)`);
-        const name = assocGet(a.value, 'Name');
-        if (name === undefined || name === '') report(a.pos, `${at}: Name (the WPAR name) is not set`);
-        const type = assocGet(a.value, 'Type');
-        if (type === undefined || type === '') report(a.pos, `${at}: Type is not set (WPAR)`);
-        else if (type !== 'WPAR') report(entryPos(a, 'Type'), `${at}: Type is ${type}; on AIX the container type is WPAR`);
-        const enabled = assocGet(a.value, 'Enabled');
-        if (enabled !== undefined) {
-          const n = intValue(enabled);
-          if (n === undefined || n < 0 || n > 2)
-            report(entryPos(a, 'Enabled'), `${at}: Enabled is ${JSON.stringify(enabled)}; it must be 0, 1 or 2`);
-        }
+        for (const f of containerInfoFindings(assocRecord(a.value), wparGroup)) report(f.key ? entryPos(a, f.key) : a.pos, `${at}: ${f.message}`);
       }
+    }
   },
 };
 
@@ -93,13 +90,15 @@ function dependentsOf(group: GroupDef, child: string): Set<string> {
   return seen;
 }
 
+/** ContainerInfo Enabled on `system` (per-system value first); undefined when not set. */
+function enabledOn(group: GroupDef, system: string | undefined): number | undefined {
+  return intValue(assocGet(containerInfoOn(group, system)?.value, 'Enabled'));
+}
+
 /** Whether the group runs anything in a WPAR: ContainerInfo with Enabled = 1 (or unset) somewhere. */
 function usesContainer(g: GroupDef): boolean {
   const infos = assignmentsOf(g.attributes, 'ContainerInfo').filter((a) => entriesOf(a.value).length > 0);
-  return infos.some((a) => {
-    const e = intValue(assocGet(a.value, 'Enabled'));
-    return e === undefined || e === 1;
-  });
+  return infos.some((a) => containerMode(assocGet(a.value, 'Enabled')) === 'wpar');
 }
 
 const wparDependency: Rule = {
@@ -135,7 +134,7 @@ const imfWhereIgnored: Rule = {
   code: 'VCF704',
   name: 'wpar-imf-enabled2',
   severity: 'error',
-  description: 'where ContainerInfo Enabled = 2 on a system (WPAR ignored), the WPAR resource sets IMF Mode = 0 for that system',
+  description: 'where ContainerInfo Enabled = 2 (WPAR ignored) or 0 (container disabled) on a system, the WPAR resource sets IMF Mode = 0 for that system: there is no WPAR for IMF to watch',
   check(ctx, report) {
     for (const g of ctx.config.groups) {
       const wpars = ctx.resourcesOfType(g, 'WPAR');
@@ -143,14 +142,13 @@ const imfWhereIgnored: Rule = {
       const systems = new Set<string>(ctx.systemList(g) ?? []);
       for (const a of assignmentsOf(g.attributes, 'ContainerInfo')) if (a.system) systems.add(a.system);
       for (const sys of systems) {
-        if (enabledOn(g, sys) !== 2) continue;
+        const enabled = enabledOn(g, sys);
+        if (enabled !== 2 && enabled !== 0) continue;
+        const why = enabled === 2 ? 'the WPAR is ignored there: the application runs on the system itself' : 'the container is disabled there';
         for (const w of wpars) {
           const { mode, pos } = imfMode(ctx, w, sys);
           if (mode !== 0)
-            report(
-              pos,
-              `WPAR ${w.name}: ContainerInfo Enabled = 2 on ${sys} (the application runs on the system itself) but IMF Mode there is ${mode ?? 'unset'}; set IMF@${sys} = { Mode = 0, ... }`,
-            );
+            report(pos, `WPAR ${w.name}: ContainerInfo Enabled = ${enabled} on ${sys} (${why}) but IMF Mode there is ${mode ?? 'unset'}; set IMF@${sys} = { Mode = 0, ... }`);
         }
       }
     }
@@ -195,18 +193,43 @@ const containerInfoMissing: Rule = {
   code: 'VCF706',
   name: 'wpar-containerinfo',
   severity: 'error',
-  description: 'a group with a WPAR resource sets ContainerInfo (the WPAR resource takes the WPAR name from it)',
+  description: 'a group with a WPAR resource sets ContainerInfo for every system of its SystemList (the WPAR resource takes the WPAR name from it)',
   check(ctx, report) {
     for (const g of ctx.config.groups) {
       const w = ctx.resourcesOfType(g, 'WPAR')[0];
       if (!w) continue;
-      if (!assignmentsOf(g.attributes, 'ContainerInfo').some((a) => entriesOf(a.value).length > 0))
+      if (!assignmentsOf(g.attributes, 'ContainerInfo').some((a) => entriesOf(a.value).length > 0)) {
+        report(g.pos, `group ${g.name} has WPAR resource ${w.name} but no ContainerInfo: set ContainerInfo = { Name = <wpar>, Type = WPAR, Enabled = 1 } (vcsagent wpar setup does)`);
+        continue;
+      }
+      const missing = (ctx.systemList(g) ?? []).filter((sys) => !containerInfoOn(g, sys));
+      if (missing.length)
         report(
           g.pos,
-          `group ${g.name} has WPAR resource ${w.name} but no ContainerInfo: set ContainerInfo = { Name = <wpar>, Type = WPAR, Enabled = 1 } (hawparsetup does)`,
+          `group ${g.name}: ContainerInfo is not set for ${missing.join(', ')}, so WPAR resource ${w.name} has no WPAR to manage there: set ContainerInfo@${missing[0]} (or one ContainerInfo for every system)`,
         );
     }
   },
 };
 
-export const rules: Rule[] = [containerInfo, singleWpar, wparDependency, imfWhereIgnored, imfMode03, containerInfoMissing];
+const wparControls: Rule = {
+  code: 'VCF707',
+  name: 'wpar-controls',
+  severity: 'error',
+  description: 'ResourceSet of a WPAR resource is an rset name (namespace/name) and WorkLoad holds chwpar -R resource controls with well-formed values',
+  check(ctx, report) {
+    for (const { resources } of ctx.groupsWithType('WPAR'))
+      for (const r of resources)
+        for (const a of r.attributes) {
+          const at = `WPAR ${r.name} ${a.name}${a.system ? '@' + a.system : ''}`;
+          if (a.name === 'ResourceSet' && a.value.kind === 'scalar') {
+            const p = resourceSetProblem(String(a.value.value));
+            if (p) report(a.pos, `${at}: ${p}`);
+          } else if (a.name === 'WorkLoad' && a.value.kind === 'association') {
+            for (const f of workLoadFindings(assocRecord(a.value))) if (f.severity === 'error') report(f.key ? entryPos(a, f.key) : a.pos, `${at}: ${f.message}`);
+          }
+        }
+  },
+};
+
+export const rules: Rule[] = [containerInfo, singleWpar, wparDependency, imfWhereIgnored, imfMode03, containerInfoMissing, wparControls];
