@@ -287,7 +287,7 @@ describe('bad input: one log line, the VCS failure code, nothing on stdout, no s
     expect(typo.stderr).toBe('vcsagent: unknown resource type LAPR (did you mean LPAR?)\n');
     const other = vcsagent(['NoSuchType', 'clean', 'r1', '0'], tree.env);
     expect(other.status).toBe(1);
-    expect(other.stderr).toMatch(/^vcsagent: unknown resource type NoSuchType \(known types: LPAR, WPAR, SampleFile; an agent outside this package needs --module FILE\)\n$/);
+    expect(other.stderr).toMatch(/^vcsagent: unknown resource type NoSuchType \(known types: LPAR, WPAR, Application, SampleFile; an agent outside this package needs --module FILE\)\n$/);
     expect(readdirSync(join(tree.log, 'log'))).toEqual([]);
   });
 
