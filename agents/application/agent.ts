@@ -5,7 +5,9 @@
  * RunInContainer = 1, so where the group's ContainerInfo is enabled VCS runs
  * these entry points inside the WPAR (framework/agent/container.ts).
  *
- *   online   StartProgram, as User; then DelayAfterOnline seconds before the first monitor
+ *   online   StartProgram, as User, unless the application already runs (or its
+ *            state is unknown: a copy may run); then DelayAfterOnline seconds
+ *            before the first monitor
  *   offline  StopProgram; then DelayAfterOffline seconds
  *   monitor  MonitorProgram (1 or 100 offline, 101-109 online with confidence,
  *            0 or 110 online, anything else unknown), and only when it says
@@ -32,22 +34,28 @@ export function monitorProgramResult(code: number | null): MonitorResult {
   return 'unknown';
 }
 
-async function monitor(ctx: AppContext): Promise<MonitorResult> {
+/**
+ * The application's state: MonitorProgram first, then (when it says online)
+ * PidFiles and MonitorProcesses. `why` says what is not running when offline.
+ */
+async function appState(ctx: AppContext, timeoutMs: number): Promise<{ result: MonitorResult; why?: string }> {
   const a = ctx.attributes;
-  if (!configured(ctx)) throw appError(ctx, 'none of MonitorProgram, PidFiles, MonitorProcesses is set: nothing to monitor');
   let result: MonitorResult = 'online';
   if (a.MonitorProgram?.trim()) {
-    const r = await runProgram(ctx, 'MonitorProgram', a.MonitorProgram, remainingMs(ctx));
+    const r = await runProgram(ctx, 'MonitorProgram', a.MonitorProgram, timeoutMs);
     result = r.timedOut ? 'unknown' : monitorProgramResult(r.code);
     if (result === 'unknown') ctx.log.warn('MonitorProgram %s exited %s%s', a.MonitorProgram, r.code ?? r.signal, r.timedOut ? ' (timed out)' : '');
-    if (result !== 'online' && typeof result !== 'object') return result;
+    if (result !== 'online' && typeof result !== 'object') return { result };
   }
   const table = (a.MonitorProcesses ?? []).length ? await processTable(ctx) : undefined;
   const gone = missing(ctx, table);
-  if (gone.length) {
-    ctx.log.info('offline: %s', gone.join('; '));
-    return 'offline';
-  }
+  return gone.length ? { result: 'offline', why: gone.join('; ') } : { result };
+}
+
+async function monitor(ctx: AppContext): Promise<MonitorResult> {
+  if (!configured(ctx)) throw appError(ctx, 'none of MonitorProgram, PidFiles, MonitorProcesses is set: nothing to monitor');
+  const { result, why } = await appState(ctx, remainingMs(ctx));
+  if (result === 'offline' && why) ctx.log.info('offline: %s', why);
   return result;
 }
 
@@ -55,6 +63,18 @@ async function online(ctx: AppContext): Promise<number> {
   const a = ctx.attributes;
   if (!a.StartProgram?.trim()) throw appError(ctx, 'StartProgram is not set');
   if (!configured(ctx)) throw appError(ctx, 'none of MonitorProgram, PidFiles, MonitorProcesses is set: nothing to monitor');
+  // Online must be idempotent: StartProgram run on a running application would start a second copy
+  // that no pid file names, and so that StopProgram and clean never end. Where the state is not
+  // known, a copy may run: nothing is started, and the next monitor reports what is.
+  const { result } = await appState(ctx, remainingMs(ctx) / 2);
+  if (result === 'unknown') {
+    ctx.log.error('the application state is unknown (see MonitorProgram above): StartProgram %s not run, so as not to start a second copy; MonitorProgram must exit 1 or 100 when the application is stopped', a.StartProgram);
+    return 0;
+  }
+  if (result !== 'offline') {
+    ctx.log.info('already online: StartProgram %s not run', a.StartProgram);
+    return 0;
+  }
   const r = await runProgram(ctx, 'StartProgram', a.StartProgram, remainingMs(ctx));
   if (r.code !== 0) ctx.log.error('StartProgram %s exited %s%s%s', a.StartProgram, r.code ?? r.signal, r.timedOut ? ' (killed at the online timeout)' : '', r.output ? `: ${r.output.split('\n').pop()}` : '');
   else ctx.log.info('StartProgram %s done', a.StartProgram);

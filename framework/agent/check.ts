@@ -28,7 +28,8 @@ import { parseCommandLine, positiveNumber } from '../cli-args.js';
 import { AgentError, UsageError, isVcsPowervmError } from '../errors.js';
 import { argListType, decodeArgList } from './arglist.js';
 import { type AttrValue, type Attributes, valueToAttr } from './attributes.js';
-import { type Leftover, RUN_MARKER_ENV, describeLeftovers, leftovers, stillRunning } from './leftovers.js';
+import { isProcessRunning } from '../process.js';
+import { type Leftover, RUN_MARKER_ENV, describeLeftovers, leftovers } from './leftovers.js';
 import { type MainOptions, MODULE_OPTION, outputs, vcsPaths } from './main-options.js';
 import { type ResolvedResource, argvFor, containerOf, resolveResource, staticsFor } from './config.js';
 import { type ContainerRef, containerPath, describeContainer, enterContainer, runsInside } from './container.js';
@@ -234,7 +235,7 @@ class Checker {
   async stillStarted(graceMs = 3000): Promise<Leftover[]> {
     const end = Date.now() + graceMs;
     for (;;) {
-      const alive = [...this.started].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
+      const alive = [...this.started].filter(([pid]) => isProcessRunning(pid)).map(([pid, command]) => ({ pid, command }));
       if (alive.length === 0 || Date.now() >= end) return alive;
       await sleep(100);
     }
@@ -242,7 +243,7 @@ class Checker {
 
   /** Ends what online (and, with `all`, any entry point) left running, so that the check leaves the system as it found it. */
   killLeftovers(all = false): Leftover[] {
-    const alive = [...this.started, ...(all ? this.strays : [])].filter(([pid]) => stillRunning(pid)).map(([pid, command]) => ({ pid, command }));
+    const alive = [...this.started, ...(all ? this.strays : [])].filter(([pid]) => isProcessRunning(pid)).map(([pid, command]) => ({ pid, command }));
     for (const l of alive) {
       try {
         process.kill(l.pid, 'SIGKILL');
@@ -449,7 +450,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     const problems: string[] = [];
     const extra = again.left.filter((l) => !before.has(l.pid));
     if (extra.length) problems.push(`the second online left another ${describeLeftovers(extra)} — an orphan VCS never stops`);
-    const gone = [...before].filter(([pid]) => !stillRunning(pid));
+    const gone = [...before].filter(([pid]) => !isProcessRunning(pid));
     if (gone.length) problems.push(`what the first online started is gone (pid ${gone.map(([pid]) => pid).join(', ')}): it restarted the resource instead of leaving it online`);
     const errors = again.logLines.filter((l) => / VCS (ERROR|CRITICAL) /.test(l));
     if (errors.length) problems.push(`it logged an error: ${errors[0]!.replace(/^.*? V-16-\d+-\d+ /, '')}`);

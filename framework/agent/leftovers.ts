@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { isDeadState, procStat } from '../process.js';
 
 export interface Leftover {
   pid: number;
@@ -16,17 +17,6 @@ export interface Leftover {
 
 /** The environment variable that marks what an entry point run started. */
 export const RUN_MARKER_ENV = 'VCSAGENT_CHECK_RUN';
-
-function procStat(pid: number): { pgrp: number; state: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0]!, pgrp: Number(rest[2]) };
-  } catch {
-    return undefined;
-  }
-}
 
 function procCommand(pid: number): string {
   try {
@@ -68,24 +58,10 @@ export function leftovers(pgid: number, marker: string): Leftover[] {
     const pid = Number(name);
     if (pid === process.pid) continue;
     const st = procStat(pid);
-    if (!st || st.state === 'Z' || st.state === 'X') continue;
+    if (!st || isDeadState(st.state)) continue;
     if (st.pgrp === pgid || hasMarker(pid, marker)) out.push({ pid, command: procCommand(pid) });
   }
   return out;
-}
-
-/** Whether a process still runs (a zombie nobody reaped does not). */
-export function stillRunning(pid: number): boolean {
-  if (existsSync('/proc/self/stat')) {
-    const st = procStat(pid);
-    return !!st && st.state !== 'Z' && st.state !== 'X';
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function describeLeftovers(list: readonly Leftover[]): string {

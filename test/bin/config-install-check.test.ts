@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { stillRunning } from '../../framework/agent/leftovers.js';
+import { isProcessRunning } from '../../framework/process.js';
 import { loadTypes } from '../../framework/cf/load.js';
 import { FIXTURES, PROBE, ROOT, STACK, type VcsTree, readJson, requireBuild, run, vcsTree, vcsagent } from './helpers.js';
 
@@ -294,7 +294,7 @@ describe('vcsagent check', () => {
     expect(r.stdout).toMatch(/^note {2}ended the \d+ process\(es\) entry points left running$/m);
     const pids = [...r.stdout.matchAll(/pid (\d+): sleep/g)].map((m) => Number(m[1]));
     expect(pids.length).toBeGreaterThan(2);
-    for (const pid of pids) expect(stillRunning(pid)).toBe(false);
+    for (const pid of pids) expect(isProcessRunning(pid)).toBe(false);
 
     // The same agent without its bugs passes every step.
     writeFileSync(path, readFileSync(path, 'utf8').replace('Bugs = { twice, keep, monitor-leak }', 'Bugs = { }'));

@@ -5,7 +5,7 @@
  * programs run without a shell (EnvFile sourced with the values as
  * arguments). Its runs inside a WPAR are in test/agents/wpar/run-in-container.test.ts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { monitorProgramResult } from '../../../agents/application/agent.js';
@@ -51,6 +51,27 @@ function ep(entryPoint: string, a: Attrs, leading: string[] = []) {
   return r.status;
 }
 const log = () => tree.logLines('Application').join('\n');
+/** The running daemons (not zombies) started with this tag. */
+const daemons = (tag: string) =>
+  readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim() === `/bin/sh ${app}/appd ${tag}` && isProcessAlive(Number(p));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+/** Whether the daemons with this tag are gone within a few seconds (SIGTERM takes a moment to land on a loaded machine). */
+function daemonsGone(tag: string): boolean {
+  const end = Date.now() + 10_000;
+  while (daemons(tag).length > 0) {
+    if (Date.now() > end) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  return true;
+}
 
 describe('Application', () => {
   it('StartProgram, PidFiles and MonitorProcesses, StopProgram', () => {
@@ -65,6 +86,38 @@ describe('Application', () => {
     expect(ep('offline', a)).toBe(0);
     expect(ep('monitor', a)).toBe(100);
     expect(log()).toMatch(/INFO .*Application:app1:monitor:offline: pid file .*app\.pid holds no process ID/);
+  });
+
+  it('online is idempotent: StartProgram is not run again while the application runs, nor while its state is unknown', () => {
+    // start.sh starts another daemon (and overwrites the pid file) each time it runs, as most start scripts do.
+    const a: Attrs = { start: `${app}/start.sh tag3`, stop: `${app}/stop.sh`, pidFiles: [`${app}/run/app.pid`], processes: [`/bin/sh ${app}/appd tag3`] };
+    expect(ep('online', a)).toBe(0);
+    const pid = Number(readFileSync(join(app, 'run', 'app.pid'), 'utf8'));
+    expect(ep('online', a)).toBe(0);
+    expect(Number(readFileSync(join(app, 'run', 'app.pid'), 'utf8'))).toBe(pid);
+    expect(daemons('tag3')).toEqual([pid]);
+    expect(log()).toMatch(/INFO .*online:already online: StartProgram \S+start\.sh tag3 not run/);
+    expect(ep('offline', a)).toBe(0);
+    expect(daemonsGone('tag3')).toBe(true);
+    // A MonitorProgram that cannot tell: a copy may run, so nothing is started; one error line says why.
+    writeFileSync(join(app, 'mon.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    expect(ep('online', { ...a, monitor: `${app}/mon.sh` })).toBe(0);
+    expect(existsSync(join(app, 'run', 'app.pid'))).toBe(false);
+    expect(log()).toMatch(/ERROR .*online:the application state is unknown .*StartProgram \S+start\.sh tag3 not run, so as not to start a second copy/);
+  });
+
+  it('vcsagent check passes it with a start script that would start a second copy', { timeout: 120_000 }, () => {
+    const cf = join(tree.root, 'main.cf');
+    writeFileSync(
+      cf,
+      `include "types.cf"\n\ncluster c (\n\t)\n\nsystem sysA (\n\t)\n\ngroup g (\n\tSystemList = { sysA = 0 }\n\t)\n\n\tApplication app1 (\n\t\tStartProgram = "${app}/start.sh tag4"\n\t\tStopProgram = "${app}/stop.sh"\n\t\tPidFiles = { "${app}/run/app.pid" }\n\t\t)\n`,
+    );
+    const r = vcsagent(['check', 'Application', 'app1', '--config', cf, '--system', 'sysA', '--interval', '0.2'], tree.env, 110_000);
+    expect(r.stdout).toMatch(/^PASS {2}online is idempotent: run again, it starts nothing new/m);
+    expect(r.stdout).toMatch(/^PASS {2}offline stops what online started$/m);
+    expect(r.stdout).toMatch(/PASSED/);
+    expect(r.status).toBe(0);
+    expect(daemonsGone('tag4')).toBe(true);
   });
 
   it('clean ends the processes of PidFiles and MonitorProcesses, after CleanProgram', () => {

@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../../framework/agent/command.js';
-
-/** Alive and not a zombie (a container's init may never reap orphans). */
-function isRunning(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+import { isProcessRunning as isRunning } from '../../../framework/process.js';
 
 describe('command runner', () => {
   it('runs an argv without a shell', async () => {
