@@ -81,7 +81,12 @@ export function ruleCodeOf(code: string, detail: string): string {
 
 /** `FILE:LINE:COL: error CODE message` followed by the snippet, as printed on stderr (CODE: the rule's). */
 export function formatDiagnostic(e: ParseError): string {
-  const head = `${e.file}:${e.line}:${e.column}: error ${ruleCodeOf(e.code, e.detail)} ${e.detail}`;
+  return formatDiagnosticAs(e, 'error');
+}
+
+/** The same, for a problem reported at either severity (a missing include may be a warning). */
+export function formatDiagnosticAs(e: ParseError, severity: 'error' | 'warning'): string {
+  const head = `${e.file}:${e.line}:${e.column}: ${severity} ${ruleCodeOf(e.code, e.detail)} ${e.detail}`;
   return e.snippet ? `${head}\n${indent(e.snippet)}` : head;
 }
 

@@ -4,12 +4,13 @@
  * including file, a missing include taken from the types we ship, then every
  * value typed against the type definitions of all files.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParseError, ReadError } from '../errors.js';
 import { reasonOf } from '../fs.js';
 import { cfError } from './diagnostics.js';
+import { editDistance, nearMiss } from './enums.js';
 import type { Config, IncludeDef, TypeDef } from './model.js';
 import { parseCf } from './parse.js';
 import type { CfDocument } from './syntax.js';
@@ -36,6 +37,24 @@ export interface LoadResult {
    * from the bundled types instead: the definitions are a stand-in.
    */
   fallbacks: { include: IncludeDef; file: string }[];
+  /** Includes that name no file here (each also in `errors`): see missing-includes.ts for how linters report them. */
+  missingIncludes?: MissingInclude[];
+}
+
+/** An include that resolved to nothing. */
+export interface MissingInclude {
+  include: IncludeDef;
+  /** The error reported for it. */
+  error: ParseError;
+  /**
+   * Why the include is certainly wrong, whatever the cluster has: a path no
+   * file can have, something other than a file at the path, a file of that
+   * name in another case beside it. Undefined when the file is merely absent
+   * (a types file the cluster has and the repository does not, perhaps).
+   */
+  wrong?: string;
+  /** A file of a near name beside it (a hint, not proof: CFSTypes.cf and CVMTypes.cf are two edits apart). */
+  near?: string;
 }
 
 /** Includes nested deeper than this are reported rather than followed. */
@@ -114,6 +133,7 @@ interface Loader {
   errors: ParseError[];
   warnings: ParseError[];
   fallbacks: { include: IncludeDef; file: string }[];
+  missingIncludes: MissingInclude[];
   merged: Config;
   fallbackDir: string;
 }
@@ -126,6 +146,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
     errors: [],
     warnings: [],
     fallbacks: [],
+    missingIncludes: [],
     merged: { file, includes: [], clusters: [], systems: [], groups: [], blocks: [], types: [] },
     fallbackDir: opts.fallbackTypesDir ?? defaultTypesDir(),
   };
@@ -143,7 +164,7 @@ export function loadConfig(path: string, opts: LoadOptions = {}): LoadResult {
   const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
   loader.merged.includes = resolveIncludes(loader, r.config.includes, baseDir, text, file, [key]);
   append(loader.merged, r.config);
-  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors, warnings: loader.warnings, fallbacks: loader.fallbacks };
+  return { config: typeConfig(loader.merged), docs: loader.docs, errors: loader.errors, warnings: loader.warnings, fallbacks: loader.fallbacks, missingIncludes: loader.missingIncludes };
 }
 
 /** A types.cf alone, its defaults typed. */
@@ -169,7 +190,13 @@ function resolveIncludes(loader: Loader, includes: IncludeDef[], baseDir: string
     const resolved = found?.file;
     if (!resolved || !found) {
       out.push({ ...inc });
-      loader.errors.push(includeError(src, file, inc, `include "${inc.path}" not found (looked in ${baseDir} and ${loader.fallbackDir})`));
+      const why = whyMissing(inc.path, baseDir);
+      const detail = why.wrong
+        ? `include "${inc.path}" ${why.wrong}`
+        : `include "${inc.path}" not found (looked in ${baseDir} and ${loader.fallbackDir})${why.near ? `: did you mean "${why.near}"?` : ''}`;
+      const error = includeError(src, file, inc, detail);
+      loader.errors.push(error);
+      loader.missingIncludes.push({ include: { ...inc }, error, ...why });
       continue;
     }
     out.push({ ...inc, resolved });
@@ -205,6 +232,36 @@ function findInclude(path: string, baseDir: string, fallbackDir: string): { file
   if (isFile(direct)) return { file: direct, fallback: false };
   const fallback = join(fallbackDir, basename(path));
   return isFile(fallback) ? { file: resolve(fallback), fallback: true } : undefined;
+}
+
+/**
+ * Why an include resolved to nothing: `wrong` when no cluster could read it
+ * either, `near` for a file of a near name beside it.
+ */
+function whyMissing(path: string, baseDir: string): { wrong?: string; near?: string } {
+  if (path.trim() === '') return { wrong: 'names no file: the path is empty' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(path)) return { wrong: 'names no file: the path holds a control character' };
+  const name = basename(path);
+  if (path.endsWith('/') || name === '.' || name === '..') return { wrong: 'names a directory, not a file' };
+  const direct = isAbsolute(path) ? path : resolve(baseDir, path);
+  try {
+    if (!statSync(direct).isFile()) return { wrong: `is not a regular file (${direct})` };
+  } catch {
+    // Not there: look beside it.
+  }
+  let names: string[];
+  try {
+    names = readdirSync(dirname(direct));
+  } catch {
+    return {};
+  }
+  const written = (n: string) => path.slice(0, path.length - name.length) + n;
+  // Another case of the same name: AIX file names are case-sensitive, so hacf would not find it either.
+  const other = names.find((n) => n !== name && n.toLowerCase() === name.toLowerCase() && isFile(join(dirname(direct), n)));
+  if (other) return { wrong: `not found: beside it is "${written(other)}" (file names are case-sensitive)` };
+  const near = nearMiss(name, names.filter((n) => n.endsWith('.cf')));
+  return near && editDistance(near.toLowerCase(), name.toLowerCase()) <= 1 ? { near: written(near) } : {};
 }
 
 function isFile(p: string): boolean {

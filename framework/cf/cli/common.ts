@@ -5,7 +5,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParseError, UsageError } from '../../errors.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { formatDiagnostic, formatDiagnosticAs } from '../diagnostics.js';
+import type { LoadResult } from '../load.js';
+import { lintProblems } from '../missing-includes.js';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -54,6 +56,18 @@ export function onePath(command: string, positionals: string[]): string {
   return positionals[0]!;
 }
 
-export function printDiagnostics(io: CliIo, errors: readonly ParseError[]): void {
+export function printDiagnostics(io: CliIo, errors: readonly ParseError[], warnings: readonly ParseError[] = []): void {
   for (const e of errors) io.stderr(formatDiagnostic(e) + '\n');
+  for (const e of warnings) io.stderr(formatDiagnosticAs(e, 'warning') + '\n');
+}
+
+/**
+ * Prints what loading found as `vcscf verify` reports it (an include the
+ * repository merely lacks is a warning: missing-includes.ts); returns how
+ * many are errors.
+ */
+export function printLoadProblems(io: CliIo, load: LoadResult): number {
+  const { errors, warnings } = lintProblems(load);
+  printDiagnostics(io, errors, warnings);
+  return errors.length;
 }

@@ -2,7 +2,7 @@
 import { UsageError } from '../../errors.js';
 import { toDot, toMermaid } from '../graph.js';
 import { loadConfig } from '../load.js';
-import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from './common.js';
+import { onePath, parseCommandArgs, printLoadProblems, type CliIo, type Command } from './common.js';
 
 const help = `Usage: vcscf graph PATH [--format dot|mermaid] [--group NAME]
 
@@ -44,12 +44,11 @@ export const command: Command = {
     const r = loadConfig(path, path === '-' ? { stdin: io.readStdin() } : {});
     const group = values.group as string | undefined;
     if (group !== undefined && !r.config.groups.some((g) => g.name === group)) {
-      printDiagnostics(io, r.errors);
+      printLoadProblems(io, r);
       throw new UsageError(`vcscf graph: no group ${group} in ${r.config.file}`);
     }
     const opts = group === undefined ? {} : { group };
     io.stdout(format === 'dot' ? toDot(r.config, opts) : toMermaid(r.config, opts));
-    printDiagnostics(io, r.errors);
-    return r.errors.length > 0 ? 1 : 0;
+    return printLoadProblems(io, r) > 0 ? 1 : 0;
   },
 };

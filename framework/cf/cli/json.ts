@@ -1,7 +1,7 @@
 /** `vcscf json PATH [--positions] [--types FILE]...`: the configuration model as JSON. */
 import { configToJson } from '../json.js';
 import { loadConfig } from '../load.js';
-import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from './common.js';
+import { onePath, parseCommandArgs, printLoadProblems, type CliIo, type Command } from './common.js';
 
 const help = `Usage: vcscf json PATH [--positions] [--types FILE]...
 
@@ -38,7 +38,6 @@ export const command: Command = {
     const path = onePath('json', positionals);
     const r = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
     io.stdout(JSON.stringify(configToJson(r.config, { positions: values.positions === true }), null, 2) + '\n');
-    printDiagnostics(io, r.errors);
-    return r.errors.length > 0 ? 1 : 0;
+    return printLoadProblems(io, r) > 0 ? 1 : 0;
   },
 };

@@ -11,6 +11,7 @@
 import { UsageError } from '../../errors.js';
 import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from '../cli/common.js';
 import { loadConfig } from '../load.js';
+import { lintProblems } from '../missing-includes.js';
 import { compareFindings } from '../verify/finding.js';
 import { displayPath } from '../verify/format/paths.js';
 import { toCib } from './cib.js';
@@ -61,15 +62,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (values.map !== undefined) mappings = (await import('./map-file.js')).loadMapFile(values.map as string);
   // Only the model and the errors are kept: the syntax trees (docs) become garbage at once, and a
   // large configuration converts with less for the collector to walk.
-  const { config, errors } = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
+  const loaded = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
+  const { config } = loaded;
+  // As verify reports them: an include the repository merely lacks is a warning.
+  const { errors, warnings } = lintProblems(loaded);
   const { pacemaker, findings } = convertConfig(config, mappings ? { mappings } : {});
   const source = path === '-' ? 'standard input' : displayPath(config.file);
   const header = `Converted by vcscf convert from ${source}${pacemaker.clusterName ? ` (VCS cluster ${pacemaker.clusterName})` : ''}; ${findings.length === 0 ? 'everything converted' : `${findings.length} construct${findings.length === 1 ? '' : 's'} not converted or converted in part (see the findings)`}. Mapping: docs/convert.md`;
   if (to === 'cib') toCib(pacemaker, header, (chunk) => io.stdout(chunk));
   else io.stdout(toPcs(pacemaker, [header]));
-  printDiagnostics(io, errors);
+  printDiagnostics(io, errors, warnings);
   for (const f of [...findings].sort(compareFindings)) io.stderr(`${displayPath(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
-  return errors.length > 0 || findings.length > 0 ? 1 : 0;
+  return errors.length > 0 || warnings.length > 0 || findings.length > 0 ? 1 : 0;
 }
 
 export const command: Command = { help, run };

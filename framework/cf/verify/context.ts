@@ -112,9 +112,16 @@ export class VerifyContext {
   /** Files read from the bundled types in place of the configuration's own. */
   readonly fallbackFiles: ReadonlySet<string>;
 
-  constructor(readonly config: Config, opts: { release?: VcsRelease; fallbackFiles?: ReadonlySet<string> } = {}) {
+  /**
+   * Includes that name no file here and are not named like a types file: a
+   * system, group or cluster defined nowhere may be in one of them.
+   */
+  readonly openIncludes: readonly string[];
+
+  constructor(readonly config: Config, opts: { release?: VcsRelease; fallbackFiles?: ReadonlySet<string>; openIncludes?: readonly string[] } = {}) {
     this.release = opts.release ?? NEWEST_RELEASE;
     this.fallbackFiles = opts.fallbackFiles ?? new Set();
+    this.openIncludes = opts.openIncludes ?? [];
     for (const t of config.types) {
       if (this.types.has(t.name)) continue;
       this.types.set(t.name, t);
@@ -142,6 +149,16 @@ export class VerifyContext {
       const a = group.attributes.find((x) => x.name === 'SystemList' && x.system === undefined);
       this.systemLists.set(group, a ? keysOf(a.value) : undefined);
     }
+  }
+
+  /**
+   * For a finding about a name defined nowhere: whether an include that is
+   * not here may define it (then the finding is a warning), and the words saying so.
+   */
+  get mayBeInMissingInclude(): { warn: boolean; note: string } {
+    const n = this.openIncludes;
+    const which = n.length === 1 ? `"${n[0]}", which is` : `one of ${n.map((p) => `"${p}"`).join(', ')}, which are`;
+    return n.length ? { warn: true, note: ` (or it is in ${which} not here)` } : { warn: false, note: '' };
   }
 
   /** Groups that hold resources of `typeName`, with those resources, in source order. */

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReadError, VcsPowervmError } from '../../errors.js';
 import { loadConfig, type LoadResult } from '../load.js';
+import { lintProblems, openIncludes } from '../missing-includes.js';
 import type { SourcePos } from '../model.js';
 import { guessPlatform, typesDirFor, type Platform, type PlatformChoice } from '../platforms.js';
 import { NEWEST_RELEASE, type VcsRelease } from '../releases.js';
@@ -268,7 +269,8 @@ export function verifyLoaded(
     platform: opts.platform ? { platform: opts.platform, guessed: false, reason: 'given' } : guessPlatform(load.config),
     fallbacks: (load.fallbacks ?? []).map((f) => ({ include: f.include.path, file: f.file })),
   };
-  const ctx = new VerifyContext(load.config, { release: config.vcsVersion, fallbackFiles });
+  const problems = lintProblems(load);
+  const ctx = new VerifyContext(load.config, { release: config.vcsVersion, fallbackFiles, openIncludes: openIncludes(load).map((m) => m.include.path) });
   const files = filesOf(load);
   // One spelling per file (the loader keys files by absolute path, the root
   // keeps the caller's): findings, suppressions and `files` agree on it.
@@ -302,10 +304,11 @@ export function verifyLoaded(
     if (!b) m.set(file, (b = new Bucket(cap)));
     return b;
   };
-  const emit = (rule: Rule, pos: SourcePos | undefined, message: string, warn = false) => {
+  /** `warn`: the rule is not sure; an explicit `--rule CODE=error` still makes it an error when `given` says it may. */
+  const emit = (rule: Rule, pos: SourcePos | undefined, message: string, warn = false, given = false) => {
     let severity = effectiveSeverity(rule, settings);
     if (!severity) return;
-    if (warn && severity === 'error') severity = 'warning';
+    if (warn && severity === 'error' && !(given && settings.get(rule.code) === 'error')) severity = 'warning';
     const p = pos ?? ctx.rootPos;
     const file = fileOf(p.file);
     const f: Finding = { file, line: p.line, column: p.column, severity, code: rule.code, name: rule.name, message };
@@ -315,11 +318,13 @@ export function verifyLoaded(
   };
 
   const byLoader = new Set<string>();
-  for (const e of [...load.errors, ...load.warnings]) {
-    const rule = findRule(ruleOfLoadError(e.code, e.detail))!;
-    byLoader.add(`${fileOf(e.file)}\0${e.line}\0${rule.code}`);
-    emit(rule, { file: e.file, line: e.line, column: e.column }, e.detail);
-  }
+  for (const [list, warn] of [[problems.errors, false], [problems.warnings, true]] as const)
+    for (const e of list) {
+      const rule = findRule(ruleOfLoadError(e.code, e.detail))!;
+      byLoader.add(`${fileOf(e.file)}\0${e.line}\0${rule.code}`);
+      // A missing include is a warning unless certainly wrong; a repository that commits its types files says --rule VCF002=error.
+      emit(rule, { file: e.file, line: e.line, column: e.column }, e.detail, warn, true);
+    }
   for (const p of suppressionProblems) emit(suppressionRule, p, p.message);
   // What the loader reported on a line, a rule does not report again there.
   for (const rule of RULES)

@@ -206,6 +206,41 @@ describe('vcscf graph', () => {
   });
 });
 
+describe('a missing include, in every command', () => {
+  // CFSTypes.cf is on the cluster, not in the repository; "" names no file at all.
+  const withTypes = 'include "types.cf"\ninclude "CFSTypes.cf"\n\ncluster c (\n\t)\n\nsystem s1 (\n\t)\n\ngroup g (\n\tSystemList = { s1 = 0 }\n\t)\n\n\tCFSMount m1 (\n\t\tMountPoint = "/data"\n\t\t)\n\n\tIP ip1 (\n\t\tDevice = en0\n\t\tAddress = "10.0.0.5"\n\t\tNetMask = "255.255.255.0"\n\t\t)\n';
+  const warning = /:2:1: warning VCF002 include "CFSTypes\.cf" not found \(looked in [^)]*\); resources of types defined nowhere are not checked \(CFSMount\)\n/;
+
+  it('is the same warning in verify, json, graph and convert', async () => {
+    const file = scratch('missing-types', withTypes);
+    const verify = await run(['verify', file]);
+    expect(verify.stdout).toMatch(warning);
+    expect(verify.code).toBe(0);
+    for (const cmd of [['json'], ['graph']]) {
+      const r = await run([...cmd, file]);
+      expect(r.stderr).toMatch(warning);
+      expect(r.stderr).not.toMatch(/ error /);
+      expect(r.code).toBe(0);
+    }
+    // convert reports every construct it could not convert on stderr and exits 1 then: the include is one of them, as a warning.
+    const convert = await run(['convert', file, '--to', 'pcs']);
+    expect(convert.stderr).toMatch(warning);
+    expect(convert.stderr).not.toMatch(/error VCF002/);
+    expect(convert.stdout).toContain('ip1');
+  });
+
+  it('is the same error in verify, json and convert where it is certainly wrong', async () => {
+    const file = scratch('missing-empty', withTypes.replace('include "CFSTypes.cf"', 'include ""'));
+    const error = /:2:1: error VCF002 include "" names no file: the path is empty\n/;
+    expect((await run(['verify', file])).stdout).toMatch(error);
+    for (const cmd of [['json'], ['convert', '--to', 'cib']]) {
+      const r = await run([...cmd, file]);
+      expect(r.stderr).toMatch(error);
+      expect(r.code).toBe(1);
+    }
+  });
+});
+
 describe('bin/vcscf', () => {
   const bin = join(repo, 'bin', 'vcscf');
   it('runs as a process: exit codes, no stack traces', () => {

@@ -79,6 +79,8 @@ describe('loadConfig', () => {
     expect(m.errors).toHaveLength(1);
     expect(m.errors[0]).toMatchObject({ code: 'VCSPVM_CF_INCLUDE', file: fx('missing-include/main.cf'), line: 2, column: 1 });
     expect(m.errors[0]!.snippet).toBe('include "NoSuchTypes.cf"\n^');
+    // Merely absent: nothing says it is wrong (linters warn of it: missing-includes.ts); hacf would not load it, so it stays an error here.
+    expect(m.missingIncludes).toEqual([{ include: expect.objectContaining({ path: 'NoSuchTypes.cf' }), error: m.errors[0] }]);
     expect(attributeValue(m.config.groups[0]!.resources[0]!, 'Count')).toEqual({ kind: 'scalar', value: 12 });
   });
 

@@ -105,11 +105,12 @@ const groupDependency: Rule = {
     'a group dependency names another existing group, with category online or offline, location local, global or remote, rigidity soft, firm or hard; offline is local only',
   check(ctx, report) {
     const groups = new Set(ctx.config.groups.map((g) => g.name));
+    const { warn, note } = ctx.mayBeInMissingInclude;
     for (const g of ctx.config.groups) {
       for (const d of g.groupDependencies) {
         const text = `requires group ${d.group} ${d.category} ${d.location}${d.rigidity ? ' ' + d.rigidity : ''}`;
         if (d.group === g.name) report(d.pos, `group ${g.name}: ${text}: a group cannot depend on itself`);
-        else if (!groups.has(d.group) && !ctx.isFragment) report(d.pos, `group ${g.name}: ${text}: group ${d.group} is not defined`);
+        else if (!groups.has(d.group) && !ctx.isFragment) report(d.pos, `group ${g.name}: ${text}: group ${d.group} is not defined${note}`, { warn });
         if (!CATEGORIES.has(d.category)) report(d.pos, `group ${g.name}: ${text}: category must be online or offline`);
         if (!LOCATIONS.has(d.location)) report(d.pos, `group ${g.name}: ${text}: location must be local, global or remote`);
         if (d.rigidity !== undefined && !RIGIDITIES.has(d.rigidity))

@@ -15,8 +15,9 @@ const clusterList: Rule = {
   check(ctx, report) {
     if (ctx.config.clusters.length === 0) return; // a fragment: the clusters are not known
     const known = [...ctx.clusters].join(', ');
+    const { warn, note } = ctx.mayBeInMissingInclude;
     const check = (what: string, name: string, pos: Parameters<typeof report>[0]) => {
-      if (!ctx.clusters.has(name)) report(pos, `${what}: cluster ${name} is neither the local cluster nor a remotecluster (known: ${known})`);
+      if (!ctx.clusters.has(name)) report(pos, `${what}: cluster ${name} is neither the local cluster nor a remotecluster (known: ${known})${note}`, { warn });
     };
     for (const g of ctx.config.groups)
       for (const a of assignmentsOf(g.attributes, 'ClusterList'))

@@ -40,7 +40,8 @@ export const rules: Rule[] = [
     code: 'VCF002',
     name: 'missing-include',
     severity: 'error',
-    description: 'every include resolves (relative to the including file, else to the types.cf files shipped in types-cf/)',
+    description:
+      'every include names a file (relative to the including file, else a types.cf shipped in types-cf/); one the repository merely lacks is a warning, one certainly wrong (empty, a directory, another case) an error',
     check: reportedByLoader,
   },
   {

@@ -79,8 +79,9 @@ const undefinedSystem: Rule = {
   description: 'SystemList, AutoStartList, SystemZones, site SystemList and per-system values name systems defined in main.cf',
   check(ctx, report) {
     if (ctx.isFragment) return; // a fragment has no system definitions to check against
+    const { warn, note } = ctx.mayBeInMissingInclude;
     forEachSystemMention(ctx, (system, pos, where) => {
-      if (!ctx.systems.has(system)) report(pos, `${where()}: system ${system} is not defined`);
+      if (!ctx.systems.has(system)) report(pos, `${where()}: system ${system} is not defined${note}`, { warn });
     });
   },
 };

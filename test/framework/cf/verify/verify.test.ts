@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -240,16 +240,63 @@ describe('bin/vcscf verify (a real process)', () => {
 });
 
 describe('a missing include', () => {
-  it('is reported once at its cause, not again as every type it would have defined', () => {
+  /** A main.cf in a directory of its own, with `includes` and the rest. */
+  const mainCf = (includes: string[], rest: string) => {
     const dir = mkdtempSync(join(scratch, 'missing-'));
     const main = join(dir, 'main.cf');
-    writeFileSync(
-      main,
-      'include "types.cf"\ninclude "FrobTypes.cf"\n\ncluster c (\n)\n\nsystem s1 (\n)\n\n' +
-        'group g (\n    SystemList = { s1 = 0 }\n)\n\n    Frob f1 (\n        Level = 3\n    )\n',
+    writeFileSync(main, `${includes.map((i) => `include "${i}"\n`).join('')}\ncluster c (\n)\n\nsystem s1 (\n)\n\n${rest}`);
+    return main;
+  };
+  const shown = (main: string, opts: Parameters<typeof verifyPath>[1] = {}) => verifyPath(main, opts).findings.map((f) => `${f.line}:${f.severity} ${f.code}`);
+
+  it('is reported once at its cause, not again as every type it would have defined', () => {
+    const main = mainCf(['types.cf', 'FrobTypes.cf'], 'group g (\n    SystemList = { s1 = 0 }\n)\n\n    Frob f1 (\n        Level = 3\n    )\n');
+    const r = verifyPath(main);
+    expect(r.findings.map((f) => `${f.line}:${f.code}`)).toEqual(['2:VCF002']);
+    expect(r.findings[0]!.message).toMatch(/^include "FrobTypes\.cf" not found \(looked in .*\); resources of types defined nowhere are not checked \(Frob\)$/);
+  });
+
+  it('of the types files VCS and agent packs install is a warning: a CI repository commits main.cf alone', () => {
+    const shipped = ['CFSTypes.cf', 'CVMTypes.cf', 'OracleTypes.cf', 'Db2udbTypes.cf', 'SybaseTypes.cf', 'MultiPrivNIC.cf', 'PrivNIC.cf'];
+    const main = mainCf(
+      ['types.cf', ...shipped],
+      'group cvm (\n    SystemList = { s1 = 0 }\n    Parallel = 1\n)\n\n    CFSMount m1 (\n        MountPoint = "/data"\n    )\n\n    CVMCluster cvm_clus (\n        CVMClustName = c\n    )\n\n    m1 requires cvm_clus\n',
     );
-    const codes = verifyPath(main).findings.map((f) => `${f.line}:${f.code}`);
-    expect(codes).toEqual(['2:VCF002']);
+    expect(shown(main)).toEqual(shipped.map((_, i) => `${i + 2}:warning VCF002`));
+    // Said once: the first says what goes unchecked, the others only that they are missing.
+    const r = verifyPath(main);
+    expect(r.findings[0]!.message).toMatch(/; resources of types defined nowhere are not checked \(CFSMount, CVMCluster\)$/);
+    expect(r.findings.slice(1).every((f) => !/not checked/.test(f.message))).toBe(true);
+    const bin = spawnSync(process.execPath, [fileURLToPath(new URL('../../../../bin/vcscf', import.meta.url)), 'verify', main], { encoding: 'utf8' });
+    expect(bin.status).toBe(0);
+    expect(bin.stderr).toMatch(/0 errors, 7 warnings/);
+    // A repository that commits its types files can say so.
+    expect(shown(main, { rules: { VCF002: 'error' } })).toEqual(shipped.map((_, i) => `${i + 2}:error VCF002`));
+  });
+
+  it('is an error where it is certainly wrong: an empty path, a directory, the name in another case beside it', () => {
+    const main = mainCf(['types.cf', '', 'conf.d', 'oracletypes.cf', 'OracleTypse.cf'], 'group g (\n    SystemList = { s1 = 0 }\n)\n');
+    const dir = join(main, '..');
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'OracleTypes.cf'), 'type Oracle (\n    static str ArgList[] = { Sid }\n    str Sid\n)\n');
+    const r = verifyPath(main);
+    expect(r.findings.map((f) => `${f.line}:${f.severity} ${f.code} ${f.message}`)).toEqual([
+      '2:error VCF002 include "" names no file: the path is empty',
+      `3:error VCF002 include "conf.d" is not a regular file (${join(dir, 'conf.d')})`,
+      '4:error VCF002 include "oracletypes.cf" not found: beside it is "OracleTypes.cf" (file names are case-sensitive)',
+      // One edit from a file beside it is only a hint: CFSTypes.cf and CVMTypes.cf are two apart, and both real.
+      expect.stringMatching(/^5:warning VCF002 include "OracleTypse\.cf" not found \(looked in .*\): did you mean "OracleTypes\.cf"\?; every resource has a type defined elsewhere$/),
+    ]);
+  });
+
+  it('not named like a types file may define a system, group or cluster: what names one defined nowhere is a warning', () => {
+    const rest = 'group g (\n    SystemList = { s1 = 0, s9 = 1 }\n    ClusterList = { c = 0, far = 1 }\n)\n\n    requires group db online global firm\n';
+    const open = mainCf(['types.cf', 'groups.cf'], rest);
+    expect(shown(open)).toEqual(['2:warning VCF002', '11:warning VCF202', '12:warning VCF801', '15:warning VCF303']);
+    expect(verifyPath(open).findings[1]!.message).toBe('group g SystemList: system s9 is not defined (or it is in "groups.cf", which is not here)');
+    // A types file defines types only: the same names are errors there, as with every include present.
+    const typesOnly = mainCf(['types.cf', 'CFSTypes.cf'], rest);
+    expect(shown(typesOnly)).toEqual(['2:warning VCF002', '11:error VCF202', '12:error VCF801', '15:error VCF303']);
   });
 
   it('still leaves undefined types reported when every include resolves', () => {
