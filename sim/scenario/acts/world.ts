@@ -15,7 +15,10 @@ export async function actWorld(s: Scenario, c: Checks): Promise<void> {
   out.say(`$ vcscf verify ${rel}`);
   const findings = v.stdout.trim();
   if (findings) out.say(findings.split('\n').map((l) => `  ${l}`).join('\n'));
-  out.say(`  ${v.stderr.trim() || (findings ? '' : 'no findings')} (exit ${v.code})`);
+  // stderr: what it judged against (release, platform, bundled types standing in) and the summary.
+  const notes = v.stderr.trim();
+  if (notes) out.say(notes.split('\n').map((l) => `  ${l}`).join('\n'));
+  out.say(`  ${findings ? '' : 'no findings '}(exit ${v.code})`);
   c.check(v.code === 0, 'the sample main.cf verifies: no error (hacf semantics, the LPAR rules: SysDownPolicy, PhysicalServer, MCName/MCUser, VIOSName)');
 
   out.say('');

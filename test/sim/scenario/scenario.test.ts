@@ -96,7 +96,7 @@ describe('npm start: the PowerVM scenario', () => {
     expect(verdicts(out)).toEqual({ 1: 'PASS', 2: 'PASS', 3: 'PASS', 4: 'PASS', 5: 'PASS', 6: 'PASS', 7: 'PASS', 8: 'PASS' });
 
     // Act 1: verified, the world from main.cf, OpenSSH to both HMCs.
-    expect(out).toMatch(/\$ vcscf verify .*main\.cf\n\s+no findings \(exit 0\)/);
+    expect(out).toMatch(/\$ vcscf verify .*main\.cf\n(?:\s+vcscf verify: .*VCS 9\.0, AIX.*\n)?\s+no findings \(exit 0\)/);
     expect(out).toMatch(/managed system sys1 \(Operating\)[\s\S]*aixnode55vio1\s+Running\s+VIO server[\s\S]*aixnode5556mp2\s+Not Activated\s+managed LPAR/);
     expect(out).toMatch(/ok\s+password-less SSH to hmc7 works/);
     // Act 2: online on the first system.
