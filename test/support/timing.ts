@@ -11,6 +11,9 @@
  *   speedFor({ shortestTimeoutS: 60 }) how fast simulated time may run so
  *                                      that every entry point keeps a safe
  *                                      real-time budget
+ *   realMs(300, speed)                 the real time 300 s of simulated time
+ *                                      take at that speed, with room: the
+ *                                      bound for waiting on a simulated event
  *
  * The measure (`calibration()`) is taken once per test file, when first
  * asked: the median start time of a Node process (`node -e 0`, what every
@@ -27,8 +30,12 @@ import { buildPlan } from '../../framework/runner/plan.js';
 
 /** A Node process start (`node -e 0`) on the quiet 2-CPU reference machine. */
 export const QUIET_NODE_START_MS = 50;
-/** Real time an entry point needs on a quiet machine (process start, module load, a simulator round trip or two), with room. */
-export const QUIET_ENTRY_POINT_MS = 2_000;
+/**
+ * Real time an entry point needs on a quiet machine (process start, module load, a simulator
+ * round trip or two), with room: the scenario's slowest, the first open with its SSH login,
+ * takes 0.9 s on a machine loaded 3.5 per CPU.
+ */
+export const QUIET_ENTRY_POINT_MS = 1_000;
 /** Never less real time than this for an entry point's timeout, however quiet the machine looks. */
 export const ENTRY_POINT_FLOOR_MS = 6_000;
 
@@ -84,6 +91,15 @@ export function entryPointFloorMs(): number {
 export function speedFor(opts: { shortestTimeoutS: number; max?: number; min?: number }): number {
   const fits = Math.floor((opts.shortestTimeoutS * 1000) / entryPointFloorMs());
   return Math.max(opts.min ?? 1, Math.min(opts.max ?? 100, fits));
+}
+
+/**
+ * The real time `vcsSeconds` of simulated time take at `speed`, plus room for the processes and
+ * logins along the way (5 s on a quiet machine, scaled): how long to wait for an event the
+ * schedule makes happen within that much VCS time.
+ */
+export function realMs(vcsSeconds: number, speed: number): number {
+  return Math.ceil((vcsSeconds * 1000) / speed) + allowMs(5_000);
 }
 
 const TIMEOUTS = ['MonitorTimeout', 'OnlineTimeout', 'OfflineTimeout', 'CleanTimeout', 'OpenTimeout', 'CloseTimeout', 'MigrateTimeout', 'AttrChangedTimeout'] as const;
