@@ -169,6 +169,17 @@ describe('restricted shell: rbash limits inside compound commands', () => {
     expect(r.stderr).toMatch(/output too large/);
   }, 60_000);
 
+  it('a malformed arithmetic expression fails its command (status 1), not the shell', async () => {
+    world = fixtureWorld();
+    // Found by the property below: the expression is lexed only when it runs.
+    for (const script of ['(( ${ ))', 'echo $(( ${ ))', 'for (( ${ ; ; )); do :; done']) {
+      const r = await shell(world)(`${script}; echo after $?`);
+      expect(r.stderr, script).not.toMatch(/internal error/);
+      expect(r.stderr, script).toMatch(/unexpected EOF while looking for matching `}'/);
+      expect(r.stdout, script).toMatch(/after 1\n$/);
+    }
+  });
+
   it('answers any input with output and a status, never an internal error', async () => {
     world = fixtureWorld();
     const pieces = ['echo', 'a', ' ', ';', '&&', '||', '|', '(', ')', '{', '}', '$(', '`', '"', "'", '\\', '$', '${', 'x', '=', '1', '\n', 'for', 'in', 'do', 'done', 'if', 'then', 'fi', 'case', 'esac', ';;', '[', ']', '[[', ']]', '((', '))', '>', '<', '>&', '2>&1', '&', '!', '#', '*', 'read', 'lssyscfg -r sys -F name', 'break', 'continue', 'return', 'f()', 'local', '$?', '$((', '+', '%', ':-', 'IFS=:', 'set -e', 'exit', 'eval', 'printf', '<<<', 'test', '-n', 'grep', 'wc'];
