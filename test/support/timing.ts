@@ -78,18 +78,26 @@ export function allowMs(quietMs: number): number {
   return Math.ceil(quietMs * calibration().slowdown);
 }
 
-/** The real time an entry point gets at least, on this machine now. */
-export function entryPointFloorMs(): number {
-  return Math.max(ENTRY_POINT_FLOOR_MS, allowMs(QUIET_ENTRY_POINT_MS));
+/** What an entry point needs: on a quiet machine (`quietMs`), and at least (`floorMs`) whatever the machine. */
+export interface EntryPointNeed {
+  quietMs?: number;
+  floorMs?: number;
+}
+
+/** The real time an entry point gets at least, on this machine now (a Node entry point unless told otherwise). */
+export function entryPointFloorMs(need: EntryPointNeed = {}): number {
+  return Math.max(need.floorMs ?? ENTRY_POINT_FLOOR_MS, allowMs(need.quietMs ?? QUIET_ENTRY_POINT_MS));
 }
 
 /**
  * The speed-up of simulated time (hmcsim --speed, realClock({ speed }), the
  * scenario's --speed) that leaves the shortest entry point timeout at least
  * `entryPointFloorMs()` of real time: at most `max`, at least `min`, whole.
+ * Entry points lighter than a Node process (a shell script agent) say so with
+ * `quietMs` and `floorMs`.
  */
-export function speedFor(opts: { shortestTimeoutS: number; max?: number; min?: number }): number {
-  const fits = Math.floor((opts.shortestTimeoutS * 1000) / entryPointFloorMs());
+export function speedFor(opts: { shortestTimeoutS: number; max?: number; min?: number } & EntryPointNeed): number {
+  const fits = Math.floor((opts.shortestTimeoutS * 1000) / entryPointFloorMs(opts));
   return Math.max(opts.min ?? 1, Math.min(opts.max ?? 100, fits));
 }
 
