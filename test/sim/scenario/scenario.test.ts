@@ -152,7 +152,7 @@ describe('npm start: the PowerVM scenario', () => {
     expect(processesUnder(tmp!)).toEqual([]);
   });
 
-  it('Ctrl-C stops the agents and the simulated HMCs and removes the temporary directory', { timeout: 60_000 }, async () => {
+  it('Ctrl-C stops the agents and the simulated HMCs and removes the temporary directory', { timeout: 120_000 }, async () => {
     const r = await scenario(['--speed', String(speed)], { interruptOn: /\$ hagrp -online/ });
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/SIGINT: stopping the agents and the simulated HMCs/);
@@ -161,7 +161,7 @@ describe('npm start: the PowerVM scenario', () => {
     expect(processesUnder(tmp!)).toEqual([]);
   });
 
-  it('--act N stops after act N', { timeout: 60_000 }, async () => {
+  it('--act N stops after act N', { timeout: 120_000 }, async () => {
     const r = await scenario(['--act', '1']);
     expect(r.code).toBe(0);
     expect(verdicts(r.stdout)).toEqual({ 1: 'PASS', 2: 'NOT RUN', 3: 'NOT RUN', 4: 'NOT RUN', 5: 'NOT RUN', 6: 'NOT RUN', 7: 'NOT RUN', 8: 'NOT RUN' });
