@@ -17,7 +17,11 @@ if (!reportPath) {
 }
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const cwd = process.cwd();
-const name = (p) => relative(cwd, p);
+// Files of another checkout (a report made elsewhere) by their path inside it.
+const name = (p) => {
+  const r = relative(cwd, p);
+  return r.startsWith('..') && p.includes('/test/') ? p.slice(p.lastIndexOf('/test/') + 1) : r;
+};
 const usage = new Map();
 if (usagePath && existsSync(usagePath)) {
   for (const line of readFileSync(usagePath, 'utf8').split('\n').filter(Boolean)) {
