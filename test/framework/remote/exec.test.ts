@@ -163,9 +163,14 @@ describe('timeouts and abort', () => {
   });
 
   it('aborts a running command when the signal fires', async () => {
-    const s = await f.server({ onCommand: never });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('monitor timed out')), 100);
+    // Fired once the command runs on the server (a fixed delay may fire while a busy machine is still connecting).
+    const s = await f.server({
+      onCommand: (c, ch) => {
+        setTimeout(() => ac.abort(new Error('monitor timed out')), 50);
+        return never(c, ch);
+      },
+    });
     const e = await rejection<Coded>(f.remote(f.endpoint(s)).run('hang', { signal: ac.signal }));
     expect(e.code).toBe('VCSPVM_SSH_ABORTED');
     expect(e.message).toBe('command hang to hscroot@127.0.0.1:' + s.port + ' aborted: monitor timed out');
