@@ -14,11 +14,11 @@ import { COMMANDS, FILTERS } from './commands/index.js';
 import { guarded, type CommandResult } from './commands/common.js';
 import { ArithError, evalArith } from './shell-arith.js';
 import { BreakSignal, BUILTINS, ContinueSignal, ExitSignal, ReturnSignal, type BuiltinEnv, type ShellOptions } from './shell-builtins.js';
-import { ExpandError, expandFields, expandPattern, expandString, type ExpandHost } from './shell-expand.js';
+import { ExpandError, expandFields, expandPattern, expandString, lexArith, type ExpandHost } from './shell-expand.js';
 import { globMatch } from './shell-glob.js';
 import { BufferSink, OutputLimitError, Reader, stdinOf, writeFd, type Fd, type Io, type Sink } from './shell-io.js';
 import { parseScript, ScriptParser, ShellSyntaxError, wordText, type Command, type CompoundBody, type CompoundCommand, type List, type Pipeline, type Redirect, type SimpleCommand, type Word } from './shell.js';
-import { lexQuotedText, lexWordText } from './shell-lexer.js';
+import { lexQuotedText } from './shell-lexer.js';
 import { decodePrompt } from './shell-prompt.js';
 import { runCond } from './shell-test.js';
 import type { World } from './world.js';
@@ -394,7 +394,7 @@ export class Interpreter {
     const inner = { ...ctx, loops: ctx.loops + 1 };
     const host = this.host(ctx);
     // Each part is expanded, then evaluated; an empty condition is true.
-    const evaluate = async (expr: string) => (expr.trim() === '' ? '1' : host.arith(await expandString(lexWordText(expr, true), host)));
+    const evaluate = async (expr: string) => (expr.trim() === '' ? '1' : host.arith(await expandString(lexArith(expr), host)));
     let status = 0;
     try {
       await evaluate(body.init);

@@ -5,7 +5,7 @@
  * (`case`, `[[ == ]]`) keep their quoted parts literal instead.
  */
 import { escapeGlob, trimPattern } from './shell-glob.js';
-import { lexWordText, type ParamOp, type Segment, type Word } from './shell-lexer.js';
+import { lexWordText, ShellSyntaxError, type ParamOp, type Segment, type Word } from './shell-lexer.js';
 
 /** An expansion that fails (`${X:?}`, an arithmetic error, a readonly variable): the command fails with this message. */
 export class ExpandError extends Error {
@@ -63,11 +63,24 @@ async function segmentValue(s: Exclude<Segment, { kind: 'lit' }>, host: ExpandHo
       return host.substitute(s.script);
     case 'arith': {
       // Parameters and substitutions inside the expression are expanded first.
-      const expr = await expandString(lexWordText(s.expr, true), host);
+      const expr = await expandString(lexArith(s.expr), host);
       return host.arith(expr);
     }
     case 'param':
       return paramValue(s.name, s.op, s.arg, host);
+  }
+}
+
+/**
+ * The words of an arithmetic expression, lexed when it is evaluated: a malformed one (`(( ${ ))`)
+ * fails that command as an expansion does (status 1), as bash's "bad substitution" does.
+ */
+export function lexArith(expr: string): Word {
+  try {
+    return lexWordText(expr, true);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) throw new ExpandError(`${expr.trim()}: ${e.message}`);
+    throw e;
   }
 }
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessRunning } from '../../framework/process.js';
 import { loadTypes } from '../../framework/cf/load.js';
+import { allowMs } from '../support/timing.js';
 import { FIXTURES, PROBE, ROOT, STACK, type VcsTree, readJson, requireBuild, run, vcsTree, vcsagent } from './helpers.js';
 
 let tree: VcsTree;
@@ -248,6 +249,13 @@ describe('vcsagent install', () => {
 });
 
 describe('vcsagent check', () => {
+  /**
+   * For the check's runs of the Probe agent: monitors a second apart (the check waits up to
+   * MonitorInterval × (OnlineWaitLimit + 1) for a state that never comes), each given what a
+   * monitor process needs on this machine now (3 s on a quiet one) before it counts as overtime.
+   */
+  const quickProbe = () => ({ MonitorInterval: '1', MonitorTimeout: String(Math.max(3, Math.ceil(allowMs(2_000) / 1000))) });
+
   it('passes a conforming agent, one line per step', () => {
     tree = vcsTree();
     const cf = mainCf(tree);
@@ -305,7 +313,7 @@ describe('vcsagent check', () => {
 
   it('fails an agent whose offline does not take the resource offline, and exits 1', { timeout: 120_000 }, () => {
     tree = vcsTree();
-    const cf = mainCf(tree, { Broken: '{ offline }' });
+    const cf = mainCf(tree, { ...quickProbe(), Broken: '{ offline }' });
     const r = vcsagent(['check', '--module', PROBE, 'Probe', 'p1', '--config', cf.path, '--system', 'sysA'], tree.env, 120_000);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^FAIL  offline, then monitor reports offline: monitor reports online after/m);
@@ -325,7 +333,7 @@ describe('vcsagent check', () => {
 
   it('fails an entry point that outlives its timeout', { timeout: 120_000 }, () => {
     tree = vcsTree();
-    const slow = mainCf(tree, { SleepIn: '{ online }', OnlineTimeout: '1' });
+    const slow = mainCf(tree, { ...quickProbe(), SleepIn: '{ online }', OnlineTimeout: '1' });
     const s = vcsagent(['check', '--module', PROBE, 'Probe', 'p1', '--config', slow.path, '--system', 'sysA'], tree.env, 120_000);
     expect(s.status).toBe(1);
     expect(s.stdout).toMatch(/^FAIL  online, then monitor reports online: online did not finish within OnlineTimeout \(1 s\) and was killed$/m);

@@ -54,7 +54,8 @@ export interface Run {
   ms: number;
 }
 
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Run {
+/** Runs a command to its end; `timeoutMs` only bounds a hung one (a busy machine makes a second's work take many). */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Run {
   const started = Date.now();
   const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };

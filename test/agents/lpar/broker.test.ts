@@ -17,6 +17,7 @@ import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
 import { requireBuild } from '../../bin/helpers.js';
 import { brokerPids, waitFor } from '../../framework/remote/helpers/brokers.js';
+import { allowMs, realMs, shortestTimeoutS, speedFor } from '../../support/timing.js';
 import { Bench, ROOT, SEED_MAINCF, VCSAGENT, seedArgList } from './helpers/harness.js';
 
 const SYSTEM = 'aixnode55mp1';
@@ -163,7 +164,7 @@ describe('LPAR monitors through the connection broker', () => {
   });
 });
 
-describe('IMF and monitors: one SSH connection per HMC for the whole agent', { timeout: 120_000 }, () => {
+describe('IMF and monitors: one SSH connection per HMC for the whole agent', { timeout: 300_000 }, () => {
   let bench: Bench | undefined;
   let runner: Runner | undefined;
   let executor: ProcessExecutor | undefined;
@@ -174,7 +175,11 @@ describe('IMF and monitors: one SSH connection per HMC for the whole agent', { t
   });
 
   it('imf_getnotification polls through the broker the monitors use', async () => {
-    const mainCf = SEED_MAINCF.replace('    RestartLimit = 1\n', '    RestartLimit = 1\n    IMF = { Mode = 3, MonitorFreq = 2, RegisterRetryLimit = 2 }\n    MonitorInterval = 10\n    OfflineMonitorInterval = 10\n');
+    // The bench's OfflineTimeout (20 s) and CleanTimeout (30 s) raised to 60 s, so that the runner
+    // may run up to 10× faster and still leave every entry point a safe real-time budget.
+    const mainCf = SEED_MAINCF.replace('    RestartLimit = 1\n', '    RestartLimit = 1\n    IMF = { Mode = 3, MonitorFreq = 2, RegisterRetryLimit = 2 }\n    MonitorInterval = 10\n    OfflineMonitorInterval = 10\n')
+      .replace('    OfflineTimeout = 20\n', '    OfflineTimeout = 60\n')
+      .replace('    CleanTimeout = 30\n', '    CleanTimeout = 60\n');
     bench = await new Bench({ mainCf, speed: 10 }).start();
     writeFileSync(join(bench.vcsConf, 'conf', 'sysname'), `${SYSTEM}\n`);
     const env = bench.env({ VCS_IMF_POLL_INTERVAL: '0.3', VCS_IMF_DIR: join(bench.dir, 'imf') });
@@ -183,14 +188,16 @@ describe('IMF and monitors: one SSH connection per HMC for the whole agent', { t
     const { config, errors } = loadConfig(bench.mainCfPath);
     expect(errors).toEqual([]);
     executor = new ProcessExecutor({ vcsHome: env.VCS_HOME!, env, killGraceMs: 1000 });
-    runner = new Runner(buildPlan(config, SYSTEM), { executor, clock: realClock({ speed: 10 }), imf: { restartDelayMs: 20_000 } });
+    const speed = speedFor({ shortestTimeoutS: shortestTimeoutS(bench.mainCfPath, SYSTEM), max: 10 });
+    runner = new Runner(buildPlan(config, SYSTEM), { executor, clock: realClock({ speed }), imf: { restartDelayMs: 20_000 } });
     await runner.start();
     expect(await runner.online(GROUP_OF(config))).toBe('online');
-    await waitFor(() => runner!.resource(RES)!.imfStatus.status === 'registered', 40_000, 'the IMF registration');
+    await waitFor(() => runner!.resource(RES)!.imfStatus.status === 'registered', realMs(400, speed), 'the IMF registration');
     await servingBroker(bench);
     await bench.ctl('stats', '--reset');
-    // Polls every 0.3 s and a traditional monitor every other MonitorInterval (2 s here).
-    await new Promise((r) => setTimeout(r, 5000));
+    // Polls every 0.3 s (real time, more when a poll is slow) and a traditional monitor every
+    // other MonitorInterval: more than 8 commands (3 s on a quiet machine), none with a login of its own.
+    await waitFor(async () => (await stats(bench!)).lssyscfg > 8, allowMs(20_000), 'more than 8 polls');
     const s = await stats(bench);
     expect(s.lssyscfg).toBeGreaterThan(8);
     expect(s.logins).toBe(0);

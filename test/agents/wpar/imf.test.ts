@@ -19,6 +19,7 @@ import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
 import { requireBuild, ROOT, VCSAGENT } from '../../bin/helpers.js';
 import { EventRecorder } from '../../framework/runner/helpers/events.js';
+import { realMs, shortestTimeoutS, speedFor } from '../../support/timing.js';
 
 const BIN = join(ROOT, 'sim', 'aix', 'bin');
 const MAIN_CF = join(ROOT, 'sim', 'configs', 'wpar', 'main.cf');
@@ -33,7 +34,7 @@ afterEach(async () => {
   stop = undefined;
 });
 
-describe('WPAR under the agent framework, with IMF', { timeout: 120_000 }, () => {
+describe('WPAR under the agent framework, with IMF', { timeout: 300_000 }, () => {
   it('online with DROpts, a crash seen by IMF, clean (stopwpar -F) and a restart in place', async () => {
     root = mkdtempSync(join(tmpdir(), 'wpar-imf-'));
     const env: NodeJS.ProcessEnv = {
@@ -67,9 +68,11 @@ describe('WPAR under the agent framework, with IMF', { timeout: 120_000 }, () =>
     expect(errors).toEqual([]);
     expect(config.groups[0]!.resources.map((r) => r.name)).toEqual(['wpar1_res']);
     const executor = new ProcessExecutor({ vcsHome: env.VCS_HOME!, env, killGraceMs: 1000 });
-    const rec = new EventRecorder(60_000);
-    // MonitorInterval 60 s passes in 3 s: IMF's 0.2 s polls must beat the MonitorFreq (5) poll by far.
-    const runner = new Runner(buildPlan(config, 'aixnode56mp1'), { executor, clock: realClock({ speed: 20 }), imf: { restartDelayMs: 2000 }, onEvent: rec.onEvent });
+    // As fast as leaves every entry point a safe real-time budget (speed 10: MonitorInterval 60 s
+    // passes in 6 s): IMF's 0.2 s polls must beat the MonitorFreq (5) poll by far.
+    const speed = speedFor({ shortestTimeoutS: shortestTimeoutS(MAIN_CF, 'aixnode56mp1'), max: 20 });
+    const rec = new EventRecorder(realMs(900, speed));
+    const runner = new Runner(buildPlan(config, 'aixnode56mp1'), { executor, clock: realClock({ speed }), imf: { restartDelayMs: 2000 }, onEvent: rec.onEvent });
     stop = async () => {
       await runner.stop();
       executor.killAll();

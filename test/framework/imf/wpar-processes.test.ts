@@ -20,6 +20,7 @@ import { buildPlan } from '../../../framework/runner/plan.js';
 import { Runner } from '../../../framework/runner/runner.js';
 import { requireBuild, VCSAGENT } from '../../bin/helpers.js';
 import { EventRecorder } from '../runner/helpers/events.js';
+import { shortestTimeoutS, speedFor } from '../../support/timing.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, 'fixtures', 'bin');
@@ -80,10 +81,11 @@ function setupWorld(resources: { name: string; wpar: string; state?: string }[],
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const executor = new ProcessExecutor({ vcsHome, env, killGraceMs: 1000 });
   const rec = new EventRecorder(20_000);
-  // MonitorInterval 2 s passes in 0.5 s: IMF (0.2 s polls) must beat MonitorFreq 5 × that by far.
+  // MonitorInterval 2 s passes in 0.5 s (at speed 4, lower if the machine is too busy to leave
+  // MonitorTimeout a safe real-time budget): IMF (0.2 s polls) must beat MonitorFreq 5 × that by far.
   const runner = new Runner(buildPlan(config, 'sysA'), {
     executor,
-    clock: realClock({ speed: 4 }),
+    clock: realClock({ speed: speedFor({ shortestTimeoutS: shortestTimeoutS(join(conf, 'main.cf')), max: 4 }) }),
     imf: { restartDelayMs: 2000 },
     onEvent: rec.onEvent,
   });

@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NoEndpointError } from '../../../framework/remote/index.js';
+import { allowMs } from '../../support/timing.js';
 import { fixture, rejection, sleep, type Fixture } from './helpers/fixture.js';
 import { generateKey } from './helpers/ssh-server.js';
 
@@ -131,9 +132,13 @@ describe('ssh-agent', () => {
     const askpass = f.home.write('askpass.sh', `#!/bin/sh\necho '${passphrase}'\n`, 0o700);
     const sock = f.home.path('agent.sock');
     agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && spawnSync('test', ['-S', sock]).status !== 0; i++) await sleep(20);
+    const env = { ...process.env, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' };
+    // The socket appears when ssh-agent binds it, a moment before it listens: wait until it answers
+    // (`ssh-add -l` exits 2 while it cannot connect, 1 for an agent with no key).
+    const end = Date.now() + allowMs(5_000);
+    while (spawnSync('ssh-add', ['-l'], { env, stdio: 'ignore' }).status === 2 && Date.now() < end) await sleep(20);
     const add = spawnSync('ssh-add', [keyFile], {
-      env: { ...process.env, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
     });

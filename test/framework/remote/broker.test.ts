@@ -13,6 +13,7 @@ import type { ServerChannel } from 'ssh2';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { brokerPing, brokerProfile, brokerFiles, brokerName, profileText, retireBroker, serveRemote, type BrokerFiles } from '../../../framework/remote/index.js';
 import { buildStamp } from '../../../framework/remote/broker-paths.js';
+import { allowMs } from '../../support/timing.js';
 import { fixture, sleep, type Fixture } from './helpers/fixture.js';
 import { BROKER_MAIN, brokerPids, requireDist, runClient, startBrokerProcess, stopBrokers, waitFor, type ClientSpec } from './helpers/brokers.js';
 import { bashHandler, parsePrintargs, type TestSshServer } from './helpers/ssh-server.js';
@@ -230,13 +231,15 @@ describe('security', () => {
 describe('lifecycle', () => {
   it('exits by itself after the idle time, removing its socket and token', async () => {
     const s = await f.server();
-    const o = await client(spec(s, [{ argv: ['echo'] }], { idleMs: 1500 }));
+    // Long enough for the second client to start (a process) and reach it: 1.5 s on a quiet machine.
+    const idleMs = allowMs(1500);
+    const o = await client(spec(s, [{ argv: ['echo'] }], { idleMs }));
     expect(o.results[0]!.ok).toBe(true);
     const files = filesFor();
     await waitFor(async () => (await brokerPing(files)) !== undefined, 10_000, 'the broker');
-    const served = await client(spec(s, [{ argv: ['echo'] }], { idleMs: 1500 }));
+    const served = await client(spec(s, [{ argv: ['echo'] }], { idleMs }));
     expect(served.ssh2Loaded).toBe(false);
-    await waitFor(() => brokerPids(dir).length === 0, 8000, 'the idle exit');
+    await waitFor(() => brokerPids(dir).length === 0, idleMs + allowMs(6500), 'the idle exit');
     expect(existsSync(files.socket)).toBe(false);
     expect(existsSync(files.token)).toBe(false);
     expect(readLog(files)).toMatch(/broker: idle; exiting/);
@@ -419,9 +422,11 @@ describe('turning it off', () => {
 
   it('VCS_REMOTE_PERSIST=N sets the idle time in seconds', async () => {
     const s = await f.server();
-    await client(spec(s, [{ argv: ['echo'] }]), { VCS_REMOTE_PERSIST: '1' });
+    // Idle for 1 s on a quiet machine, longer on a busy one: long enough to be seen before it goes.
+    const idleS = Math.ceil(allowMs(1000) / 1000);
+    await client(spec(s, [{ argv: ['echo'] }]), { VCS_REMOTE_PERSIST: String(idleS) });
     await waitFor(() => brokerPids(dir).length === 1, 10_000, 'the broker');
-    await waitFor(() => brokerPids(dir).length === 0, 8000, 'the idle exit');
+    await waitFor(() => brokerPids(dir).length === 0, idleS * 1000 + allowMs(7000), 'the idle exit');
   });
 });
 

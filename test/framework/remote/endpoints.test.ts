@@ -1,6 +1,7 @@
 /** Redundant endpoints (VCS's MCName/MCUser pairs): order, failover, memory, bounds. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NoEndpointError, closeAllConnections } from '../../../framework/remote/index.js';
+import { allowMs } from '../../support/timing.js';
 import { closedPort, fixture, rejection, sleep, type Fixture } from './helpers/fixture.js';
 
 let f: Fixture;
@@ -39,7 +40,7 @@ describe('redundant endpoints', () => {
     expect(r.endpoint.index).toBe(1);
     expect(hung.connections).toBe(1);
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(allowMs(2000));
     expect(f.log.text()).toMatch(/SSH handshake and login on 127\.0\.0\.1:\d+ timed out after 300 ms/);
   });
 
@@ -56,7 +57,7 @@ describe('redundant endpoints', () => {
     // 10.255.255.1 drops SYNs on most networks (timeout); elsewhere it is unreachable at once.
     const r = await f.remote([{ host: '10.255.255.1', port: 22, user: 'hscroot' }, f.endpoint(b)], { connectTimeoutMs: 300 }).run('true');
     expect(r.endpoint.index).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(allowMs(2000));
   });
 
   it('remembers the endpoint that worked, for the whole process', async () => {
@@ -70,9 +71,10 @@ describe('redundant endpoints', () => {
     await closeAllConnections();
     const t0 = Date.now();
     const r = await f.remote(endpoints, { readyTimeoutMs: 300 }).run('true');
+    // No second connection to the hung one: it was not tried again (which would cost its 300 ms).
     expect(r.endpoint.index).toBe(1);
     expect(hung.connections).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(250);
+    expect(Date.now() - t0).toBeLessThan(allowMs(250));
   });
 
   it('with failbackMs, tries the configured order again that long after moving away from the first', async () => {

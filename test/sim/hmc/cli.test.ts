@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HMCSIM, ROOT, sshPassword, startSim, tmp } from './helpers.js';
 
-const hmcsim = (...args: string[]) => spawnSync(process.execPath, [HMCSIM, ...args], { encoding: 'utf8', timeout: 20_000 });
+const hmcsim = (...args: string[]) => spawnSync(process.execPath, [HMCSIM, ...args], { encoding: 'utf8', timeout: 90_000 });
 
 describe('hmcsim command line', () => {
   it('prints usage for --help (exit 0), and one line on usage errors (exit 2)', () => {

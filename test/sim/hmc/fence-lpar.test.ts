@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowMs } from '../../support/timing.js';
 import { sshPassword, startSim, type SimProcess } from './helpers.js';
 
 const FENCE_LPAR = '/usr/sbin/fence_lpar';
@@ -21,6 +22,9 @@ afterAll(() => sim?.stop());
 function fence(port: number, action: string, plug?: string, managed = 'sys1', extra: string[] = []) {
   const args = ['-a', '127.0.0.1', '-u', String(port), '-l', 'hscroot', '-p', 'abc123', '-s', managed, '-o', action, '--hmc-version', '4', '--ssh-options=-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'];
   if (plug) args.push('-n', plug);
+  // fence_lpar's waits for the prompt (5 s after login, 3 s after a command) suit a real HMC; on a
+  // busy test machine they get what the machine needs now.
+  args.push(`--login-timeout=${Math.ceil(allowMs(5000) / 1000)}`, `--shell-timeout=${Math.ceil(allowMs(3000) / 1000)}`);
   args.push(...extra);
   const r = spawnSync(FENCE_LPAR, args, { encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -89,7 +89,7 @@ export function sshPassword(port: number, command: string, opts: { password?: st
     encoding: 'utf8',
     env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
     input: opts.input ?? '',
-    timeout: 20_000,
+    timeout: 90_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => sim?.stop());
 
 const keyLogin = (port: number, key: string, command: string) =>
-  spawnSync('/usr/bin/ssh', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'IdentitiesOnly=yes', '-i', key, '-p', String(port), 'hscroot@127.0.0.1', command], { encoding: 'utf8', timeout: 20_000 });
+  spawnSync('/usr/bin/ssh', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', '-o', 'PasswordAuthentication=no', '-o', 'KbdInteractiveAuthentication=no', '-o', 'IdentitiesOnly=yes', '-i', key, '-p', String(port), 'hscroot@127.0.0.1', command], { encoding: 'utf8', timeout: 90_000 });
 
 describe('hmcsim over OpenSSH', () => {
   it('runs exec requests: output on stdout, HMC errors on stdout with exit 1, shell errors on stderr', () => {
@@ -117,7 +117,7 @@ describe('files on the HMC', () => {
     return spawnSync('/usr/bin/scp', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-P', String(port), from, to], {
       encoding: 'utf8',
       env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-      timeout: 20_000,
+      timeout: 90_000,
     });
   };
 

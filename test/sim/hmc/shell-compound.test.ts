@@ -167,7 +167,19 @@ describe('restricted shell: rbash limits inside compound commands', () => {
     const r = await shell(world)('while true; do echo yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; done | head -1');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/output too large/);
-  }, 60_000);
+    // CPU-bound (4 s on a quiet machine): a busy one can take ten times as long.
+  }, 180_000);
+
+  it('a malformed arithmetic expression fails its command (status 1), not the shell', async () => {
+    world = fixtureWorld();
+    // Found by the property below: the expression is lexed only when it runs.
+    for (const script of ['(( ${ ))', 'echo $(( ${ ))', 'for (( ${ ; ; )); do :; done']) {
+      const r = await shell(world)(`${script}; echo after $?`);
+      expect(r.stderr, script).not.toMatch(/internal error/);
+      expect(r.stderr, script).toMatch(/unexpected EOF while looking for matching `}'/);
+      expect(r.stdout, script).toMatch(/after 1\n$/);
+    }
+  });
 
   it('answers any input with output and a status, never an internal error', async () => {
     world = fixtureWorld();

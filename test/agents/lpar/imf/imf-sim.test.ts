@@ -19,6 +19,7 @@ import { buildPlan } from '../../../../framework/runner/plan.js';
 import { Runner } from '../../../../framework/runner/runner.js';
 import { EventRecorder } from '../../../framework/runner/helpers/events.js';
 import { requireBuild } from '../../../bin/helpers.js';
+import { realMs, shortestTimeoutS, speedFor } from '../../../support/timing.js';
 import { Bench, SEED_MAINCF, VCSAGENT } from '../helpers/harness.js';
 
 const GROUP = 'LPAR_aixnode5556mp2';
@@ -45,9 +46,19 @@ afterEach(async () => {
 });
 beforeAll(() => requireBuild());
 
-/** The seed's LPAR resource with IMF on and a short MonitorInterval (the runner runs 10× faster). */
+/**
+ * The runner's speed-up: at most 10×, as long as every entry point keeps a safe real-time budget
+ * (test/support/timing.ts). The shortest timeout is 60 s: the bench's OfflineTimeout (20 s) and
+ * CleanTimeout (30 s) are raised to it, 6 s of real time each at speed 10 rather than 2 and 3.
+ */
+const SHORTEST_TIMEOUT_S = 60;
+const SPEED = speedFor({ shortestTimeoutS: SHORTEST_TIMEOUT_S, max: 10 });
+
+/** The seed's LPAR resource with IMF on and a short MonitorInterval. */
 function mainCf(statics: string): string {
-  return SEED_MAINCF.replace('    RestartLimit = 1\n', `    RestartLimit = 1\n${statics}`);
+  return SEED_MAINCF.replace('    RestartLimit = 1\n', `    RestartLimit = 1\n${statics}`)
+    .replace('    OfflineTimeout = 20\n', `    OfflineTimeout = ${SHORTEST_TIMEOUT_S}\n`)
+    .replace('    CleanTimeout = 30\n', `    CleanTimeout = ${SHORTEST_TIMEOUT_S}\n`);
 }
 
 async function start(statics: string): Promise<Live> {
@@ -59,10 +70,11 @@ async function start(statics: string): Promise<Live> {
   const { config, errors } = loadConfig(bench.mainCfPath);
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const executor = new ProcessExecutor({ vcsHome: env.VCS_HOME!, env, killGraceMs: 1000 });
-  const rec = new EventRecorder(40_000, () => bench.log().split('\n').slice(-15).join('\n'));
+  expect(shortestTimeoutS(bench.mainCfPath, SYSTEM)).toBe(SHORTEST_TIMEOUT_S);
+  const rec = new EventRecorder(realMs(400, SPEED), () => bench.log().split('\n').slice(-15).join('\n'));
   const runner = new Runner(buildPlan(config, SYSTEM), {
     executor,
-    clock: realClock({ speed: 10 }),
+    clock: realClock({ speed: SPEED }),
     imf: { restartDelayMs: 20_000 },
     onEvent: rec.onEvent,
   });
@@ -81,7 +93,7 @@ async function start(statics: string): Promise<Live> {
 
 const IMF_ON = '    IMF = { Mode = 3, MonitorFreq = 5, RegisterRetryLimit = 2 }\n    MonitorInterval = 10\n    OfflineMonitorInterval = 10\n';
 
-async function registered(l: Live, ms = 40_000): Promise<void> {
+async function registered(l: Live, ms = realMs(400, SPEED)): Promise<void> {
   const end = Date.now() + ms;
   while (l.runner.resource(RES)!.imfStatus.status !== 'registered') {
     if (Date.now() > end) throw new Error('never registered');
@@ -89,7 +101,7 @@ async function registered(l: Live, ms = 40_000): Promise<void> {
   }
 }
 
-describe('LPAR IMF on the simulated HMC', { timeout: 120_000 }, () => {
+describe('LPAR IMF on the simulated HMC', { timeout: realMs(1200, SPEED) + 30_000 }, () => {
   it('sees a crash through the notification path and restarts the partition', async () => {
     const l = await start(IMF_ON);
     await l.runner.start();
@@ -104,7 +116,7 @@ describe('LPAR IMF on the simulated HMC', { timeout: 120_000 }, () => {
     const clean = await l.waitFor((e) => e.kind === 'clean' && l.events.indexOf(e) >= mark);
     expect(clean).toMatchObject({ reason: 'unexpected-offline', code: 4, ok: true });
     await l.waitFor((e) => e.kind === 'restart' && l.events.indexOf(e) >= mark);
-    await l.waitFor((e) => e.kind === 'ep-finished' && e.entryPoint === 'online' && l.events.indexOf(e) > mark, 60_000);
+    await l.waitFor((e) => e.kind === 'ep-finished' && e.entryPoint === 'online' && l.events.indexOf(e) > mark, realMs(600, SPEED));
     // The first monitor to find it down ran because of the notification, not at the MonitorFreq interval.
     expect(l.since(mark).find((e) => e.kind === 'monitor' && e.result === 'offline')).toMatchObject({ via: 'imf' });
     expect((await l.bench.states()).sys1![RES]).toMatch(/Running|Starting/);
@@ -142,11 +154,11 @@ describe('LPAR IMF on the simulated HMC', { timeout: 120_000 }, () => {
     const sock = socketPath(l.env.VCS_IMF_DIR!, 'LPAR');
     expect(existsSync(sock)).toBe(true);
     rmSync(sock);
-    await l.waitFor((e) => e.kind === 'imf-disabled' && e.resource === RES, 60_000);
+    await l.waitFor((e) => e.kind === 'imf-disabled' && e.resource === RES, realMs(600, SPEED));
     expect(l.events.filter((e) => e.kind === 'imf-register-failed').map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2, 3]);
     expect(l.bench.log()).toMatch(/is not serving/);
     const mark = l.events.length;
-    await l.waitFor((e) => e.kind === 'monitor' && e.via === 'poll' && l.events.indexOf(e) > mark, 60_000);
+    await l.waitFor((e) => e.kind === 'monitor' && e.via === 'poll' && l.events.indexOf(e) > mark, realMs(600, SPEED));
     expect(l.since(mark).filter((e) => e.kind === 'ep-started' && e.entryPoint === 'imf_register')).toHaveLength(0);
   });
 });

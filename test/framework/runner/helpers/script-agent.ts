@@ -3,7 +3,8 @@
  * (fixtures/script-agent) laid out as VCS's script agent expects it —
  * $VCS_HOME/bin/TestAgent/<entry_point> — and a main.cf using it. The runner
  * then starts each entry point as its own process by absolute path, on a real
- * clock sped up `speed` times.
+ * clock sped up `speed` times: by default 10, less when the machine is too busy
+ * to run a shell-script monitor within half a second (MonitorTimeout 5 s).
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { RunnerEvent } from '../../../../framework/runner/events.js';
 import { ProcessExecutor } from '../../../../framework/runner/executor.js';
 import { buildPlan } from '../../../../framework/runner/plan.js';
 import { Runner } from '../../../../framework/runner/runner.js';
+import { shortestTimeoutS, speedFor } from '../../../support/timing.js';
 import { EventRecorder } from './events.js';
 
 const AGENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'script-agent');
@@ -89,11 +91,13 @@ export function live(mainCf: string, opts: { speed?: number; system?: string } =
   const { config, errors } = loadConfig(inst.configPath);
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
   const plan = buildPlan(config, opts.system ?? 'sysA');
+  // A script entry point starts in a few milliseconds on a quiet machine: half a second at least.
+  const speed = opts.speed ?? speedFor({ shortestTimeoutS: shortestTimeoutS(inst.configPath, opts.system ?? 'sysA'), max: 10, quietMs: 100, floorMs: 500 });
   const executor = new ProcessExecutor({ vcsHome: inst.vcsHome, env: inst.env, killGraceMs: 500 });
   const rec = new EventRecorder(15_000);
   const runner = new Runner(plan, {
     executor,
-    clock: realClock({ speed: opts.speed ?? 10 }),
+    clock: realClock({ speed }),
     onEvent: rec.onEvent,
     imf: { restartDelayMs: 1000 },
   });
