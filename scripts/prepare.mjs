@@ -15,7 +15,7 @@ if (process.env.npm_command === 'ci') process.exit(0);
 
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 for (const script of ['build', 'build:man']) {
-  const r = spawnSync(npm[0], [...npm.slice(1), 'run', '--silent', script], { stdio: 'inherit' });
+  const r = spawnSync(npm[0], [...npm.slice(1), 'run', '--silent', script], { stdio: ['inherit', 2, 2] });
   if (r.status !== 0) {
     process.stderr.write(`prepare: npm run ${script} failed${r.error ? `: ${r.error.message}` : ''}\n`);
     process.exit(r.status || 1);
