@@ -183,8 +183,8 @@ describe('vcsagent install: where the wrappers point', () => {
   });
 
   it("refuses a package in npm's cache (npx), whose wrappers would vanish when npm cleans it", async () => {
-    const { main } = await import('../../dist/vcsagent/cli.js');
-    const { registry } = await import('../../dist/vcsagent/registry.js');
+    const { main } = await import('../../framework/agent/cli.js');
+    const { registry } = await import('../../agents/registry.js');
     const home = tmp();
     const cases = [
       { root: join(home, '.npm', '_npx', '5e8f', 'node_modules', 'vcs-powervm'), env: { ...process.env } },
