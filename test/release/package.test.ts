@@ -109,6 +109,14 @@ describe('npm pack', () => {
     expect(JSON.parse(verify.stdout)).toBeTruthy();
     expect(sh(bin('vcsagent'), ['LPAR', '--help']).stdout).toMatch(/^LPAR: registered agent/);
 
+    // The container image's command (Dockerfile: the same global install, then ENTRYPOINT and CMD).
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(dockerfile).toMatch(/^RUN npm install --global .*\/tmp\/vcs-powervm-\*\.tgz/m);
+    expect(sh(bin(entrypoint[0]!), [...entrypoint.slice(1), ...cmd]).stdout).toMatch(/^Usage: vcscf COMMAND/);
+    expect(sh(bin(entrypoint[0]!), [...entrypoint.slice(1), 'verify', join(installed, 'sim', 'configs', 'wpar', 'main.cf')]).status).toBe(0);
+
     // `man vcscf` after a global install: npm links the pages where man looks (PREFIX/share/man).
     for (const page of ['vcscf', 'vcsagent', 'hmcsim']) expect(readFileSync(join(prefix, 'share', 'man', 'man1', `${page}.1`), 'utf8')).toMatch(new RegExp(`^\\.TH ${page.toUpperCase()} 1 `, 'm'));
     // The production install is the runtime dependencies only.
