@@ -34,7 +34,7 @@ function atTerminal(commandLine: string, env: NodeJS.ProcessEnv): string {
   return r.stdout.replace(/\r\n/g, '\n');
 }
 
-describe('every command answers --version with the package version', () => {
+describe('every command answers --version with the package version', { timeout: 120_000 }, () => {
   it.each([
     ['vcsagent', join(ROOT, 'bin', 'vcsagent')],
     ['vcscf', VCSCF],
@@ -44,7 +44,7 @@ describe('every command answers --version with the package version', () => {
   });
 });
 
-describe('vcsagent WORD that is neither a command nor a type', () => {
+describe('vcsagent WORD that is neither a command nor a type', { timeout: 120_000 }, () => {
   it('says so in a pipe, with what there is, and leaves nothing in the VCS log directory', () => {
     tree = vcsTree();
     for (const [args, hint] of [
@@ -66,7 +66,7 @@ describe('vcsagent WORD that is neither a command nor a type', () => {
   });
 });
 
-describe('subcommand --help describes every option', () => {
+describe('subcommand --help describes every option', { timeout: 120_000 }, () => {
   it('install --help and check --help', () => {
     const install = vcsagent(['install', '--help'], { ...process.env });
     expect(install.status).toBe(0);
@@ -85,7 +85,7 @@ describe('subcommand --help describes every option', () => {
   });
 });
 
-describe('--opt=value is taken wherever --opt value is', () => {
+describe('--opt=value is taken wherever --opt value is', { timeout: 120_000 }, () => {
   it('vcsagent install --vcs-home=DIR, hmcsim --world=FILE, vcsagent ... --config=FILE', () => {
     const home = tmp();
     const install = vcsagent(['install', `--vcs-home=${home}`, 'SampleFile'], { ...process.env });
@@ -101,7 +101,7 @@ describe('--opt=value is taken wherever --opt value is', () => {
   });
 });
 
-describe('wrong paths get a sentence, not an internal detail', () => {
+describe('wrong paths get a sentence, not an internal detail', { timeout: 120_000 }, () => {
   it('hmcsim --world DIR', () => {
     const r = run(HMCSIM, ['--world', tmpdir()], { ...process.env });
     expect(r.status).toBe(2);
@@ -123,7 +123,7 @@ describe('wrong paths get a sentence, not an internal detail', () => {
   });
 });
 
-describe('an entry point run by hand at a terminal shows its progress', () => {
+describe('an entry point run by hand at a terminal shows its progress', { timeout: 120_000 }, () => {
   it('prints what the log says as it happens on a tty, and nothing but errors in a pipe or under VCS', () => {
     tree = vcsTree();
     const file = join(tree.root, 'sample.txt');
@@ -141,7 +141,7 @@ describe('an entry point run by hand at a terminal shows its progress', () => {
   });
 });
 
-describe('vcsagent install: where the wrappers point', () => {
+describe('vcsagent install: where the wrappers point', { timeout: 120_000 }, () => {
   const wrapper = (home: string) => readFileSync(join(home, 'bin', 'SampleFile', 'monitor'), 'utf8');
 
   it('--node PATH is the node of every wrapper; a node that is not one is refused', () => {

@@ -58,7 +58,7 @@ function action(env: Record<string, string>) {
   return { ...r, outputs: outputs(out) };
 }
 
-describe('the GitHub Action (action.yml, scripts/ci/vcscf-action.sh)', () => {
+describe('the GitHub Action (action.yml, scripts/ci/vcscf-action.sh)', { timeout: 120_000 }, () => {
   it('writes SARIF and annotations, and records the exit status for the last step instead of failing before the upload', () => {
     workspace();
     const r = action({ INPUT_PATH: 'good bad' });
@@ -99,7 +99,7 @@ describe('the GitHub Action (action.yml, scripts/ci/vcscf-action.sh)', () => {
   });
 });
 
-describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
+describe('the pre-commit hook (.pre-commit-hooks.yaml)', { timeout: 120_000 }, () => {
   const hooks = readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
   const field = (name: string) => new RegExp(`^\\s+${name}: (.+)$`, 'm').exec(hooks)?.[1]!.trim();
 
@@ -119,7 +119,7 @@ describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
   });
 });
 
-describe('the GitLab CI snippet of docs/ci.md', () => {
+describe('the GitLab CI snippet of docs/ci.md', { timeout: 120_000 }, () => {
   it('writes a code quality report whatever it finds, then fails the job on errors', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'ci.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## GitLab CI'));

@@ -65,7 +65,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('npm pack', () => {
+describe('npm pack', { timeout: 5 * MINUTES }, () => {
   it('ships dist/ and what runs — commands, types, the DLPAR script, simulated AIX commands, docs, man pages, LICENSE — and no tests', () => {
     for (const f of [
       'package/dist/vcsagent/cli.js',
@@ -133,7 +133,7 @@ describe('npm pack', () => {
   });
 });
 
-describe('the offline bundle (npm run bundle)', () => {
+describe('the offline bundle (npm run bundle)', { timeout: 5 * MINUTES }, () => {
   let bundle: ReturnType<typeof makeBundle>;
   let hmcsim: HmcsimProcess | undefined;
 
