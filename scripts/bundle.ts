@@ -77,6 +77,8 @@ export function makeBundle(o: { out: string; tarball?: string; root?: string }):
     // `npm install -g FILE` takes node_modules/ from the archive instead of from a registry.
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
     manifest.bundleDependencies = Object.keys(pkg.dependencies ?? {});
+    // Its scripts build a checkout (prepare, build, test): nothing to run in the bundle, and npm warns of them.
+    delete manifest.scripts;
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
     mkdirSync(o.out, { recursive: true });
