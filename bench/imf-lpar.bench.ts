@@ -163,6 +163,7 @@ const resources: { node: string; plan: ResourcePlan }[] = nodes.flatMap((n) => b
 const envOf = (node: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: `${aixBin}:${process.env.PATH}`,
   HOME: home,
+  VCS_REMOTE_HOME: home,
   USER: 'root',
   AIXSIM_ROOT: join(work, 'aix'),
   VCS_LOG: vcsLog,
@@ -227,7 +228,7 @@ try {
   const inner = createHmcPollSource({
     intervalMs: POLL_MS,
     log: silentSourceLogger,
-    env: { HOME: home, USER: 'root', VCS_REMOTE_PERSIST: 'no' },
+    env: { HOME: home, VCS_REMOTE_HOME: home, USER: 'root', VCS_REMOTE_PERSIST: 'no' },
     onPoll: (st) => {
       if (!measuring) return;
       polls++;

@@ -67,7 +67,7 @@ async function startSim(mainCfText: string): Promise<Sim> {
   const cfg = ['hmc6', 'hmc7'].map((n, i) => `Host ${n}\n  HostName 127.0.0.1\n  Port ${ports[i]}\n  User hscroot\n  IdentityFile ${join(home, '.ssh', 'id_ed25519')}\n  UserKnownHostsFile ${join(home, '.ssh', 'known_hosts')}\n  IdentitiesOnly yes\n  StrictHostKeyChecking yes\n`).join('\n');
   writeFileSync(join(home, '.ssh', 'config'), cfg);
   chmodSync(join(home, '.ssh', 'config'), 0o600);
-  const env: NodeJS.ProcessEnv = { PATH: `${join(root, 'sim', 'aix', 'bin')}:${process.env.PATH}`, HOME: home, USER: 'root', AIXSIM_ROOT: join(dir, 'aix'), VCS_LOG: join(dir, 'log'), VCS_CONF: join(dir, 'conf'), VCS_HOME: join(dir, 'vcs') };
+  const env: NodeJS.ProcessEnv = { PATH: `${join(root, 'sim', 'aix', 'bin')}:${process.env.PATH}`, HOME: home, VCS_REMOTE_HOME: home, USER: 'root', AIXSIM_ROOT: join(dir, 'aix'), VCS_LOG: join(dir, 'log'), VCS_CONF: join(dir, 'conf'), VCS_HOME: join(dir, 'vcs') };
   const sim: Sim = {
     dir,
     env,

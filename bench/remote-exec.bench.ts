@@ -61,7 +61,7 @@ const tcp = createServer((sock) => {
 await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
 const port = (tcp.address() as { port: number }).port;
 writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${host.public.split(' ').slice(0, 2).join(' ')}\n`, { mode: 0o600 });
-const env = { ...process.env, HOME: home, PORT: String(port), SSH_AUTH_SOCK: '' };
+const env = { ...process.env, HOME: home, VCS_REMOTE_HOME: home, PORT: String(port), SSH_AUTH_SOCK: '' };
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -47,6 +47,7 @@ export const ERROR_TABLE = {
   VCSPVM_AGENT_MODULE: { exitCode: 2, message: 'cannot load the agent of {type}: {detail}' },
   VCSPVM_AGENT_LOG: { exitCode: 2, message: 'cannot write the agent log: {detail}' },
   VCSPVM_AGENT_CONFIG: { exitCode: 2, message: 'resource {resource} in {file}: {detail}' },
+  VCSPVM_AGENT_INSTALL: { exitCode: 2, message: 'cannot install from {path}: {reason}' },
 
   /* framework/runner and framework/imf: the local agent framework, IMF */
   VCSPVM_RUNNER_UNKNOWN: { exitCode: 2, message: 'no {what} {name} on system {system}' },

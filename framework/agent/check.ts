@@ -52,6 +52,23 @@ interface CheckArgs {
   interval: number;
 }
 
+export const usage = `usage:
+  vcsagent check TYPE RESOURCE --config main.cf --system NAME [--module FILE]... [--types FILE] [--interval SECONDS]
+
+The conformance run for agent writers: runs every entry point of TYPE for
+RESOURCE as VCS would (its own process, the ArgList built from main.cf for
+SYSTEM), and prints one PASS or FAIL line per step. Works on a real
+resource: online and offline are run.
+
+  --config FILE      the main.cf that defines RESOURCE
+  --system NAME      the cluster node to act as (its per-system values apply)
+  --module FILE      an agent outside this package (its compiled module; repeatable)
+  --types FILE       the types.cf that defines TYPE (default: the agent's own)
+  --interval SECONDS how often to monitor while waiting for a state (default 1)
+
+Exit: 0 every step passed, 1 a step failed, 2 the check could not run.
+`;
+
 function parseArgs(argv: string[]): CheckArgs {
   const { values, positionals } = parseCommandLine(argv, {
     config: { type: 'string' },

@@ -15,8 +15,6 @@
  * configuration reader and ajv are loaded when used, so that a monitor starts
  * about as fast as node itself.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { leadingOptionsEnd, parseCommandLine } from '../cli-args.js';
 import { AgentError, ERROR_TABLE, UsageError } from '../errors.js';
 import { COMMANDS, commandUsage } from './commands.js';
@@ -27,6 +25,7 @@ import { type AgentLogger, type LogContext, LogOpenError, closeLog, createAgentL
 import { type MainOptions, outputs, vcsPaths } from './main-options.js';
 import { type AgentRegistry, type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { secretAttributeNames } from './typeinfo.js';
+import { packageVersion } from '../version.js';
 import { loadAgentType, precompiledDirOf, typesPathOf } from './typeload.js';
 
 
@@ -58,14 +57,6 @@ const LEADING_OPTIONS = {
 /** Options of the --config form that may follow the resource (and its leading arguments). */
 const CONFIG_OPTIONS = { config: { type: 'string' }, system: { type: 'string' }, target: { type: 'string' } } as const;
 const CONFIG_OPTION = /^--(config|system|target)(=|$)/;
-
-export function packageVersion(root: string): string {
-  try {
-    return String((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function main(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
@@ -227,6 +218,19 @@ export function unknownTypeMessage(type: string, registry: AgentRegistry): strin
   return `${new AgentError('VCSPVM_AGENT_UNKNOWN_TYPE', { type }).message} (${hint})`;
 }
 
+/** `vcsagent WORD` where WORD is neither a subcommand nor a type: what there is instead. */
+function unknownWordMessage(word: string, registry: AgentRegistry): string {
+  const commands = Object.keys(COMMANDS);
+  const near = commands.find((c) => distance(c, word.toLowerCase()) <= 2);
+  const hint =
+    word.replace(/^-+/, '') === 'version'
+      ? 'for the version: vcsagent --version'
+      : near
+        ? `did you mean vcsagent ${near}?`
+        : `commands: ${commands.join(', ')}; resource types: ${[...new Set(registry.map((e) => e.type))].join(', ')}; see vcsagent --help`;
+  return `unknown command or resource type ${word} (${hint})`;
+}
+
 async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
   const env = opts.env ?? process.env;
@@ -254,8 +258,10 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
   }
   const entry = moduleError === undefined ? findEntry(registry, a.type) : undefined;
   if (!entry && moduleError === undefined) {
-    err(`vcsagent: ${a.type ? unknownTypeMessage(a.type, registry) : 'TYPE is missing (see vcsagent --help)'}\n`);
-    return failure;
+    // A lone word (vcsagent uninstall, vcsagent version) is more likely a command than a type.
+    const lone = a.entryPoint === '' && a.type !== '';
+    err(`vcsagent: ${!a.type ? 'TYPE is missing (see vcsagent --help)' : lone ? unknownWordMessage(a.type, registry) : unknownTypeMessage(a.type, registry)}\n`);
+    return lone ? 2 : failure;
   }
 
   let fd: number;
@@ -282,9 +288,12 @@ async function runEntryPointCommand(argv: string[], opts: MainOptions): Promise<
     secretNames: [],
   };
   // Error lines go to stderr as well, as written to the log (secrets blanked), for a person or a script watching.
+  // A person at a terminal also sees the progress (an online can take a minute): what the log says, but debug.
+  const progress = process.stderr.isTTY === true && env[INSTALLED_ENV] !== '1';
   if (echo) {
     logCtx.onLine = (severity, message) => {
       if (severity === 'ERROR' || severity === 'CRITICAL') err(`vcsagent: ${message}\n`);
+      else if (progress && (severity === 'WARNING' || severity === 'NOTICE' || severity === 'INFO')) err(`vcsagent: ${severity === 'WARNING' ? 'warning: ' : ''}${message}\n`);
     };
   }
   const log = createAgentLogger(fd, logCtx);

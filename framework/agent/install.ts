@@ -11,7 +11,8 @@
  *
  * The type definition goes to CONF when --conf-dir is given or when DIR is
  * the real VCS home (/opt/VRTSvcs); a staging DIR keeps everything under DIR.
- * Each executable runs `vcsagent TYPE ENTRY_POINT "$@"` with this node, so
+ * Each executable runs `vcsagent TYPE ENTRY_POINT "$@"` with a node named by
+ * a path that survives upgrades (--node PATH, else install-paths.ts), so
  * VCS's environment need not know where node is. An agent given with
  * --module is precompiled (`vcsagent precompile --module`) so that its
  * entry points start as fast as a registered agent's. Files are replaced
@@ -27,6 +28,7 @@ import { implementedEntryPoints } from './define.js';
 import { type MainOptions, MODULE_OPTION, outputs } from './main-options.js';
 import { type RegistryEntry, findEntry, loadAgent, withModules } from './registry.js';
 import { typesPathOf } from './typeload.js';
+import { checkPackageHome, chooseNode, stablePackagePaths } from './install-paths.js';
 
 const DEFAULT_VCS_HOME = '/opt/VRTSvcs';
 const DEFAULT_AGENTS_CONF = '/etc/VRTSagents/ha/conf';
@@ -48,14 +50,43 @@ function wrapperScript(node: string, self: string, modulePath: string | undefine
 interface InstallArgs {
   vcsHome?: string;
   confDir?: string;
+  node?: string;
   modules: string[];
   types: string[];
 }
 
+export const usage = `usage:
+  vcsagent install --vcs-home DIR [--conf-dir DIR] [--node PATH] [--module FILE]... [TYPE...]
+
+Lays agents out as VCS's script agent runs them: DIR/bin/<Type>/<entry point>
+wrappers, the <Type>Agent link to Script51Agent, <Type>Types.cf, and trigger
+scripts in DIR/bin/triggers. Without TYPE: every agent of the package (and
+those given with --module). Run it again after an upgrade; it replaces its
+own files atomically and removes wrappers of entry points an agent dropped.
+
+  --vcs-home DIR   VCS's home, /opt/VRTSvcs on a cluster node (a staging
+                   directory keeps everything under it)
+  --conf-dir DIR   where VCS reads agent types (default /etc/VRTSagents/ha/conf
+                   when DIR is /opt/VRTSvcs)
+  --node PATH      the node the wrappers run (default: the node on PATH as
+                   named there, e.g. /usr/bin/node, when it is the one running
+                   this; name one that survives Node upgrades)
+  --module FILE    an agent outside this package (its compiled module; repeatable)
+
+Refused when this package runs from npm's cache (npx): install the package
+first (docs/install.md).
+`;
+
 function parseArgs(argv: string[]): InstallArgs {
-  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, ...MODULE_OPTION });
-  if (!values['vcs-home']) throw new UsageError('--vcs-home DIR is required');
-  return { vcsHome: values['vcs-home'], ...(values['conf-dir'] !== undefined ? { confDir: values['conf-dir'] } : {}), modules: values.module ?? [], types: positionals };
+  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, node: { type: 'string' }, ...MODULE_OPTION });
+  if (!values['vcs-home']) throw new UsageError('--vcs-home DIR is required (/opt/VRTSvcs on a cluster node)');
+  return {
+    vcsHome: values['vcs-home'],
+    ...(values['conf-dir'] !== undefined ? { confDir: values['conf-dir'] } : {}),
+    ...(values.node !== undefined ? { node: values.node } : {}),
+    modules: values.module ?? [],
+    types: positionals,
+  };
 }
 
 /** The type's definition as its own canonical types.cf (comments kept), cut from the agent's types file. */
@@ -90,7 +121,7 @@ function removeStale(dir: string, keep: Set<string>): string[] {
   return removed;
 }
 
-async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; self: string; node: string }): Promise<string[]> {
+async function installType(entry: RegistryEntry, opts: { vcsHome: string; confDir?: string; root: string; stableRoot: string; self: string; node: string }): Promise<string[]> {
   const agent = await loadAgent(entry);
   const eps = implementedEntryPoints(agent);
   const dir = join(opts.vcsHome, 'bin', entry.type);
@@ -179,14 +210,14 @@ function triggerScript(node: string, module: string, type: string, name: string)
  * per trigger name for the whole cluster node, so one that is not ours is
  * left in place, and the report says how to call ours from it.
  */
-function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: string; node: string }): string[] {
+function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; stableRoot: string; node: string }): string[] {
   const report: string[] = [];
   const triggers = Object.entries(entry.triggers ?? {});
   if (triggers.length === 0) return report;
   const dir = join(opts.vcsHome, 'bin', 'triggers');
   mkdirSync(dir, { recursive: true });
   for (const [name, rel] of triggers) {
-    const module = resolve(opts.root, rel);
+    const module = resolve(opts.stableRoot, rel);
     const path = join(dir, name);
     let current: string | undefined;
     try {
@@ -207,6 +238,11 @@ function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: st
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
   const a = parseArgs(argv);
+  const env = opts.env ?? process.env;
+  const notes = checkPackageHome(opts.root, env);
+  const { node, warnings } = chooseNode(a.node, env);
+  const stable = stablePackagePaths(opts.self, opts.root);
+  for (const w of [...notes, ...warnings]) err(`vcsagent install: ${w}\n`);
   const vcsHome = resolve(a.vcsHome!);
   const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
   const registry = await withModules(opts.registry, a.modules);
@@ -225,7 +261,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   let failed = 0;
   for (const entry of entries) {
     try {
-      const lines = await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, self: opts.self, node: process.execPath });
+      const lines = await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, stableRoot: stable.root, self: stable.self, node });
       out(lines.map((l) => `${l}\n`).join(''));
     } catch (e) {
       failed++;

@@ -37,16 +37,21 @@ function hasMarker(pid: number, marker: string): boolean {
 }
 
 function fromPs(pgid: number): Leftover[] {
-  try {
-    const text = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
+  // stat is not a POSIX field of ps -o (AIX may refuse it): without it, zombies are not told apart.
+  for (const [format, fields] of [['pid=,pgid=,stat=,args=', 3], ['pid=,pgid=,args=', 2]] as const) {
+    let text: string;
+    try {
+      text = execFileSync('ps', ['-e', '-o', format], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      continue;
+    }
     return text
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f.length >= 3 && Number(f[1]) === pgid && !f[2]!.startsWith('Z'))
-      .map((f) => ({ pid: Number(f[0]), command: f.slice(3).join(' ') }));
-  } catch {
-    return [];
+      .filter((f) => f.length >= fields && Number(f[1]) === pgid && (fields === 2 || !f[2]!.startsWith('Z')))
+      .map((f) => ({ pid: Number(f[0]), command: f.slice(fields).join(' ') }));
   }
+  return [];
 }
 
 /** Running processes (not zombies) of process group `pgid` or carrying `marker`, other than this process. */

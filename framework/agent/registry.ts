@@ -74,14 +74,31 @@ export function resolveTypesFile(typesFile: string | URL, modulePath: string): {
   return { path: tried[0]!, tried };
 }
 
+/**
+ * Why an agent module did not load, in the module's terms: a module it
+ * imports that is missing is named, without the file of ours that
+ * happened to run import() (an internal bundle chunk, meaningless to the reader).
+ */
+function moduleLoadDetail(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const first = e.message.split('\n')[0]!;
+  if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+    const m = /^Cannot find (?:module|package) '([^']+)' imported from (.+)$/.exec(first);
+    if (m) return `it imports ${m[1]}, which is not installed or not found (from ${m[2]})`.replace(/ \(from .*\/dist\/vcsagent\/[^)]*\)$/, '');
+  }
+  return first;
+}
+
 /** A registry entry for an agent module given with --module; its typesFile is relative to the module (see resolveTypesFile). */
 async function moduleEntry(file: string, cwd = process.cwd()): Promise<RegistryEntry> {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
+  // Said before import() can: its message names the importing file, a chunk of our own bundle.
+  if (!existsSync(path)) throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: 'no such file (--module takes the path of a compiled agent module, .js or .mjs)' });
   let mod: unknown;
   try {
     mod = await import(pathToFileURL(path).href);
   } catch (e) {
-    throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+    throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: moduleLoadDetail(e) });
   }
   const agent = agentOf(mod);
   if (!agent) throw new AgentError('VCSPVM_AGENT_MODULE', { type: path, detail: 'the module does not export a defineAgent() result' });

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, VcsPowervmError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import type { CliIo, Command } from './cli/common.js';
 
 export interface Subcommand {
@@ -37,7 +38,7 @@ export function usage(): string {
     'Commands:',
     ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     '',
-    'Run vcscf COMMAND --help for its options.',
+    'Run vcscf COMMAND --help for its options; vcscf --version prints the version.',
     'Exit: 0 success, 1 problems found, 2 usage error or unreadable input.',
     '',
   ].join('\n');
@@ -53,6 +54,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     const [name, ...rest] = argv;
     if (name === undefined) throw new UsageError('vcscf: missing COMMAND (see vcscf --help)');
+    if (name === '--version' || name === '-V') {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
     if (name === '--help' || name === '-h' || name === 'help') {
       // `vcscf help verify` is `vcscf verify --help`.
       const topic = name === 'help' ? rest[0] : undefined;

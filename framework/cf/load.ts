@@ -88,8 +88,9 @@ export function configFile(path: string): string {
     throw new ReadError(path, reasonOf(e), { cause: e });
   }
   if (st.isDirectory()) return join(path, 'main.cf');
-  // A device or a FIFO could be read forever (/dev/urandom): only files are configurations.
-  if (!st.isFile()) throw new ReadError(path, 'not a regular file');
+  // A device could be read forever (/dev/urandom): only files are configurations, and pipes,
+  // which a shell's <(command) and /dev/stdin give, as `-` gives standard input.
+  if (!st.isFile() && !st.isFIFO()) throw new ReadError(path, 'not a regular file or a pipe');
   return path;
 }
 

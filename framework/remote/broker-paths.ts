@@ -3,7 +3,7 @@
  *
  * A broker serves one *profile*: the user and every setting that decides
  * how hosts are verified and how we log in (ssh config file, known_hosts
- * file, StrictHostKeyChecking, identity files, agent, HOME). Its files are
+ * file, StrictHostKeyChecking, identity files, agent, the SSH home). Its files are
  * named after the profile, so processes with the same settings share a
  * broker and processes with other settings never reach it:
  *
@@ -20,6 +20,7 @@
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshError } from '../errors.js';
+import { sshHome } from './ssh-home.js';
 import type { RemoteOptions } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -56,7 +57,7 @@ export function brokerProfile(o: RemoteOptions, env: Env): BrokerProfile {
     strictHostKeyChecking: o.strictHostKeyChecking ?? null,
     identityFiles: o.identityFiles ? [...o.identityFiles] : null,
     agent: o.agent ?? null,
-    home: env.HOME ?? null,
+    home: sshHome(env),
     user: env.USER ?? null,
     logname: env.LOGNAME ?? null,
     sshAuthSock: env.SSH_AUTH_SOCK ?? null,

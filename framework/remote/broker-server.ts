@@ -47,6 +47,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { buildCommand } from './quote.js';
 import type { Endpoint } from './types.js';
 import { isProcessAlive as isAlive } from '../process.js';
+import { SSH_HOME_ENV } from './ssh-home.js';
 
 export interface ServeRemoteOptions {
   /** The socket path, `<dir>/<name>.sock`; dir must be ours and 0700 (created so when missing). */
@@ -58,7 +59,7 @@ export interface ServeRemoteOptions {
   /** Exit after this long without a command. */
   idleTimeoutMs: number;
   logger?: Logger;
-  /** Environment for ssh config expansion; HOME, USER, LOGNAME and SSH_AUTH_SOCK come from the profile. Default process.env. */
+  /** Environment for ssh config expansion; the SSH home (VCS_REMOTE_HOME), USER, LOGNAME and SSH_AUTH_SOCK come from the profile. Default process.env. */
   env?: Env;
   /** Connect to these endpoints at once, so that the first client finds the connection open. */
   warm?: { endpoints: Endpoint[]; connection: ConnectionTunables };
@@ -262,7 +263,7 @@ class Broker implements RemoteServer {
     const p = o.profile;
     const base = o.env ?? process.env;
     const env: Record<string, string | undefined> = { ...base };
-    for (const [k, v] of [['HOME', p.home], ['USER', p.user], ['LOGNAME', p.logname], ['SSH_AUTH_SOCK', p.sshAuthSock]] as const) {
+    for (const [k, v] of [[SSH_HOME_ENV, p.home], ['USER', p.user], ['LOGNAME', p.logname], ['SSH_AUTH_SOCK', p.sshAuthSock]] as const) {
       if (v === null) delete env[k];
       else env[k] = v;
     }

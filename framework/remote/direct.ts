@@ -21,6 +21,7 @@ import { knownHostsName } from './known-hosts.js';
 import { silentLogger, type Logger } from './logger.js';
 import { buildCommand } from './quote.js';
 import { SshConfig, expandTilde, type LocalContext, type ResolvedHost } from './ssh-config.js';
+import { sshHome } from './ssh-home.js';
 import { NoEndpointError, endpointList, type Endpoint, type EndpointFailure, type Remote, type RemoteOptions, type RunOptions, type RunResult, type ServedBy } from './types.js';
 
 const DEFAULTS = {
@@ -286,7 +287,7 @@ function localContext(env: Readonly<Record<string, string | undefined>>): LocalC
   let info: { username: string; homedir: string; uid: number } | undefined;
   const osInfo = () => (info ??= safeUserInfo());
   return {
-    home: env.HOME || osInfo().homedir,
+    home: sshHome(env),
     localUser: env.USER || env.LOGNAME || osInfo().username,
     localHost: osHostname(),
     uid: typeof process.getuid === 'function' ? process.getuid() : osInfo().uid,

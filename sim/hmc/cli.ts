@@ -8,12 +8,14 @@
  * 1 a ctl command failed, 2 usage error or unreadable input.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:net';
 import ssh2 from './ssh2-limits.js';
+import { parseCommandLine } from '../../framework/cli-args.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { generateSshKeyPair } from '../../framework/remote/keygen.js';
+import { packageVersion } from '../../framework/version.js';
 import { DEFAULT_ADMISSION, type AdmissionOptions } from './admission.js';
 import { ctlRequest, listenControl } from './control.js';
 import { CTL_USAGE, Simulator, type ListenAddress } from './simulator.js';
@@ -23,6 +25,25 @@ import { loadWorldFile } from './worldfile.js';
 const USAGE = `usage: hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
               [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
        hmcsim ctl --control SOCKET COMMAND [ARGS...]
+       hmcsim --version | --help
+
+Simulated HMCs over SSH in front of a simulated PowerVM world. Prints
+"listening HOST:PORT" on stdout per endpoint once all listen; stops on
+SIGTERM or SIGINT.
+
+  --world FILE.json        the world: managed systems, partitions, VIO servers, HMCs, users
+                           (the format hmcsim ctl dump prints)
+  --from-maincf main.cf    a world made from a VCS configuration: its LPAR resources,
+                           systems (PhysicalServer) and HMCs (MCName)
+  --listen HOST:PORT       one HMC endpoint (repeatable; port 0 picks a free one; default
+                           one per HMC of the world on 127.0.0.1)
+  --authorized-keys FILE   public keys (OpenSSH format) accepted for every user
+  --host-key FILE          the ed25519 host key; created (with FILE.pub) when missing, so
+                           clients can pin it (default: a new key per run)
+  --speed N                simulated time runs N times faster (boot, shutdown, migration)
+  --control SOCKET         the control socket hmcsim ctl talks to (fault injection)
+  --login-grace-time SECS  drop a connection not logged in within SECS (30; 0: no limit)
+  --max-startups N         unauthenticated connections at once (100), as sshd's MaxStartups
 
 ctl commands:
 ${CTL_USAGE.map((l) => `  ${l}`).join('\n')}`;
@@ -44,56 +65,39 @@ function parseListen(text: string): ListenAddress {
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
 }
 
+const SERVE_OPTIONS = {
+  world: { type: 'string' },
+  'from-maincf': { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  'authorized-keys': { type: 'string' },
+  'host-key': { type: 'string' },
+  speed: { type: 'string' },
+  control: { type: 'string' },
+  'login-grace-time': { type: 'string' },
+  'max-startups': { type: 'string' },
+} as const;
+
 function parseServe(argv: string[]): ServeArgs {
-  const out: ServeArgs = { listen: [], speed: 1, admission: { ...DEFAULT_ADMISSION } };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--world':
-        out.world = value();
-        break;
-      case '--from-maincf':
-        out.maincf = value();
-        break;
-      case '--listen':
-        out.listen.push(parseListen(value()));
-        break;
-      case '--authorized-keys':
-        out.authorizedKeys = value();
-        break;
-      case '--host-key':
-        out.hostKey = value();
-        break;
-      case '--speed': {
-        const v = value();
-        out.speed = Number(v);
-        if (!(out.speed > 0) || !Number.isFinite(out.speed)) throw new UsageError(`--speed ${v}: expected a positive number`);
-        break;
-      }
-      case '--control':
-        out.control = value();
-        break;
-      case '--login-grace-time': {
-        // As sshd's LoginGraceTime: seconds an unauthenticated connection may wait, 0 for no limit.
-        const v = value();
-        if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--login-grace-time ${v}: expected a number of seconds (0: no limit)`);
-        out.admission.loginGraceMs = Number(v) * 1000;
-        break;
-      }
-      case '--max-startups': {
-        const v = value();
-        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--max-startups ${v}: expected a positive integer`);
-        out.admission.maxStartups = Number(v);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown argument ${a}`);
-    }
+  const { values: v, positionals } = parseCommandLine(argv, SERVE_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const out: ServeArgs = { listen: (v.listen ?? []).map(parseListen), speed: 1, admission: { ...DEFAULT_ADMISSION } };
+  if (v.world !== undefined) out.world = v.world;
+  if (v['from-maincf'] !== undefined) out.maincf = v['from-maincf'];
+  if (v['authorized-keys'] !== undefined) out.authorizedKeys = v['authorized-keys'];
+  if (v['host-key'] !== undefined) out.hostKey = v['host-key'];
+  if (v.control !== undefined) out.control = v.control;
+  if (v.speed !== undefined) {
+    out.speed = Number(v.speed);
+    if (!(out.speed > 0) || !Number.isFinite(out.speed)) throw new UsageError(`--speed ${v.speed}: expected a positive number`);
+  }
+  if (v['login-grace-time'] !== undefined) {
+    // As sshd's LoginGraceTime: seconds an unauthenticated connection may wait, 0 for no limit.
+    if (!/^\d+(\.\d+)?$/.test(v['login-grace-time'])) throw new UsageError(`--login-grace-time ${v['login-grace-time']}: expected a number of seconds (0: no limit)`);
+    out.admission.loginGraceMs = Number(v['login-grace-time']) * 1000;
+  }
+  if (v['max-startups'] !== undefined) {
+    if (!/^[1-9]\d*$/.test(v['max-startups'])) throw new UsageError(`--max-startups ${v['max-startups']}: expected a positive integer`);
+    out.admission.maxStartups = Number(v['max-startups']);
   }
   if (!out.world === !out.maincf) throw new UsageError('give exactly one of --world FILE.json and --from-maincf main.cf');
   return out;
@@ -119,6 +123,14 @@ function loadHostKey(path: string | undefined): { key: string; publicKey: string
   return { key: pair.private, publicKey: pair.public.trim().split(/\s+/).slice(0, 2).join(' ') };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function readAuthorizedKeys(path: string | undefined): string[] {
   if (!path) return [];
   let text: string;
@@ -134,6 +146,7 @@ function readAuthorizedKeys(path: string | undefined): string[] {
 }
 
 async function loadWorld(args: ServeArgs): Promise<World> {
+  if (args.world && isDirectory(args.world)) throw new UsageError(`--world ${args.world} is a directory: give a world file (JSON, as hmcsim ctl dump prints it), or --from-maincf main.cf`);
   if (args.world) return loadWorldFile(args.world, args.speed);
   const { worldFromMainCf } = await import('./maincf.js');
   return worldFromMainCf(args.maincf!, args.speed);
@@ -180,12 +193,13 @@ async function ctl(argv: string[]): Promise<number> {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--control') path = argv[++i];
+    else if (argv[i]!.startsWith('--control=')) path = argv[i]!.slice('--control='.length);
     else if (argv[i] === '--help' || argv[i] === '-h') {
       process.stdout.write(`usage: hmcsim ctl --control SOCKET COMMAND [ARGS...]\ncommands:\n${CTL_USAGE.map((l) => `  ${l}`).join('\n')}\n`);
       return 0;
     } else rest.push(argv[i]!);
   }
-  if (!path) throw new UsageError('ctl needs --control SOCKET');
+  if (!path) throw new UsageError('ctl needs --control SOCKET (the one hmcsim was started with)');
   const [command, ...args] = rest;
   if (!command) throw new UsageError('ctl needs a command');
   const r = await ctlRequest(path, command, args);
@@ -202,6 +216,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (argv[0] === '--help' || argv[0] === '-h') {
       process.stdout.write(USAGE + '\n');
+      return;
+    }
+    if (argv[0] === '--version') {
+      process.stdout.write(`${packageVersion()}\n`);
       return;
     }
     if (argv[0] === 'ctl') {

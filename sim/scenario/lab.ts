@@ -120,7 +120,7 @@ export class Lab {
   }
 
   baseEnv(): NodeJS.ProcessEnv {
-    return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.home, USER: 'root', LANG: 'C' };
+    return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.home, VCS_REMOTE_HOME: this.home, USER: 'root', LANG: 'C' };
   }
 
   /**

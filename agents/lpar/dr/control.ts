@@ -10,6 +10,7 @@
  *   VCSPVM_DR_VLAN_DIR  the simulation's VLAN 123: the responder publishes its address
  *                       in DIR/<managed system>/<management LPAR>.json for guests to find
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +22,26 @@ import { isProcessAlive as alive } from '../../../framework/process.js';
 const START_WAIT_MS = 5_000;
 const STOP_WAIT_MS = 3_000;
 
-/** Whether pid is our responder (where /proc tells): a recycled pid is never signalled. */
-function isResponder(pid: number): boolean {
+/**
+ * The command line of pid: /proc/PID/cmdline on Linux; elsewhere `ps -p PID
+ * -o args=` (POSIX: AIX has a /proc, but no cmdline file in it). '' when no
+ * such process runs; undefined when neither can tell.
+ */
+export function commandLineOf(pid: number, proc = '/proc'): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('responder-main');
+    return readFileSync(`${proc}/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
   } catch {
-    return alive(pid);
+    // No /proc/PID/cmdline: ask ps.
   }
+  const r = spawnSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8', timeout: 10_000 });
+  if (r.error || r.status === null) return undefined;
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+/** Whether pid is our responder: a recycled pid is never signalled. */
+export function isResponder(pid: number, proc = '/proc'): boolean {
+  const args = commandLineOf(pid, proc);
+  return args === undefined ? alive(pid) : args.includes('responder-main');
 }
 
 /** The running responder, if any. */

@@ -138,13 +138,13 @@ describe('redundant HMCs', () => {
       return home;
     };
     await bench.ctl('stats', '--reset');
-    const unknown = await bench.agent('monitor', A, [], { env: { HOME: other('home-unknown', '') } });
+    const unknown = await bench.agent('monitor', A, [], { env: { VCS_REMOTE_HOME: other('home-unknown', '') } });
     expect(unknown.code).toBe(99);
     expect(bench.log()).toMatch(/host key of hmc6:\d+ is not in .*known_hosts; refusing to connect/);
     const impostor = join(bench.dir, 'impostor');
     expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', impostor]).status).toBe(0);
     const wrongKey = readFileSync(`${impostor}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
-    const changed = await bench.agent('monitor', A, [], { env: { HOME: other('home-changed', bench.ports.map((p) => `[127.0.0.1]:${p} ${wrongKey}\n`).join('')) } });
+    const changed = await bench.agent('monitor', A, [], { env: { VCS_REMOTE_HOME: other('home-changed', bench.ports.map((p) => `[127.0.0.1]:${p} ${wrongKey}\n`).join('')) } });
     expect(changed.code).toBe(99);
     expect(bench.log()).toMatch(/host key of hmc6:\d+ does not match .*known_hosts:\d+; refusing to connect/);
     // Refused before any credential was sent: no login, no command.

@@ -73,7 +73,17 @@ describe('vcscf dispatcher', () => {
     expect(r.stderr).toBe(`vcscf: cannot read ${join(tmp, 'absent.cf')}: no such file or directory\n`);
     // A device would be read forever: refused at once.
     const dev = await run(['verify', '/dev/zero']);
-    expect(dev).toMatchObject({ code: 2, stderr: 'vcscf: cannot read /dev/zero: not a regular file\n' });
+    expect(dev).toMatchObject({ code: 2, stderr: 'vcscf: cannot read /dev/zero: not a regular file or a pipe\n' });
+  });
+
+  it('reads a pipe given as a path, as a shell gives <(command)', () => {
+    // bash's process substitution names a pipe (/dev/fd/63): it is read like standard input.
+    const cf = fx('hacf/main.cf');
+    const seed = join(repo, 'sim', 'configs', 'seed-lpar', 'main.cf');
+    const vcscf = join(repo, 'bin', 'vcscf');
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${vcscf}" fmt --check <(cat "${cf}") && "${process.execPath}" "${vcscf}" verify <(cat "${seed}")`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).not.toMatch(/not a regular file/);
+    expect(r.status).toBe(0);
   });
 });
 

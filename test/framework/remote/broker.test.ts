@@ -38,7 +38,7 @@ afterEach(async () => {
 /** The broker files a client with these settings uses (the same computation as the client's). */
 function filesFor(extra: { strict?: string } = {}): BrokerFiles {
   const profile = profileText(
-    brokerProfile({ endpoints: [], sshConfigPath: 'none', ...(extra.strict ? { strictHostKeyChecking: extra.strict as 'no' } : {}) }, { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }),
+    brokerProfile({ endpoints: [], sshConfigPath: 'none', ...(extra.strict ? { strictHostKeyChecking: extra.strict as 'no' } : {}) }, { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }),
   );
   return brokerFiles(dir, brokerName(profile));
 }
@@ -157,7 +157,7 @@ describe('security', () => {
     const unknown = await f.server({ known: false });
     const files = filesFor();
     const token = readFileSync(files.token, 'utf8').trim();
-    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
+    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
     const stamp = buildStamp(BROKER_MAIN)!;
     const send = (req: object) => rawExchange(files.socket, [{ op: 'hello', protocol: 1, stamp, profile, token }, req]);
     const base = { op: 'run', endpoints: [{ host: unknown.host, port: unknown.port, user: 'hscroot' }], connection: {}, argv: ['id'] };
@@ -182,7 +182,7 @@ describe('security', () => {
     const token = readFileSync(files.token, 'utf8').trim();
     const stamp = buildStamp(BROKER_MAIN)!;
     const run = { op: 'run', endpoints: [{ host: s.host, port: s.port }], connection: {}, argv: ['id'] };
-    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
+    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
     const bad = await rawExchange(files.socket, [{ op: 'hello', protocol: 1, stamp, profile, token: 'f'.repeat(64) }, run]);
     expect(JSON.parse(bad[0]!)).toMatchObject({ ok: false, reason: 'token' });
     const other = await rawExchange(files.socket, [{ op: 'hello', protocol: 1, stamp, profile: profile.replace('"tester"', '"mallory"'), token }, run]);
@@ -264,10 +264,10 @@ describe('lifecycle', () => {
   it('when several start at once, exactly one serves', async () => {
     const s = await f.server();
     const files = filesFor();
-    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
+    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
     const stamp = String(buildStamp(BROKER_MAIN));
     const children = Array.from({ length: 6 }, () =>
-      startBrokerProcess(['--socket', files.socket, '--profile', profile, '--stamp', stamp, '--idle', '60'], { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }),
+      startBrokerProcess(['--socket', files.socket, '--profile', profile, '--stamp', stamp, '--idle', '60'], { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }),
     );
     // One keeps serving; the others see it (or its lock) and exit 0.
     await waitFor(() => children.filter((c) => c.exitCode !== null).length === 5, 15_000, 'five brokers to give way');
@@ -287,8 +287,8 @@ describe('lifecycle', () => {
   it('a broker of an older build retires when a newer client comes; the client starts one of its own build', async () => {
     const s = await f.server();
     const files = filesFor();
-    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
-    const old = startBrokerProcess(['--socket', files.socket, '--profile', profile, '--stamp', '1', '--idle', '60'], { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' });
+    const profile = profileText(brokerProfile({ endpoints: [], sshConfigPath: 'none' }, { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' }));
+    const old = startBrokerProcess(['--socket', files.socket, '--profile', profile, '--stamp', '1', '--idle', '60'], { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' });
     await waitFor(async () => (await brokerPing(files))?.pid === old.pid, 10_000, 'the old broker');
     const exited = new Promise<number | null>((r) => old.on('exit', (c) => r(c)));
     const o = await client(spec(s, [{ argv: ['echo', 'new'] }]));
@@ -308,7 +308,7 @@ describe('lifecycle', () => {
     const pid = await warmBroker(s);
     await client(spec(s, [{ argv: ['echo'] }], { strict: 'no' }));
     await waitFor(() => brokerPids(dir).length === 2, 10_000, 'the second broker');
-    const env = { HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' };
+    const env = { HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, USER: 'tester', SSH_AUTH_SOCK: '' };
     expect(await retireBroker({ sshConfigPath: 'none', persist: { dir }, env })).toBe(pid);
     await waitFor(() => !brokerPids(dir).includes(pid), 5000, 'the broker to exit');
     expect(brokerPids(dir)).toHaveLength(1);

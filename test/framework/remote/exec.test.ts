@@ -264,7 +264,7 @@ describe('process lifetime', () => {
     const s = await f.server();
     const script = fileURLToPath(new URL('./fixtures/run-without-close.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, HOME: f.home.home, PORT: String(s.port), SSH_AUTH_SOCK: '' },
+      env: { ...process.env, HOME: f.home.home, VCS_REMOTE_HOME: f.home.home, PORT: String(s.port), SSH_AUTH_SOCK: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

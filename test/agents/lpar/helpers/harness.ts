@@ -135,6 +135,8 @@ export class Bench {
     return {
       PATH: `${AIX_BIN}:${process.env.PATH ?? ''}`,
       HOME: this.home,
+      // Our SSH reads ~/.ssh from the password database's home, as OpenSSH does: point it here.
+      VCS_REMOTE_HOME: this.home,
       USER: 'root',
       AIXSIM_ROOT: this.aixRoot,
       VCS_LOG: this.vcsLog,

@@ -54,7 +54,8 @@ describe('rule fixtures', () => {
 describe('docs rule table', () => {
   it('has one line per rule with its code, name and severity', () => {
     const readme = readFileSync(new URL('../../../../docs/verifier-rules.md', import.meta.url), 'utf8');
-    const missing = RULES.filter((r) => !readme.includes(`| \`${r.code}\` | \`${r.name}\` | ${r.severity} |`)).map((r) => r.code);
+    // The code links to the rule's page: every page is reachable from the README through this table.
+    const missing = RULES.filter((r) => !readme.includes(`| [\`${r.code}\`](rules/${r.code}.md) | \`${r.name}\` | ${r.severity} |`)).map((r) => r.code);
     expect(missing).toEqual([]);
   });
 

@@ -56,7 +56,7 @@ export interface ClientOutput {
 export function runClient(home: string, spec: ClientSpec, extraEnv: Record<string, string> = {}): Promise<ClientOutput> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [CLIENT], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, USER: 'tester', SSH_AUTH_SOCK: '', BROKER_TEST: JSON.stringify(spec), ...extraEnv },
+      env: { PATH: process.env.PATH ?? '', HOME: home, VCS_REMOTE_HOME: home, USER: 'tester', SSH_AUTH_SOCK: '', BROKER_TEST: JSON.stringify(spec), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -23,7 +23,7 @@ export function makeHome(): TestHome {
   const t: TestHome = {
     home,
     sshDir,
-    env: { HOME: home, USER: 'tester' },
+    env: { HOME: home, VCS_REMOTE_HOME: home, USER: 'tester' },
     path: (...parts) => join(home, ...parts),
     write(relative, text, mode = 0o600) {
       const p = join(home, relative);
