@@ -16,6 +16,7 @@
  *    destination's back. The partition then runs where it was.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { SshError, VcsPowervmError } from '../../framework/errors.js';
@@ -116,26 +117,67 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
 /**
  * `migrlpar -o m` blocks until the migration ends. If it does not end before
  * the deadline, the migration is stopped; a failed one is recovered. Either
- * way an error is thrown after the partition is back on its source.
+ * way an error is thrown after the partition is back on its source. When the
+ * SSH session that runs it is lost (the HMC went down), the migration goes
+ * on in the managed systems: it is followed through the next HMC, never
+ * stopped for that.
  */
 async function runMigration(l: Lpar, target: string): Promise<void> {
   const log = l.ctx.log;
   const argv = cmd.migrate('m', l.system, target, l.name);
   const budget = l.hmc.remaining() - 15_000;
+  const started = Date.now();
   let r;
   try {
     r = await l.hmc.run(argv, { timeoutMs: Math.max(5_000, budget) });
   } catch (e) {
     if (!(e instanceof SshError)) throw e;
-    log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
-    await stopAndRecover(l);
-    throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    const timedOut = e.code === 'VCSPVM_SSH_TIMEOUT' && Date.now() - started >= Math.max(5_000, budget) - 1_000;
+    if (timedOut) {
+      log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
+      await stopAndRecover(l);
+      throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    }
+    log.warn('the session running migrlpar -o m was lost (%s): the migration goes on in the managed systems; following it through the next HMC', e.message);
+    return followMigration(l, target);
   }
   if (r.code === 0) return;
   const detail = r.stdout.trim().split('\n')[0] ?? '';
   log.error('migration of %s to %s failed on HMC %s: %s', l.name, target, r.hmc, detail);
   await stopAndRecover(l);
   throw fail(l, `migration to ${target} failed (${detail}); it stays on ${l.system}`);
+}
+
+/** Polls where the partition is (any HMC that answers) until the migration has ended, one way or the other. */
+async function followMigration(l: Lpar, target: string): Promise<void> {
+  const log = l.ctx.log;
+  for (;;) {
+    let here: string | undefined;
+    let there: string | undefined;
+    try {
+      here = await partitionState(l.hmc, l.system, l.name);
+      there = await partitionState(l.hmc, target, l.name);
+    } catch (e) {
+      if (!(e instanceof SshError)) throw e;
+      log.warn('no HMC answers while following the migration of %s: %s', l.name, e.message);
+    }
+    const migrating = (s: string | undefined) => s !== undefined && s.startsWith('Migrating');
+    if (here !== undefined || there !== undefined) {
+      if (here === undefined && there !== undefined && !migrating(there)) {
+        log.notice('followed through HMC %s: %s is %s on %s', l.hmc.hmc ?? '?', l.name, there, target);
+        return;
+      }
+      if (here !== undefined && !migrating(here) && !migrating(there)) {
+        throw fail(l, `the migration to ${target} ended without moving it (followed through HMC ${l.hmc.hmc ?? '?'}: ${here} on ${l.system}); it stays on ${l.system}`);
+      }
+    }
+    if (l.hmc.remaining() < 15_000) {
+      log.error('migration of %s still under way as MigrateTimeout nears: stopping it', l.name);
+      await stopAndRecover(l);
+      throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    }
+    await sleep(2_000, undefined, l.ctx.signal ? { signal: l.ctx.signal } : undefined);
+  }
 }
 
 async function stopAndRecover(l: Lpar): Promise<void> {
