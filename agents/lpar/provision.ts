@@ -343,7 +343,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
   const attempt = async (what: string, fn: () => Promise<boolean>) => {
     try {
       if (await fn()) log.notice('%s: removed %s', l.name, what);
-      else log.info('%s: no %s to remove', l.name, what);
+      else log.info('%s: %s: nothing to remove', l.name, what);
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       log.error('%s: removing %s failed: %s', l.name, what, reason);
@@ -395,7 +395,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
   }
 
   // 3. The partition and its profiles.
-  await attempt(`partition ${l.name} on ${l.system}`, async () => {
+  await attempt(`partition ${l.name} from ${l.system}`, async () => {
     const r = await l.hmc.run(cmd.removePartition(l.system, l.name));
     if (r.code === 0) return true;
     if (r.hscl.includes('HSCL8012')) return false;

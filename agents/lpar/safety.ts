@@ -77,12 +77,18 @@ function judgeRaw(o: OtherSystem, lpar: string): Verdict {
   }
   if (LOST_OR_DOWN.has(state)) {
     const nodes = o.nodes;
-    const list = nodes.map((n) => `${n.node} ${n.detail || n.state}`).join(', ');
+    const list = nodes.map((n) => `${n.node} (${n.detail || n.state})`).join(', ');
+    const s = nodes.length > 1 ? 's' : '';
     if (nodes.length > 0 && nodes.every((n) => n.state === 'down')) {
-      return { kind: 'clear', row: 'S5', why: `${o.system} is ${state}${quoteSeen(o)} and its cluster node${nodes.length > 1 ? 's' : ''} ${list} left the cluster: the server is down, ${lpar} with it` };
+      return { kind: 'clear', row: 'S5', why: `${o.system} is ${state}${quoteSeen(o)} and its cluster node${s} ${list} left the cluster: the server is down, ${lpar} with it` };
     }
-    const member = nodes.length === 0 ? 'no cluster node runs there to tell whether the server is down' : `its cluster node${nodes.length > 1 ? 's' : ''} ${list} ${nodes.some((n) => n.state === 'up') ? 'still a member: the server is probably up' : 'of unknown membership'}`;
-    return { kind: 'cannot-tell', row: 'S6', why: `the HMCs cannot see ${o.system} (${state})${quoteSeen(o)} and ${member}, so ${lpar} may run there` };
+    const member =
+      nodes.length === 0
+        ? 'no cluster node runs there to tell whether the server is down'
+        : nodes.some((n) => n.state === 'up')
+          ? `its cluster node${s} ${list} still a member: the server is probably up`
+          : `the cluster cannot tell whether its node${s} ${list} ${nodes.length > 1 ? 'are' : 'is'} up`;
+    return { kind: 'cannot-tell', row: 'S6', why: `the HMCs cannot see ${o.system} (${state})${quoteSeen(o)}, ${member}, so ${lpar} may run there` };
   }
   return { kind: 'cannot-tell', row: 'S7', why: `the HMCs cannot vouch for the partitions of ${o.system} (${state})${quoteSeen(o)}` };
 }

@@ -122,11 +122,12 @@ export async function decide(t: TriggerContext, server: string, resources: Resou
         other.nodes = onServer.map((node) => ({ node, ...(nodes.get(node) ?? { state: 'unknown' as const, detail: 'not in the cluster membership' }) }));
       }
       const v = judge(other, lpar);
-      if (v.kind === 'powered') return { action: 'none', reason: `${v.why} [${v.row}]` };
-      if (v.kind === 'cannot-tell') return { action: 'none', reason: `HMC ${hmc.hmc ?? '?'} cannot tell whether ${lpar} runs: ${v.why} [${v.row}]` };
       if (LISTS_PARTITIONS.has(view.state)) {
-        return { action: 'none', reason: `physical server ${server} is ${view.state}: only the management LPAR is down and ${lpar} may still run there` };
+        // The server is up: only its management LPAR is down (the seed's row); never failed over from here.
+        const there = v.kind === 'powered' ? ` (${v.why})` : v.kind === 'cannot-tell' ? ` (${v.why})` : '';
+        return { action: 'none', reason: `physical server ${server} is ${view.state}: only the management LPAR is down and ${lpar} may still run there${there} [${v.row}]` };
       }
+      if (v.kind !== 'clear') return { action: 'none', reason: `HMC ${hmc.hmc ?? '?'} cannot tell whether ${lpar} runs: ${v.why} [${v.row}]` };
     } finally {
       await hmc.close();
     }

@@ -86,8 +86,8 @@ describe('live migration', () => {
       expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
       expect((await bench.agent('monitor', B)).code).toBe(110);
       expect((await bench.agent('monitor', A)).code).toBe(100);
-      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration\): online here/);
-      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(destination of the migration\): offline here/);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration; HMC hmc\d: Migration In Progress to sys\d\): online here/);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(destination of the migration; HMC hmc\d: lslparmigr does not list aixnode5556mp2 on sys\d\): offline here/);
       await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', 30_000, 'migration done');
     } finally {
       await bench.ctl('speed', '10');
