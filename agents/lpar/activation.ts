@@ -88,7 +88,7 @@ async function backOff(l: Lpar, why: string): Promise<never> {
  */
 export async function activateAndWatch(l: Lpar, profile: string, watch: Array<{ system: string }>): Promise<number> {
   l.ctx.log.notice('starting %s on %s with profile %s (chsysstate -o on)', l.name, l.system, profile);
-  await l.hmc.check(cmd.activate(l.system, l.name, profile));
+  await l.hmc.change(cmd.activate(l.system, l.name, profile), l.system);
   return watchBoot(l, watch);
 }
 

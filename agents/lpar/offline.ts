@@ -21,7 +21,7 @@
  * mappings when RemoveProfileOnOffline = 1 and a ProfileFile can create it
  * again.
  */
-import { VcsPowervmError } from '../../framework/errors.js';
+import { HmcCommandError, VcsPowervmError } from '../../framework/errors.js';
 import { forgetBoot } from './boot.js';
 import * as cmd from './hmc/commands.js';
 import { partitionsOf, type PartitionRow } from './hmc/queries.js';
@@ -86,9 +86,13 @@ async function osShutdown(l: Lpar, state: string): Promise<void> {
       'shutting down the operating system of %s on %s (chsysstate -o osshutdown; %s)',
       l.name, l.system, hard ? `a hard shutdown after ${Math.round(grace / 1000)} s` : 'clean powers it off if it does not finish within OfflineTimeout',
     );
-    const r = await l.hmc.run(cmd.osShutdown(l.system, l.name));
-    if (r.code !== 0) why = `HMC ${r.hmc} refused the OS shutdown (${r.stdout.trim().split('\n')[0]})`;
-    else down = (await waitForState(l, isDown, grace)).reached;
+    try {
+      await l.hmc.change(cmd.osShutdown(l.system, l.name), l.system);
+      down = (await waitForState(l, isDown, grace)).reached;
+    } catch (e) {
+      if (!(e instanceof HmcCommandError)) throw e;
+      why = `HMC ${e.hmc} refused the OS shutdown (${e.message})`;
+    }
   } else {
     // Shutting Down already (another offline, an administrator): wait for it.
     down = (await waitForState(l, isDown, grace)).reached;

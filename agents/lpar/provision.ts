@@ -125,7 +125,7 @@ async function rollBack(l: Lpar, steps: readonly Undo[], why: string): Promise<U
   for (const [i, u] of todo.entries()) {
     const share = Math.max(1_000, l.hmc.remaining() / (todo.length - i));
     try {
-      await l.hmc.check(u.argv, { timeoutMs: share });
+      await l.hmc.change(u.argv, l.system, { timeoutMs: share });
       log.notice('%s: rollback: %s', l.name, u.what);
     } catch (e) {
       log.error('%s: rollback: %s failed: %s', l.name, u.what, e instanceof Error ? e.message : String(e));
@@ -190,7 +190,7 @@ export async function completeFromProfileFile(l: Lpar, data: ProfileFileData, pa
     const left = l.hmc.remaining() - reserve;
     if (left < 1_000) throw fail(l, `not enough of OnlineTimeout left to ${what} and still roll back (${Math.round(l.hmc.remaining() / 1000)} s left, ${reserve / 1000} s kept for the rollback)`);
     log.notice('%s: %s', l.name, what);
-    const out = await l.hmc.check(argv, { timeoutMs: left });
+    const out = await l.hmc.change(argv, l.system, { timeoutMs: left });
     undo.push(typeof undoStep === 'function' ? undoStep(out) : undoStep);
     saveUndo(l, undo);
     return out;
@@ -234,7 +234,7 @@ export async function completeFromProfileFile(l: Lpar, data: ProfileFileData, pa
       const left = l.hmc.remaining() - reserve;
       if (left < 1_000) throw fail(l, `not enough of OnlineTimeout left for cfgdev on ${v} and still roll back`);
       log.notice('%s: configuring the new adapters on VIOS %s (cfgdev)', l.name, v);
-      await l.hmc.check(cmd.viosCommand(l.system, v, ['cfgdev']), { timeoutMs: left });
+      await l.hmc.change(cmd.viosCommand(l.system, v, ['cfgdev']), l.system, { timeoutMs: left });
     }
 
     // Disk and FC port mappings.
@@ -367,7 +367,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
         const vhost = scsiMaps.get(m.vios)!.find((v) => v.slot === m.slot);
         const vtd = vhost?.vtds.find((v) => v.backing === m.device);
         if (!vtd) return false;
-        await l.hmc.check(cmd.viosCommand(l.system, m.vios, ['rmvdev', '-vtd', deviceName(vtd.name, 'virtual target device')]));
+        await l.hmc.change(cmd.viosCommand(l.system, m.vios, ['rmvdev', '-vtd', deviceName(vtd.name, 'virtual target device')]), l.system);
         return true;
       });
     } else {
@@ -375,7 +375,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
         if (!fcMaps.has(m.vios)) fcMaps.set(m.vios, await viosFcMap(l.hmc, l.system, m.vios));
         const vfc = fcMaps.get(m.vios)!.find((v) => v.slot === m.slot);
         if (!vfc || vfc.port === '') return false;
-        await l.hmc.check(cmd.viosCommand(l.system, m.vios, ['vfcmap', '-vadapter', deviceName(vfc.device, 'vfchost device'), '-fcp']));
+        await l.hmc.change(cmd.viosCommand(l.system, m.vios, ['vfcmap', '-vadapter', deviceName(vfc.device, 'vfchost device'), '-fcp']), l.system);
         return true;
       });
     }
@@ -389,7 +389,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
       if (!rows.has(n.kind)) rows.set(n.kind, await adaptersOf(l.hmc, l.system, n.kind));
       const there = serverAdapterThere(rows.get(n.kind)!, n);
       if (!there || there.remoteName !== l.name) return false;
-      await l.hmc.check(cmd.removeServerAdapter(l.system, n.vios, n.kind, n.slot));
+      await l.hmc.change(cmd.removeServerAdapter(l.system, n.vios, n.kind, n.slot), l.system);
       return true;
     });
   }

@@ -46,6 +46,9 @@ export interface HmcResult {
 /** One HMC's answer to a query asked of several (HmcSession.views). */
 export type HmcView = { hmc: string; result: HmcResult } | { hmc: string; error: Error };
 
+/** Managed-system states in which an HMC manages the partitions (research/hmc-facts.md §1.5). */
+const SEES_SYSTEM: ReadonlySet<string> = new Set(['Operating', 'Standby', 'Initializing', 'Power Off', 'Power Off In Progress']);
+
 /** Default user on an HMC (the factory super administrator). */
 export const DEFAULT_HMC_USER = 'hscroot';
 /** Time kept back from the deadline so the entry point can still log and exit cleanly. */
@@ -197,6 +200,40 @@ export class HmcSession {
     const r = await this.run(argv, opts);
     if (r.code !== 0) throw commandError(r, argv);
     return r.stdout;
+  }
+
+  /**
+   * A state change on managed system `system` that must succeed. Redundant
+   * HMCs are two views: when the HMC that ran it refused it (exit 1, an HSCL
+   * line) and that HMC cannot see the system (No Connection and the like),
+   * the change cannot have run there, and is made through the next HMC that
+   * sees the system. Any other failure is an HmcCommandError, as check() says.
+   */
+  async change(argv: Argv, system: string, opts: { timeoutMs?: number } = {}): Promise<string> {
+    const r = await this.run(argv, opts);
+    if (r.code === 0) return r.stdout;
+    if (this.endpointList.length > 1 && !(await this.sees(r.index, system))) {
+      for (let i = 0; i < this.endpointList.length; i++) {
+        if (i === r.index || !(await this.sees(i, system))) continue;
+        const name = this.endpointList[i]!.host;
+        this.log.info({ hmc: r.hmc }, `HMC ${r.hmc} cannot see managed system ${system} and refused ${shortCommand(argv)} (${errorSummary(r.stdout)}); HMC ${name} sees it: asking it`);
+        const again = await this.runOn(i, argv, opts);
+        if (again.code === 0) return again.stdout;
+        throw commandError(again, argv);
+      }
+    }
+    throw commandError(r, argv);
+  }
+
+  /** Whether the HMC at `index` sees the managed system (a state in which it manages its partitions). */
+  private async sees(index: number, system: string): Promise<boolean> {
+    try {
+      const r = await this.runOn(index, ['lssyscfg', '-r', 'sys', '-m', system, '-F', 'state'], { idempotent: true, timeoutMs: Math.max(1_000, this.remaining() / 4) });
+      return r.code === 0 && SEES_SYSTEM.has(r.stdout.trim().replace(/^"|"$/g, ''));
+    } catch (e) {
+      if (e instanceof SshError) return false;
+      throw e;
+    }
   }
 
   /** The HMC that served the last command. */
