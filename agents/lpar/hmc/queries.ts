@@ -175,7 +175,10 @@ export async function migrationRole(hmc: HmcSession, system: string, lpar: strin
 /** The partition's latest reference code ('' for a running AIX), undefined when not listed. */
 export async function referenceCode(hmc: HmcSession, system: string, lpar: string): Promise<string | undefined> {
   const argv = cmd.referenceCode(system, lpar);
-  const r = await hmc.run(argv, { idempotent: true });
+  const views = await hmc.views(argv);
+  const last = views[views.length - 1]!;
+  if ('error' in last) throw last.error;
+  const r = last.result;
   if (r.code !== 0) {
     if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return undefined;
     throw commandError(r, argv);
