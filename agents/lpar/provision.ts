@@ -125,7 +125,7 @@ async function rollBack(l: Lpar, steps: readonly Undo[], why: string): Promise<U
   for (const [i, u] of todo.entries()) {
     const share = Math.max(1_000, l.hmc.remaining() / (todo.length - i));
     try {
-      await l.hmc.change(u.argv, l.system, { timeoutMs: share });
+      await l.hmc.change(u.argv, l.system, { timeoutMs: share, within: share });
       log.notice('%s: rollback: %s', l.name, u.what);
     } catch (e) {
       log.error('%s: rollback: %s failed: %s', l.name, u.what, e instanceof Error ? e.message : String(e));

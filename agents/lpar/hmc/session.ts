@@ -43,6 +43,15 @@ export interface HmcResult {
   hscl: string[];
 }
 
+export interface RunOpts {
+  /** Safe to send again to the next HMC (queries). */
+  idempotent?: boolean;
+  /** The command's own time limit (SSH: waiting for a channel, running, output). */
+  timeoutMs?: number;
+  /** A bound on everything, connecting included, in milliseconds. */
+  within?: number;
+}
+
 /** One HMC's answer to a query asked of several (HmcSession.views). */
 export type HmcView = { hmc: string; result: HmcResult } | { hmc: string; error: Error };
 
@@ -118,14 +127,14 @@ export class HmcSession {
    * `idempotent` commands (queries) may be sent to the next HMC when one
    * fails mid-command; state changes are never sent twice.
    */
-  async run(argv: Argv, opts: { idempotent?: boolean; timeoutMs?: number } = {}): Promise<HmcResult> {
+  async run(argv: Argv, opts: RunOpts = {}): Promise<HmcResult> {
     // A query that hangs on one HMC must leave time to ask the next one.
     const share = opts.idempotent && this.remote.endpoints.length > 1 ? this.remaining() / 2 : this.remaining();
     return this.runWith(this.remote, argv, opts, share);
   }
 
   /** Runs a command on the HMC at position `index` of MCName only. */
-  async runOn(index: number, argv: Argv, opts: { idempotent?: boolean; timeoutMs?: number } = {}): Promise<HmcResult> {
+  async runOn(index: number, argv: Argv, opts: RunOpts = {}): Promise<HmcResult> {
     let remote = this.single.get(index);
     if (!remote) {
       const ep = this.endpointList[index];
@@ -177,10 +186,13 @@ export class HmcSession {
     return answered ? [...out.filter((v) => v !== answered), answered] : out;
   }
 
-  private async runWith(remote: Remote, argv: Argv, opts: { idempotent?: boolean; timeoutMs?: number }, share: number): Promise<HmcResult> {
-    const timeoutMs = Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, share));
+  private async runWith(remote: Remote, argv: Argv, opts: RunOpts, share: number): Promise<HmcResult> {
+    const timeoutMs = Math.round(Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, share)));
     this.commands++;
-    const r: RunResult = await remote.run(argv, { idempotent: opts.idempotent ?? false, timeoutMs, ...(this.signal ? { signal: this.signal } : {}) });
+    // `within`: a bound on everything, connecting to a hung HMC included (a rollback step gets only its share).
+    const bound = opts.within !== undefined ? AbortSignal.timeout(Math.round(Math.max(1_000, opts.within))) : undefined;
+    const signal = bound && this.signal ? AbortSignal.any([this.signal, bound]) : (bound ?? this.signal);
+    const r: RunResult = await remote.run(argv, { idempotent: opts.idempotent ?? false, timeoutMs, ...(signal ? { signal } : {}) });
     const hmc = r.endpoint.host;
     if (hmc !== this.lastHmc) {
       // Routine for a monitor served by the first HMC; worth a line whenever a redundant HMC serves.
@@ -209,7 +221,7 @@ export class HmcSession {
    * the change cannot have run there, and is made through the next HMC that
    * sees the system. Any other failure is an HmcCommandError, as check() says.
    */
-  async change(argv: Argv, system: string, opts: { timeoutMs?: number } = {}): Promise<string> {
+  async change(argv: Argv, system: string, opts: Omit<RunOpts, 'idempotent'> = {}): Promise<string> {
     const r = await this.run(argv, opts);
     if (r.code === 0) return r.stdout;
     if (this.endpointList.length > 1 && !(await this.sees(r.index, system))) {
