@@ -23,7 +23,9 @@ import { SshError, VcsPowervmError } from '../../framework/errors.js';
 import * as cmd from './hmc/commands.js';
 import { partitionRecord, partitionState, partitionsOf, profileRecord } from './hmc/queries.js';
 import { partitionName } from './names.js';
+import { viosMappingsOf } from './export.js';
 import { generateProfileFile, parseProfileFile } from './profile-file.js';
+import { completeFromProfileFile } from './provision.js';
 import { physicalServerOf, type Lpar } from './resource.js';
 
 const fail = (l: Lpar, detail: string) => new VcsPowervmError('VCSPVM_LPAR', { lpar: l.name, detail });
@@ -49,7 +51,9 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   const profileName = me.currProfile || me.defaultProfile;
   const profile = record && profileName ? await profileRecord(l.hmc, l.system, l.name, profileName) : undefined;
   if (!record || !profile) throw fail(l, `cannot read its definition on ${l.system} to back it up`);
-  const backupText = generateProfileFile({ partition: record, profile, mappings: [], source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
+  // With its VIOS mappings: LPM removes them from the source, and a definition restored without them would not boot.
+  const { mappings } = await viosMappingsOf(l, profile, source);
+  const backupText = generateProfileFile({ partition: record, profile, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
   const backupDir = join(l.ctx.vcs.log, 'tmp', 'LPAR');
   const backupPath = join(backupDir, `${encodeURIComponent(l.name)}@${encodeURIComponent(l.system)}.premigrate.cfg`);
   mkdirSync(backupDir, { recursive: true, mode: 0o700 });
@@ -104,8 +108,8 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   } else {
     try {
       const data = parseProfileFile(backupText, backupPath);
-      await l.hmc.check(cmd.createPartition(l.system, data.fields));
-      log.notice('restored the definition of %s on %s (Not Activated) for a later failback', l.name, l.system);
+      await completeFromProfileFile(l, data, await partitionsOf(l.hmc, l.system), undefined, false, backupPath);
+      log.notice('restored the definition of %s on %s (Not Activated), with its VIOS side, for a later failback', l.name, l.system);
       rmSync(backupPath, { force: true });
     } catch (e) {
       log.error('could not restore the definition of %s on %s: %s; the backup stays in %s', l.name, l.system, e instanceof Error ? e.message : String(e), backupPath);

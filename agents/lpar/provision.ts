@@ -166,7 +166,15 @@ const fail = (l: Lpar, detail: string) => new VcsPowervmError('VCSPVM_LPAR', { l
  * the VIOS side; then verifies it all. Throws VCSPVM_LPAR_ROLLBACK after
  * undoing on failure.
  */
-export async function completeFromProfileFile(l: Lpar, data: ProfileFileData, partitions: readonly PartitionRow[], existing: PartitionRow | undefined, needProfile: boolean): Promise<CompleteResult> {
+export async function completeFromProfileFile(
+  l: Lpar,
+  data: ProfileFileData,
+  partitions: readonly PartitionRow[],
+  existing: PartitionRow | undefined,
+  needProfile: boolean,
+  /** Where the record comes from, for the log (the ProfileFile; migrate's backup). */
+  source: string = l.profileFile,
+): Promise<CompleteResult> {
   const log = l.ctx.log;
   const earlier = loadUndo(l);
   const undo: Undo[] = earlier && earlier.system === l.system ? [...earlier.steps] : [];
@@ -198,10 +206,10 @@ export async function completeFromProfileFile(l: Lpar, data: ProfileFileData, pa
 
   try {
     if (!existing) {
-      await step(`creating the partition on ${l.system} from ${l.profileFile} (mksyscfg -r lpar)`, cmd.createPartition(l.system, data.fields), { what: `remove partition ${l.name} (rmsyscfg -r lpar)`, argv: cmd.removePartition(l.system, l.name) });
+      await step(`creating the partition on ${l.system} from ${source} (mksyscfg -r lpar)`, cmd.createPartition(l.system, data.fields), { what: `remove partition ${l.name} (rmsyscfg -r lpar)`, argv: cmd.removePartition(l.system, l.name) });
       created.push(`partition ${l.name}`);
     } else if (needProfile) {
-      await step(`creating profile ${data.profile} on ${l.system} from ${l.profileFile} (mksyscfg -r prof)`, cmd.createProfile(l.system, profileRecord(data)), { what: `remove profile ${data.profile} (rmsyscfg -r prof)`, argv: cmd.removeProfile(l.system, l.name, data.profile) });
+      await step(`creating profile ${data.profile} on ${l.system} from ${source} (mksyscfg -r prof)`, cmd.createProfile(l.system, profileRecord(data)), { what: `remove profile ${data.profile} (rmsyscfg -r prof)`, argv: cmd.removeProfile(l.system, l.name, data.profile) });
       created.push(`profile ${data.profile}`);
     }
 
@@ -250,13 +258,13 @@ export async function completeFromProfileFile(l: Lpar, data: ProfileFileData, pa
     return { created };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    const left = await rollBack(l, undo, `completing it from ${l.profileFile} failed: ${reason}`);
+    const left = await rollBack(l, undo, `completing it from ${source} failed: ${reason}`);
     saveUndo(l, left);
     const undone = undo.filter((u) => !left.includes(u)).map((u) => u.what);
     if (left.length) {
-      throw new VcsPowervmError('VCSPVM_LPAR_HALF_MADE', { lpar: l.name, detail: `completing it from ${l.profileFile} failed: ${reason}`, undone: undone.join('; ') || 'nothing', left: left.map((u) => u.what).join('; ') }, { cause: e });
+      throw new VcsPowervmError('VCSPVM_LPAR_HALF_MADE', { lpar: l.name, detail: `completing it from ${source} failed: ${reason}`, undone: undone.join('; ') || 'nothing', left: left.map((u) => u.what).join('; ') }, { cause: e });
     }
-    throw new VcsPowervmError('VCSPVM_LPAR_ROLLBACK', { lpar: l.name, detail: `completing it from ${l.profileFile} failed: ${reason}`, undone: undone.length ? undone.join('; ') : 'nothing had been made' }, { cause: e });
+    throw new VcsPowervmError('VCSPVM_LPAR_ROLLBACK', { lpar: l.name, detail: `completing it from ${source} failed: ${reason}`, undone: undone.length ? undone.join('; ') : 'nothing had been made' }, { cause: e });
   }
 }
 

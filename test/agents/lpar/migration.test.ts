@@ -36,7 +36,7 @@ describe('live migration', () => {
     expect(log).toMatch(/renaming aixnode5556mp2 on sys2 to aixnode5556mp2_vcsmig for the migration/);
     expect(log).toMatch(/validating the migration of aixnode5556mp2 from sys1 to sys2 \(migrlpar -o v\)/);
     expect(log).toMatch(/migrating aixnode5556mp2 from sys1 to sys2 \(migrlpar -o m\)/);
-    expect(log).toMatch(/restored the definition of aixnode5556mp2 on sys1 \(Not Activated\) for a later failback/);
+    expect(log).toMatch(/restored the definition of aixnode5556mp2 on sys1 \(Not Activated\), with its VIOS side, for a later failback/);
     expect((await bench.agent('monitor', B)).code).toBe(110);
     expect((await bench.agent('monitor', A)).code).toBe(100);
   });
