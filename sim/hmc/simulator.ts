@@ -56,6 +56,7 @@ export const CTL_USAGE = [
   'migrate SYS LPAR TARGET               a live partition migration started outside VCS',
   'lpm-fail SYS LPAR [--stuck]           the next migration of LPAR fails (--stuck: needs migrlpar -o r)',
   'speed N                               simulated time runs N times faster from now on (transitions under way too)',
+  'timings KEY=SECONDS...                durations of what happens from now on (boot, rmcUp, osShutdown, viosBoot, migration...)',
 ];
 
 export class Simulator {
@@ -262,6 +263,15 @@ export class Simulator {
           const p = this.lpar(command, sys, b);
           p.lpmFault = args.includes('--stuck') ? 'stuck' : 'rollback';
           return { lpar: p.name, fault: p.lpmFault };
+        }
+        case 'timings': {
+          if (args.length === 0) return this.world.timings;
+          for (const a of args) {
+            const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)$/.exec(a);
+            if (!m || !Object.hasOwn(this.world.timings, m[1]!)) throw new ControlError(command, `${a}: expected KEY=SECONDS with KEY one of ${Object.keys(this.world.timings).join(', ')}`);
+            (this.world.timings as unknown as Record<string, number>)[m[1]!] = Number(m[2]);
+          }
+          return this.world.timings;
         }
         case 'speed': {
           const n = Number(a);
