@@ -66,7 +66,10 @@ export function watchedSystems(s: Survey): Array<{ system: string }> {
 
 async function stateThere(l: Lpar, system: string): Promise<string | undefined> {
   try {
-    return (await partitionState(l.hmc, system, l.name)) ?? 'absent';
+    const state = (await partitionState(l.hmc, system, l.name)) ?? 'absent';
+    // The HMCs lost that system meanwhile: it was clear before activation, and a node there starting it
+    // would see this one booting; no conflict seen, none made up.
+    return state === 'Not Available' ? undefined : state;
   } catch (e) {
     l.ctx.log.warn('cannot see %s on %s while it boots here: %s', l.name, system, e instanceof Error ? e.message : String(e));
     return undefined;
