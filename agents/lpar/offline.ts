@@ -24,10 +24,10 @@
 import { HmcCommandError, VcsPowervmError } from '../../framework/errors.js';
 import { forgetBoot } from './boot.js';
 import * as cmd from './hmc/commands.js';
-import { partitionsOf, type PartitionRow } from './hmc/queries.js';
+import { partitionsOf, profileRecord, type PartitionRow } from './hmc/queries.js';
 import { immediateShutdown, isDown, waitForState } from './power.js';
 import { readProfileFile } from './profile-file.js';
-import { finishUndo, removeFromSystem } from './provision.js';
+import { asExisting, clientAdaptersOf, finishUndo, removeFromSystem } from './provision.js';
 import type { Lpar } from './resource.js';
 
 /** States in which the partition is off (nothing to shut down). */
@@ -146,5 +146,7 @@ async function removeIfConfigured(l: Lpar, partitions: readonly PartitionRow[]):
     return;
   }
   log.notice('removing %s and its VIOS mappings from %s (RemoveProfileOnOffline)', l.name, l.system);
-  await removeFromSystem(l, data, partitions);
+  // The definition's own adapters (a live migration may have moved them since the ProfileFile was made).
+  const existing = await profileRecord(l.hmc, l.system, l.name, data.profile).catch(() => undefined);
+  await removeFromSystem(l, existing ? asExisting(data, clientAdaptersOf(existing), partitions) : data, partitions);
 }

@@ -24,10 +24,10 @@
 import { VcsPowervmError } from '../../framework/errors.js';
 import { activateAndWatch, watchBoot, watchedSystems } from './activation.js';
 import { survey, useConfirmation, type Survey } from './elsewhere.js';
-import { partitionsOf, profileNames, type PartitionRow } from './hmc/queries.js';
+import { partitionsOf, profileNames, profileRecord, type PartitionRow } from './hmc/queries.js';
 import { immediateShutdown, isDown, waitForState } from './power.js';
 import { readProfileFile, type ProfileFileData } from './profile-file.js';
-import { completeFromProfileFile, pendingUndo } from './provision.js';
+import { asExisting, clientAdaptersOf, completeFromProfileFile, pendingUndo } from './provision.js';
 import type { Lpar } from './resource.js';
 import { describeHealth, viosHealth } from './vios.js';
 
@@ -151,7 +151,10 @@ async function prepare(l: Lpar, me: PartitionRow | undefined, partitions: Partit
   for (const w of data.warnings) log.warn('%s', w);
   if (data.partition !== l.name) throw fail(l, `ProfileFile ${l.profileFile} describes partition ${data.partition}, not ${l.name}`);
   const needProfile = me !== undefined && !(await hasProfile(l, me, data));
-  const r = await completeFromProfileFile(l, data, partitions, me, needProfile);
+  // A definition that exists is completed as it is (its own adapters), from what the ProfileFile knows of its disks.
+  const existing = me !== undefined && !needProfile ? await profileRecord(l.hmc, l.system, l.name, data.profile) : undefined;
+  const wanted = existing ? asExisting(data, clientAdaptersOf(existing), partitions) : data;
+  const r = await completeFromProfileFile(l, wanted, partitions, me, needProfile);
   if (r.created.length) log.notice('%s: made %s', l.name, r.created.join(', '));
   const partition = me ?? (await partitionsOf(l.hmc, l.system)).find((p) => p.name === l.name);
   if (!partition) throw fail(l, `it is not on ${l.system} after creating it`);

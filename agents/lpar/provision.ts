@@ -32,9 +32,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { writeFileAtomic } from '../../framework/fs.js';
-import type { VirtualAdapter } from './adapters.js';
+import { parseAdapter, type VirtualAdapter } from './adapters.js';
 import * as cmd from './hmc/commands.js';
 import { adaptersOf, viosFcMap, viosScsiMap, type AdapterRow, type PartitionRow } from './hmc/queries.js';
+import { listItems } from './hmc/records.js';
 import { shortCommand } from './hmc/session.js';
 import { deviceName } from './names.js';
 import { profileRecord, type ProfileFileData, type ViosMapping } from './profile-file.js';
@@ -153,6 +154,38 @@ export async function finishUndo(l: Lpar): Promise<boolean> {
 }
 
 /* ---------- completion ---------- */
+
+/** A profile's client vSCSI and vFC adapters, from its record (`lssyscfg -r prof`). */
+export function clientAdaptersOf(profile: ReadonlyMap<string, string>): VirtualAdapter[] {
+  const out: VirtualAdapter[] = [];
+  for (const [attr, kind] of [['virtual_scsi_adapters', 'scsi'], ['virtual_fc_adapters', 'fc']] as const) {
+    for (const item of listItems(profile.get(attr) ?? '')) {
+      const a = parseAdapter(kind, item);
+      if (a.side === 'client') out.push(a);
+    }
+  }
+  return out;
+}
+
+/**
+ * The ProfileFile as it applies to a definition that exists: its client
+ * adapters are the definition's own (a live migration rewires them to other
+ * server slots, so a ProfileFile exported before names slots that are no
+ * longer the partition's), and each `vios_mapping` line puts its disk or
+ * port behind the server slot the definition uses on that VIOS (the one of
+ * the file's slot when the definition still uses it).
+ */
+export function asExisting(data: ProfileFileData, clients: readonly VirtualAdapter[], partitions: readonly PartitionRow[]): ProfileFileData {
+  const needs = serverNeeds({ ...data, clientAdapters: [...clients] }, partitions);
+  const mappings: ViosMapping[] = [];
+  for (const m of data.mappings) {
+    const on = needs.filter((n) => n.kind === m.kind && n.vios === m.vios);
+    if (on.length === 0) continue; // the definition no longer uses that VIOS for this kind
+    const slot = (on.find((n) => n.slot === m.slot) ?? on[0]!).slot;
+    mappings.push({ ...m, slot });
+  }
+  return { ...data, clientAdapters: [...clients], mappings };
+}
 
 export interface CompleteResult {
   created: string[];

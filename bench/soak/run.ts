@@ -278,9 +278,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         await ctl('system-disconnect', s);
         return async () => void (await ctl('system-reconnect', s));
       }
-      case 'forced-onlines':
-        for (const n of nodes) n.send(`online ${GROUP}`);
+      case 'forced-onlines': {
+        // Split brain, or an administrator forcing it: the group taken offline, then online on both nodes at once.
+        const n = online();
+        if (n) {
+          n.send(`offline ${GROUP}`);
+          await waitUntil(() => n.groupState !== 'online' && n.groupState !== 'partial', 60_000).catch(() => undefined);
+        }
+        for (const x of nodes) if (x.groupState === 'faulted') x.send(`clear ${GROUP}`);
+        for (const x of nodes) x.send(`online ${GROUP}`);
         return none;
+      }
       case 'broker-killed': {
         const n = pick(rng, nodes);
         for (const pid of brokerPids(n)) {

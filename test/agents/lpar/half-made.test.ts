@@ -52,13 +52,22 @@ describe('a partition made from its ProfileFile', () => {
   it('defect 3: OnlineTimeout nearing during cfgdev: creation stops with a reserve, and every undo step is done and logged in time', async () => {
     expect((await sys1()).lpar).toBeUndefined();
     await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '120000'); // cfgdev takes two minutes on a busy VIOS
+    // HMCs that take a second per command: undoing three steps takes seconds, not the last one.
+    await bench.ctl('hmc-slow', 'hmc6', '1000');
+    await bench.ctl('hmc-slow', 'hmc7', '1000');
     try {
       const r = await bench.agent('online', A, [], { config });
       expect(r.code).toBe(0);
       expect(r.ms).toBeLessThan(40_000);
     } finally {
       await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '0');
+      await bench.ctl('hmc-slow', 'hmc6', '0');
+      await bench.ctl('hmc-slow', 'hmc7', '0');
     }
+    // Nothing is left on sys1: the partition and both server adapters are gone.
+    const s = await sys1();
+    expect(s.lpar).toBeUndefined();
+    expect([...s.vio1.adapters, ...s.vio2.adapters]).toEqual([]);
     const log = bench.log();
     expect(log).not.toMatch(/timed out after 40 s|VCSPVM_AGENT_TIMEOUT/);
     expect(log).toMatch(/configuring the new adapters on VIOS aixnode55vio1 \(cfgdev\)/);
@@ -67,9 +76,6 @@ describe('a partition made from its ProfileFile', () => {
     expect(log).toMatch(/rollback: remove scsi server adapter aixnode55vio1\/\d+ \(chhwres -o r\)/);
     expect(log).toMatch(/rollback: remove partition aixnode5556mp2 \(rmsyscfg -r lpar\)/);
     expect(log).toMatch(/LPAR aixnode5556mp2: completing it from .* failed: .*; rolled back: /);
-    const s = await sys1();
-    expect(s.lpar).toBeUndefined();
-    expect([...s.vio1.adapters, ...s.vio2.adapters]).toEqual([]);
     expect(undoFiles()).toEqual([]);
   }, 90_000);
 
