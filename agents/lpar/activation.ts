@@ -42,6 +42,8 @@ import { isPowered } from './state.js';
 const WATCH_POLL_MS = 500;
 /** The reference code is read at most this often while Starting. */
 const REFCODE_EVERY_MS = 2_000;
+/** One look while watching: a hung HMC costs this much before the next HMC is asked. */
+const LOOK_MS = 5_000;
 /** How long a Running partition waits for a Starting one elsewhere to back off. */
 const YIELD_WAIT_MS = 60_000;
 
@@ -66,7 +68,7 @@ export function watchedSystems(s: Survey): Array<{ system: string }> {
 
 async function stateThere(l: Lpar, system: string): Promise<string | undefined> {
   try {
-    const state = (await partitionState(l.hmc, system, l.name)) ?? 'absent';
+    const state = (await partitionState(l.hmc, system, l.name, { timeoutMs: LOOK_MS })) ?? 'absent';
     // The HMCs lost that system meanwhile: it was clear before activation, and a node there starting it
     // would see this one booting; no conflict seen, none made up.
     return state === 'Not Available' ? undefined : state;
@@ -106,7 +108,7 @@ export async function watchBoot(l: Lpar, watch: Array<{ system: string }>): Prom
   let lastRefcode = 0;
   let yieldingSince: number | undefined;
   for (;;) {
-    const mine = await partitionState(l.hmc, l.system, l.name);
+    const mine = await partitionState(l.hmc, l.system, l.name, { timeoutMs: LOOK_MS });
     if (mine === undefined || !isPowered(mine)) {
       forgetBoot(l.ctx, l.ctx.resource);
       throw fail(l, `it went to ${mine ?? 'absent'} on ${l.system} instead of Running`);

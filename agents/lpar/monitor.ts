@@ -22,7 +22,7 @@ import { raceMove } from './activation.js';
 import { bootStallMs, describeCode, forgetBoot, observeBoot } from './boot.js';
 import { survey } from './elsewhere.js';
 import { migrationRole, partitionsOf, referenceCode } from './hmc/queries.js';
-import { expectedOnline, expectOnline } from './expected-online.js';
+import { expectedOnline, expectOffline, expectOnline } from './expected-online.js';
 import type { Lpar } from './resource.js';
 import { isPowered, migratingRunning, stateRow } from './state.js';
 import { describeHealth, viosHealth } from './vios.js';
@@ -36,6 +36,8 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     const { powered } = await survey(l, { clusterServers: false });
     if (powered) {
       log.info('%s is not on %s: %s (migrated outside VCS?); intentionally offline here', l.name, l.system, powered.verdict.why);
+      // VCS has it offline here from now on: a partition migrated back later is not this system's to claim.
+      expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
     }
     log.debug('%s is not defined on %s%s', l.name, l.system, l.profileFile ? '; online creates it from ProfileFile' : '');
@@ -77,6 +79,7 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     const { powered } = await survey(l, { clusterServers: false });
     if (powered) {
       log.info('%s is %s on %s but %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, powered.verdict.why);
+      expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
     }
   }

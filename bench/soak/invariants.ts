@@ -145,8 +145,15 @@ export class Judge {
   /** A monitor's answer from the node on `system`, that finished at `t` after running `durationMs`. */
   monitorSaid(system: string, result: string, t: number, durationMs: number): void {
     if (result !== 'online') return;
-    const from = t - durationMs - 250; // a poll's worth of slack on each side
-    const window = this.history.filter((s) => s.t >= from && s.t <= t + 250);
+    // Judged once the truth after it has been read: what the monitor saw just before it answered (a
+    // migration that had just ended, say) reaches the judge with the next dump.
+    const timer = setTimeout(() => this.judgeMonitor(system, t, durationMs), 1_000);
+    timer.unref();
+  }
+
+  private judgeMonitor(system: string, t: number, durationMs: number): void {
+    const from = t - durationMs - 250; // a poll's worth of slack before, a dump's worth after
+    const window = this.history.filter((s) => s.t >= from && s.t <= t + 750);
     if (window.length === 0) return;
     const everPowered = window.some((s) => {
       const st = s.state.get(system);

@@ -76,10 +76,10 @@ export async function systemsOf(hmc: HmcSession): Promise<SystemRow[]> {
 }
 
 /** One partition's state, undefined when it is not on that system (HSCL8012). */
-export async function partitionState(hmc: HmcSession, system: string, lpar: string): Promise<string | undefined> {
+export async function partitionState(hmc: HmcSession, system: string, lpar: string, opts: { timeoutMs?: number } = {}): Promise<string | undefined> {
   const argv = cmd.partitionState(system, lpar);
   // An HMC that cannot see the system (Not Available) or answers with an error is not the last word.
-  const views = await hmc.views(argv, { unseen: (x) => /^"?Not Available"?\s*$/.test(x.stdout.trim()) });
+  const views = await hmc.views(argv, { unseen: (x) => /^"?Not Available"?\s*$/.test(x.stdout.trim()), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
   const last = views[views.length - 1]!;
   if ('error' in last) throw last.error;
   const r = last.result;
@@ -147,7 +147,11 @@ export async function migrationRole(hmc: HmcSession, system: string, lpar: strin
   const argv = cmd.migrationState(system, lpar);
   let r;
   try {
-    r = await hmc.run(argv, { idempotent: true });
+    // An HMC that answers with an error (it lost the system, say) is not the last word.
+    const views = await hmc.views(argv);
+    const last = views[views.length - 1]!;
+    if ('error' in last) throw last.error;
+    r = last.result;
   } catch (e) {
     return { role: undefined, detail: e instanceof Error ? e.message : String(e) };
   }

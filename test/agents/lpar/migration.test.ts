@@ -149,4 +149,27 @@ describe('live migration', () => {
     expect(log).not.toMatch(/did not finish within MigrateTimeout|migrlpar -o s|stopped the migration/);
     expect(await where()).toEqual({ sys1: 'Running', sys2: 'Not Activated', parked1: undefined, parked2: undefined });
   }, 90_000);
+
+  it('moved away outside VCS and back while the first HMC has lost the destination: the old node does not claim the migration', async () => {
+    // It runs on sys1, where VCS has it online (the test before); it goes to sys2 outside VCS.
+    expect((await bench.agent('monitor', A)).code).toBe(110);
+    await bench.waitFor(rmcActive('sys1'), 20_000, 'RMC active on sys1');
+    expect((await bench.adminSsh(`chsyscfg -r lpar -m sys2 -i "name=${L},new_name=${L}_old"`)).code).toBe(0);
+    await bench.ctl('migrate', 'sys1', L, 'sys2');
+    await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', 30_000, 'on sys2');
+    expect((await bench.agent('monitor', A)).code).toBe(200); // VCS has it offline on A from now on
+    await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
+    // Back to sys1, outside VCS again, while the first HMC has lost sys1 (its lslparmigr there fails).
+    await bench.ctl('speed', '1');
+    try {
+      await bench.ctl('migrate', 'sys2', L, 'sys1');
+      await bench.ctl('hmc-lose-system', 'hmc6', 'sys1');
+      expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
+      expect((await bench.agent('monitor', A)).code).toBe(100); // sys1 holds the destination's placeholder
+      await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', 30_000, 'migration done');
+    } finally {
+      await bench.ctl('hmc-regain-system', 'hmc6', 'sys1');
+      await bench.ctl('speed', '10');
+    }
+  }, 90_000);
 });
