@@ -89,6 +89,8 @@ export default defineAgent<LparAttributes>({
 
     action: {
       'profile-export': (ctx) => withLpar(ctx, async (l) => (await import('./export.js')).profileExport(l, ctx.args)),
+      // The administrator's word where the HMCs cannot tell (docs/lpar.md, "Safety table", row S9).
+      'confirm-down': (ctx) => withLpar(ctx, async (l) => (await import('./elsewhere.js')).confirmDown(l, ctx.args)),
     },
 
     // IMF (agents/lpar/imf): batched HMC polling behind imf_getnotification.

@@ -15,7 +15,7 @@ import { dirname, isAbsolute } from 'node:path';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { VcsPowervmError } from '../../framework/errors.js';
 import { parseAdapter } from './adapters.js';
-import { partitionRecord, partitionsOf, profileRecord, viosFcMap, viosScsiMap } from './hmc/queries.js';
+import { partitionRecord, partitionsOf, profileRecord, viosFcMap, viosScsiMap, type PartitionRow } from './hmc/queries.js';
 import { listItems } from './hmc/records.js';
 import { profileName as checkProfile } from './names.js';
 import { generateProfileFile, type ViosMapping } from './profile-file.js';
@@ -38,7 +38,26 @@ export async function profileExport(l: Lpar, args: readonly string[]): Promise<s
   const prof = await profileRecord(l.hmc, l.system, l.name, profile);
   if (!prof) throw fail(l, `it has no profile ${profile} on ${l.system}`);
 
-  const partitions = await partitionsOf(l.hmc, l.system);
+  const { mappings, skipped } = await viosMappingsOf(l, prof, await partitionsOf(l.hmc, l.system));
+  for (const v of new Set(skipped)) log.warn('VIOS %s is not Running: the mappings it holds for %s are not in the ProfileFile', v, l.name);
+
+  const text = generateProfileFile({ partition: record, profile: prof, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
+  mkdirSync(dirname(l.profileFile), { recursive: true });
+  const written = writeFileAtomic(l.profileFile, text, { mode: 0o644 });
+  const msg = written
+    ? `wrote ${l.profileFile}: partition ${l.name}, profile ${profile}, ${mappings.length} VIOS mapping(s), from ${l.system}${skipped.length ? ` (VIOS not Running: ${[...new Set(skipped)].join(', ')})` : ''}; the previous file, if any, is ${l.profileFile}.previous`
+    : `${l.profileFile} is already up to date (partition ${l.name}, profile ${profile})`;
+  log.notice('%s', msg);
+  return `${msg}\n`;
+}
+
+/**
+ * The VIOS mappings of a profile's client adapters, as `vios_mapping` lines
+ * hold them: for each client vSCSI adapter the disks its server adapter maps
+ * (`lsmap -all`), for each client vFC adapter its port (`lsmap -all -npiv`),
+ * on each Running VIOS; the VIOS that are not Running are listed apart.
+ */
+export async function viosMappingsOf(l: Lpar, prof: ReadonlyMap<string, string>, partitions: readonly PartitionRow[]): Promise<{ mappings: ViosMapping[]; skipped: string[] }> {
   const running = new Set(partitions.filter((p) => p.env === 'vioserver' && p.state === 'Running').map((p) => p.name));
   const mappings: ViosMapping[] = [];
   const scsiMaps = new Map<string, Awaited<ReturnType<typeof viosScsiMap>>>();
@@ -67,14 +86,5 @@ export async function profileExport(l: Lpar, args: readonly string[]): Promise<s
       }
     }
   }
-  for (const v of new Set(skipped)) log.warn('VIOS %s is not Running: the mappings it holds for %s are not in the ProfileFile', v, l.name);
-
-  const text = generateProfileFile({ partition: record, profile: prof, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
-  mkdirSync(dirname(l.profileFile), { recursive: true });
-  const written = writeFileAtomic(l.profileFile, text, { mode: 0o644 });
-  const msg = written
-    ? `wrote ${l.profileFile}: partition ${l.name}, profile ${profile}, ${mappings.length} VIOS mapping(s), from ${l.system}${skipped.length ? ` (VIOS not Running: ${[...new Set(skipped)].join(', ')})` : ''}; the previous file, if any, is ${l.profileFile}.previous`
-    : `${l.profileFile} is already up to date (partition ${l.name}, profile ${profile})`;
-  log.notice('%s', msg);
-  return `${msg}\n`;
+  return { mappings, skipped: [...new Set(skipped)] };
 }

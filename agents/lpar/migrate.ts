@@ -16,13 +16,16 @@
  *    destination's back. The partition then runs where it was.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../framework/fs.js';
 import { SshError, VcsPowervmError } from '../../framework/errors.js';
 import * as cmd from './hmc/commands.js';
 import { partitionRecord, partitionState, partitionsOf, profileRecord } from './hmc/queries.js';
 import { partitionName } from './names.js';
+import { viosMappingsOf } from './export.js';
 import { generateProfileFile, parseProfileFile } from './profile-file.js';
+import { completeFromProfileFile } from './provision.js';
 import { physicalServerOf, type Lpar } from './resource.js';
 
 const fail = (l: Lpar, detail: string) => new VcsPowervmError('VCSPVM_LPAR', { lpar: l.name, detail });
@@ -48,7 +51,9 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   const profileName = me.currProfile || me.defaultProfile;
   const profile = record && profileName ? await profileRecord(l.hmc, l.system, l.name, profileName) : undefined;
   if (!record || !profile) throw fail(l, `cannot read its definition on ${l.system} to back it up`);
-  const backupText = generateProfileFile({ partition: record, profile, mappings: [], source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
+  // With its VIOS mappings: LPM removes them from the source, and a definition restored without them would not boot.
+  const { mappings } = await viosMappingsOf(l, profile, source);
+  const backupText = generateProfileFile({ partition: record, profile, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
   const backupDir = join(l.ctx.vcs.log, 'tmp', 'LPAR');
   const backupPath = join(backupDir, `${encodeURIComponent(l.name)}@${encodeURIComponent(l.system)}.premigrate.cfg`);
   mkdirSync(backupDir, { recursive: true, mode: 0o700 });
@@ -103,8 +108,8 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   } else {
     try {
       const data = parseProfileFile(backupText, backupPath);
-      await l.hmc.check(cmd.createPartition(l.system, data.fields));
-      log.notice('restored the definition of %s on %s (Not Activated) for a later failback', l.name, l.system);
+      await completeFromProfileFile(l, data, await partitionsOf(l.hmc, l.system), undefined, false, backupPath);
+      log.notice('restored the definition of %s on %s (Not Activated), with its VIOS side, for a later failback', l.name, l.system);
       rmSync(backupPath, { force: true });
     } catch (e) {
       log.error('could not restore the definition of %s on %s: %s; the backup stays in %s', l.name, l.system, e instanceof Error ? e.message : String(e), backupPath);
@@ -116,26 +121,67 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
 /**
  * `migrlpar -o m` blocks until the migration ends. If it does not end before
  * the deadline, the migration is stopped; a failed one is recovered. Either
- * way an error is thrown after the partition is back on its source.
+ * way an error is thrown after the partition is back on its source. When the
+ * SSH session that runs it is lost (the HMC went down), the migration goes
+ * on in the managed systems: it is followed through the next HMC, never
+ * stopped for that.
  */
 async function runMigration(l: Lpar, target: string): Promise<void> {
   const log = l.ctx.log;
   const argv = cmd.migrate('m', l.system, target, l.name);
   const budget = l.hmc.remaining() - 15_000;
+  const started = Date.now();
   let r;
   try {
     r = await l.hmc.run(argv, { timeoutMs: Math.max(5_000, budget) });
   } catch (e) {
     if (!(e instanceof SshError)) throw e;
-    log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
-    await stopAndRecover(l);
-    throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    const timedOut = e.code === 'VCSPVM_SSH_TIMEOUT' && Date.now() - started >= Math.max(5_000, budget) - 1_000;
+    if (timedOut) {
+      log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
+      await stopAndRecover(l);
+      throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    }
+    log.warn('the session running migrlpar -o m was lost (%s): the migration goes on in the managed systems; following it through the next HMC', e.message);
+    return followMigration(l, target);
   }
   if (r.code === 0) return;
   const detail = r.stdout.trim().split('\n')[0] ?? '';
   log.error('migration of %s to %s failed on HMC %s: %s', l.name, target, r.hmc, detail);
   await stopAndRecover(l);
   throw fail(l, `migration to ${target} failed (${detail}); it stays on ${l.system}`);
+}
+
+/** Polls where the partition is (any HMC that answers) until the migration has ended, one way or the other. */
+async function followMigration(l: Lpar, target: string): Promise<void> {
+  const log = l.ctx.log;
+  for (;;) {
+    let here: string | undefined;
+    let there: string | undefined;
+    try {
+      here = await partitionState(l.hmc, l.system, l.name);
+      there = await partitionState(l.hmc, target, l.name);
+    } catch (e) {
+      if (!(e instanceof SshError)) throw e;
+      log.warn('no HMC answers while following the migration of %s: %s', l.name, e.message);
+    }
+    const migrating = (s: string | undefined) => s !== undefined && s.startsWith('Migrating');
+    if (here !== undefined || there !== undefined) {
+      if (here === undefined && there !== undefined && !migrating(there)) {
+        log.notice('followed through HMC %s: %s is %s on %s', l.hmc.hmc ?? '?', l.name, there, target);
+        return;
+      }
+      if (here !== undefined && !migrating(here) && !migrating(there)) {
+        throw fail(l, `the migration to ${target} ended without moving it (followed through HMC ${l.hmc.hmc ?? '?'}: ${here} on ${l.system}); it stays on ${l.system}`);
+      }
+    }
+    if (l.hmc.remaining() < 15_000) {
+      log.error('migration of %s still under way as MigrateTimeout nears: stopping it', l.name);
+      await stopAndRecover(l);
+      throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
+    }
+    await sleep(2_000, undefined, l.ctx.signal ? { signal: l.ctx.signal } : undefined);
+  }
 }
 
 async function stopAndRecover(l: Lpar): Promise<void> {

@@ -18,41 +18,14 @@
  * unknown: never a reason to fail over.
  */
 import type { MonitorResult } from '../../framework/agent/exitcodes.js';
-import { migrationRole, partitionsOf, systemsOf, type PartitionRow } from './hmc/queries.js';
-import { expectedOnline, expectOnline } from './expected-online.js';
+import { raceMove } from './activation.js';
+import { bootStallMs, describeCode, forgetBoot, observeBoot } from './boot.js';
+import { survey } from './elsewhere.js';
+import { migrationRole, partitionsOf, referenceCode } from './hmc/queries.js';
+import { expectedOnline, expectOffline, expectOnline } from './expected-online.js';
 import type { Lpar } from './resource.js';
-import { isPowered, migratingRunning, serverVerdict, stateRow } from './state.js';
+import { isPowered, migratingRunning, stateRow } from './state.js';
 import { describeHealth, viosHealth } from './vios.js';
-
-export interface Elsewhere {
-  system: string;
-  state: string;
-}
-
-/** Where else the partition is powered on, among the other managed systems this HMC manages. */
-export async function poweredElsewhere(l: Lpar): Promise<{ found: Elsewhere | undefined; unknown: string[] }> {
-  const systems = await systemsOf(l.hmc);
-  const unknown: string[] = [];
-  for (const s of systems) {
-    if (s.name === l.system) continue;
-    const v = serverVerdict(s.state);
-    if (v === 'down') continue;
-    if (v === 'cannot-tell') {
-      unknown.push(`${s.name} (${s.state})`);
-      continue;
-    }
-    let rows: PartitionRow[];
-    try {
-      rows = await partitionsOf(l.hmc, s.name);
-    } catch (e) {
-      unknown.push(`${s.name} (${e instanceof Error ? e.message : String(e)})`);
-      continue;
-    }
-    const p = rows.find((r) => r.name === l.name);
-    if (p && isPowered(p.state)) return { found: { system: s.name, state: p.state }, unknown };
-  }
-  return { found: undefined, unknown };
-}
 
 export async function monitor(l: Lpar): Promise<MonitorResult> {
   const log = l.ctx.log;
@@ -60,9 +33,11 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
   const me = partitions.find((p) => p.name === l.name);
 
   if (!me) {
-    const { found } = await poweredElsewhere(l);
-    if (found) {
-      log.info('%s is not on %s: it is %s on %s (migrated outside VCS?); intentionally offline here', l.name, l.system, found.state, found.system);
+    const { powered } = await survey(l, { clusterServers: false });
+    if (powered) {
+      log.info('%s is not on %s: %s (migrated outside VCS?); intentionally offline here', l.name, l.system, powered.verdict.why);
+      // VCS has it offline here from now on: a partition migrated back later is not this system's to claim.
+      expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
     }
     log.debug('%s is not defined on %s%s', l.name, l.system, l.profileFile ? '; online creates it from ProfileFile' : '');
@@ -72,12 +47,19 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
   const row = stateRow(me.state);
   let result: MonitorResult = row.monitor;
   if (me.state === 'Migrating - Running') {
-    const role = await migrationRole(l.hmc, l.system, l.name);
+    const view = await migrationRole(l.hmc, l.system, l.name);
+    // lslparmigr's attribute names are not confirmed: when it does not say, VCS's own record does
+    // (online here and not taken away by offline, clean or migrate: this is the source).
+    const role = view.role ?? (expectedOnline(l.ctx, l.ctx.resource) ? 'source' : 'destination');
     result = migratingRunning(role);
-    log.info('%s is migrating (%s of the migration): %s here', l.name, role, result);
+    log.info('%s is migrating (%s of the migration%s; %s): %s here', l.name, role, view.role ? '' : ', as VCS had it', view.detail, typeof result === 'string' ? result : 'online');
+  } else if (me.state === 'Starting') {
+    const verdict = await watchStarting(l);
+    if (verdict) return verdict;
   } else if (result === 'unknown') {
     log.warn('%s is in state "%s" on %s: %s', l.name, me.state, l.system, row.why);
   }
+  if (me.state !== 'Starting') forgetBoot(l.ctx, l.ctx.resource);
 
   const online = result === 'online' || typeof result === 'object';
   if (online && l.vios.length > 0) {
@@ -94,11 +76,43 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
   if (result === 'offline' && isPowered(me.state)) log.warn('%s is %s on %s: %s', l.name, me.state, l.system, row.why);
   if (online) expectOnline(l.ctx, l.ctx.resource);
   else if (result === 'offline' && !isPowered(me.state) && expectedOnline(l.ctx, l.ctx.resource)) {
-    const { found } = await poweredElsewhere(l);
-    if (found) {
-      log.info('%s is %s on %s but %s on %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, found.state, found.system);
+    const { powered } = await survey(l, { clusterServers: false });
+    if (powered) {
+      log.info('%s is %s on %s but %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, powered.verdict.why);
+      expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
     }
   }
   return result;
+}
+
+/**
+ * A partition Starting here: its boot followed through the reference code
+ * (a code unchanged for the stall bound is a hung boot: offline, so that VCS
+ * cleans it and fails over), and the other systems looked at (a boot that
+ * must give way to another, activation.ts's rule, is not online either).
+ * Undefined: nothing against it (online, confidence 50).
+ */
+async function watchStarting(l: Lpar): Promise<MonitorResult | undefined> {
+  const log = l.ctx.log;
+  const bound = bootStallMs();
+  const code = (await referenceCode(l.hmc, l.system, l.name).catch(() => undefined)) ?? '';
+  const seen = observeBoot(l.ctx, l.ctx.resource, l.system, code, bound);
+  if (seen.hung) {
+    log.error(
+      '%s has been Starting on %s at reference code %s for %d s (bound %d s, VCSPVM_LPAR_BOOT_STALL): its boot is hung; reporting offline so that VCS cleans it (immediate shutdown) and fails over',
+      l.name, l.system, describeCode(code), Math.round(seen.stalledMs / 1000), bound / 1000,
+    );
+    return 'offline';
+  }
+  const s = await survey(l, { clusterServers: false });
+  for (const j of s.others) {
+    const there = j.other.lpar;
+    if (there === undefined || there === 'absent' || !isPowered(there)) continue;
+    if (raceMove('Starting', l.system, there, j.other.system) === 'back-off') {
+      log.error('%s is Starting on %s while it is %s on %s: this boot gives way (the partition on the later-sorting managed system, or the one not yet running); reporting offline so that VCS cleans it here', l.name, l.system, there, j.other.system);
+      return 'offline';
+    }
+  }
+  return undefined;
 }

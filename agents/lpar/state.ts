@@ -108,23 +108,3 @@ export function migratingRunning(role: 'source' | 'destination'): MonitorResult 
 export function viosServing(state: string): boolean {
   return state === 'Running';
 }
-
-/** Managed-system states (hmc-facts §1.5) as the sysoffline trigger reads them. */
-export type ServerVerdict = 'down' | 'going-down' | 'up' | 'cannot-tell';
-
-export function serverVerdict(state: string): ServerVerdict {
-  switch (state) {
-    case 'Power Off':
-      return 'down';
-    case 'Power Off In Progress':
-      return 'going-down';
-    case 'Operating':
-    case 'Standby':
-    case 'Initializing':
-      return 'up';
-    default:
-      // No Connection, Error..., Recovery, Incomplete, authentication states:
-      // the HMC cannot vouch for the partitions.
-      return 'cannot-tell';
-  }
-}

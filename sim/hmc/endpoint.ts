@@ -277,7 +277,9 @@ export class Endpoint {
         s.resume();
         this.startSsh(s);
       }
-      this.releaseHeld(true);
+      // What clients sent meanwhile is read first: a held command whose session was closed is not run.
+      await new Promise((r) => setTimeout(r, 50));
+      this.releaseHeld(this.state === 'up');
     }
   }
 

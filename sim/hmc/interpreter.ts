@@ -459,7 +459,11 @@ export class Interpreter {
       return 1;
     }
     const args = argv.slice(1);
-    if (this.hooks.beforeCommand) await this.hooks.beforeCommand(name);
+    if (this.hooks.beforeCommand) {
+      await this.hooks.beforeCommand(name);
+      // A command held by a hung or slow HMC whose session went meanwhile is not run (sshd hangs up its shell).
+      if (this.cancelled) throw this.cancelled;
+    }
     const fn = this.functions.get(name);
     const builtin = BUILTINS[name];
     if (fn || builtin) {

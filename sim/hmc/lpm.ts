@@ -100,7 +100,8 @@ export class Mobility {
       target: tgt.name,
       active,
       startedAt: Date.now(),
-      durationMs: (seconds * 1000) / this.world.speed,
+      startedSim: this.world.simNow(),
+      durationSim: seconds,
       timer: null,
       failed: false,
       previousState: p.state,
@@ -185,14 +186,31 @@ export class Mobility {
       const clientAdapter = (kind === 'scsi' ? moved.current.scsi : moved.current.fc).find((a) => a.slot === adapter.slot)!;
       const disks = kind === 'scsi' && vios ? this.mappedDisks(vios, p, adapter.slot) : [];
       const tv = pick(vios?.name ?? adapter.remoteName, disks.map((d) => d.pvid), kind === 'fc');
+      // The destination may already define this partition with its disks mapped (the seed defines it on
+      // every server): that server adapter serves it, as a disk is mapped once per VIOS.
+      const local = disks.map((d) => tv.vios!.disks.find((x) => x.pvid === d.pvid)?.name).filter((n): n is string => n !== undefined);
+      const ready =
+        kind === 'scsi' && local.length > 0
+          ? tv.current.scsi.find((a) => a.type === 'server' && a.remoteName === p.name && local.every((n) => tv.vios!.vtds.some((v) => v.slot === a.slot && v.backing === n)))
+          : undefined;
+      if (ready) {
+        ready.remoteId = newId;
+        ready.remoteSlot = adapter.slot;
+        addToProfile(tv, 'virtual_scsi_adapters', formatScsi(ready));
+        clientAdapter.remoteId = tv.id;
+        clientAdapter.remoteName = tv.name;
+        clientAdapter.remoteSlot = ready.slot;
+        continue;
+      }
       const slot = this.world.freeSlot(tv);
       if (kind === 'scsi') {
         const server: ScsiAdapter = { slot, type: 'server', remoteId: newId, remoteName: p.name, remoteSlot: adapter.slot, required: false };
         tv.current.scsi.push(server);
         syncViosDevices(tv);
         for (const disk of disks) {
-          const local = tv.vios!.disks.find((d) => d.pvid === disk.pvid);
-          if (local) mapDisk(tv.vios!, slot, local.name);
+          const here = tv.vios!.disks.find((d) => d.pvid === disk.pvid);
+          // A disk is mapped once per VIOS: one already mapped elsewhere stays where it is.
+          if (here && !tv.vios!.vtds.some((v) => v.backing === here.name)) mapDisk(tv.vios!, slot, here.name);
         }
         addToProfile(tv, 'virtual_scsi_adapters', formatScsi(server));
       } else {

@@ -6,6 +6,7 @@
  * captures in research/hmc-facts.md §1.3) because clients such as fence_lpar
  * parse by position (`,state=(.*?),` needs `state` in the middle).
  */
+import type { SimTimer } from './world.js';
 
 /** Partition states exactly as `lssyscfg -F state` prints them (hmc-facts §1.4). */
 export const LPAR_STATES = [
@@ -139,9 +140,11 @@ export interface Migration {
   source: string;
   target: string;
   active: boolean;
+  /** Real epoch ms (time_started) and simulated seconds at the start, and the simulated duration. */
   startedAt: number;
-  durationMs: number;
-  timer: NodeJS.Timeout | null;
+  startedSim: number;
+  durationSim: number;
+  timer: SimTimer | null;
   /** Set when the migration failed and awaits `migrlpar -o r`. */
   failed: boolean;
   /** The state the partition goes back to when the migration is stopped or fails. */
@@ -166,10 +169,12 @@ export interface Partition {
   refcodes: Refcode[];
   /** The OS stopped responding (lpar-hang): no OS shutdown, RMC lost. */
   hung: boolean;
+  /** boot-hang: the next activation stops in Starting at this reference code for ever. */
+  bootHang: string | null;
   /** The VIOS operating system (vioserver partitions only). */
   vios: ViosOs | null;
   /** Pending state transition. */
-  timer: NodeJS.Timeout | null;
+  timer: SimTimer | null;
   migration: Migration | null;
   /** Placeholder on the target of a migration in progress. */
   migrationTarget: boolean;
@@ -190,7 +195,7 @@ export interface ManagedSystem {
   /** Co-managed with a NovaLink master: no profiles on activation (lscomgmt). */
   comanaged: boolean;
   partitions: Partition[];
-  timer: NodeJS.Timeout | null;
+  timer: SimTimer | null;
 }
 
 export interface User {

@@ -25,6 +25,7 @@ export function newPartition(init: { name: string; id: number; env: Partition['e
     osVersion: 'Unknown',
     refcodes: [],
     hung: false,
+    bootHang: null,
     vios: init.env === 'vioserver' ? { disks: [], fcPorts: [], vhosts: new Map(), vfchosts: new Map(), vtds: [] } : null,
     timer: null,
     migration: null,

@@ -7,6 +7,7 @@ import { VcsPowervmError } from '../../framework/errors.js';
 import type { AdmissionOptions } from './admission.js';
 import { Endpoint, type EndpointStats } from './endpoint.js';
 import { HmcError } from './hscl.js';
+import { DEFAULT_BOOT_HANG } from './boot.js';
 import { SYS_STATES, type ManagedSystem, type Partition, type SysState } from './model.js';
 import { dumpWorld } from './worldfile.js';
 import type { World } from './world.js';
@@ -37,17 +38,25 @@ export const CTL_USAGE = [
   'stats [--reset]                       per endpoint: connections, logins, auth failures, login timeouts, startups dropped, open sessions, commands by name',
   'lpar-crash SYS LPAR [--state Error|"Not Activated"] [--refcode CODE]',
   'lpar-hang SYS LPAR                    the OS stops responding: RMC drops, OS shutdown never completes',
+  'boot-hang SYS LPAR [--refcode CODE]   the next activation stops in Starting at CODE (CA000040) for ever',
   'vios-down SYS VIOS [--state Error]    the VIOS goes down (Not Activated, or Error)',
   'vios-up SYS VIOS                      the VIOS boots again',
   'system-power-off SYS [--state STATE]  the managed system loses power (Power Off, or No Connection, Error ...)',
   'system-power-on SYS                   powers it on: Operating, then partitions with auto_start=1 start',
+  'system-disconnect SYS                 every HMC loses the managed system: No Connection, its partitions keep running unseen',
+  'system-reconnect SYS                  the HMCs see it again, as it is now',
+  'hmc-lose-system HOST:PORT|NAME SYS    this HMC alone loses the managed system (No Connection); the others still see it',
+  'hmc-regain-system HOST:PORT|NAME SYS  this HMC sees it again',
   'hmc-down HOST:PORT|NAME               the HMC refuses connections and drops its sessions',
   'hmc-up HOST:PORT|NAME                 back to normal (from down, hung or slow)',
   'hmc-hang HOST:PORT|NAME               accepts TCP, never completes a handshake or a command',
   'hmc-slow HOST:PORT|NAME MS            every command takes MS milliseconds longer (0: normal)',
+  'vios-slow SYS VIOS MS                 every viosvrcmd on that VIOS takes MS milliseconds longer (0: normal)',
+  'lslparmigr-form full|minimal          minimal: lslparmigr knows neither source_sys_name nor dest_sys_name',
   'migrate SYS LPAR TARGET               a live partition migration started outside VCS',
   'lpm-fail SYS LPAR [--stuck]           the next migration of LPAR fails (--stuck: needs migrlpar -o r)',
-  'speed N                               simulated time runs N times faster from now on',
+  'speed N                               simulated time runs N times faster from now on (transitions under way too)',
+  'timings KEY=SECONDS...                durations of what happens from now on (boot, rmcUp, osShutdown, viosBoot, migration...)',
 ];
 
 export class Simulator {
@@ -112,9 +121,12 @@ export class Simulator {
   /** Runs one ctl command; the result is JSON-serialisable. */
   async control(command: string, args: string[]): Promise<unknown> {
     const [a, b, c] = args;
+    // `--name VALUE` or `--name=VALUE`.
     const flag = (name: string) => {
       const i = args.indexOf(name);
-      return i >= 0 ? (args[i + 1] ?? '') : undefined;
+      if (i >= 0) return args[i + 1] ?? '';
+      const glued = args.find((x) => x.startsWith(`${name}=`));
+      return glued === undefined ? undefined : glued.slice(name.length + 1);
     };
     try {
       switch (command) {
@@ -144,6 +156,14 @@ export class Simulator {
           const p = this.lpar(command, sys, b);
           this.world.hang(p);
           return { lpar: p.name, state: p.state, hung: true };
+        }
+        case 'boot-hang': {
+          const sys = this.system(command, a);
+          const p = this.lpar(command, sys, b);
+          const refcode = flag('--refcode');
+          if (refcode !== undefined && !/^[0-9A-Fa-f]{4,8}( .{0,40})?$/.test(refcode)) throw new ControlError(command, '--refcode: a reference code such as CA000040');
+          this.world.hangNextBoot(p, refcode ?? DEFAULT_BOOT_HANG);
+          return { lpar: p.name, bootHang: p.bootHang };
         }
         case 'vios-down': {
           const sys = this.system(command, a);
@@ -178,6 +198,40 @@ export class Simulator {
           this.world.powerOn(sys);
           return { system: sys.name, state: sys.state };
         }
+        case 'system-disconnect': {
+          const sys = this.system(command, a);
+          this.world.disconnected.add(sys.name);
+          return { system: sys.name, state: this.world.systemState(sys), partitions: 'running unseen' };
+        }
+        case 'system-reconnect': {
+          const sys = this.system(command, a);
+          this.world.disconnected.delete(sys.name);
+          return { system: sys.name, state: this.world.systemState(sys) };
+        }
+        case 'hmc-lose-system':
+        case 'hmc-regain-system': {
+          const e = this.endpoint(command, a);
+          const sys = this.system(command, b);
+          let lost = this.world.lostBy.get(e.name);
+          if (!lost) this.world.lostBy.set(e.name, (lost = new Set()));
+          if (command === 'hmc-lose-system') lost.add(sys.name);
+          else lost.delete(sys.name);
+          return { endpoint: a, hmc: e.name, system: sys.name, state: this.world.systemState(sys, e.name) };
+        }
+        case 'vios-slow': {
+          const sys = this.system(command, a);
+          const v = this.lpar(command, sys, b);
+          if (!v.vios) throw new ControlError(command, `${v.name} is not a Virtual I/O Server`);
+          if (c === undefined || !/^\d+$/.test(c)) throw new ControlError(command, 'MS, a number of milliseconds, is required');
+          if (Number(c) === 0) this.world.viosLatencyMs.delete(`${sys.name}/${v.name}`);
+          else this.world.viosLatencyMs.set(`${sys.name}/${v.name}`, Number(c));
+          return { vios: v.name, latencyMs: Number(c) };
+        }
+        case 'lslparmigr-form': {
+          if (a !== 'full' && a !== 'minimal') throw new ControlError(command, 'full or minimal');
+          this.world.lslparmigrForm = a;
+          return { lslparmigr: a };
+        }
         case 'hmc-down':
           await this.endpoint(command, a).down();
           return { endpoint: a, state: 'down' };
@@ -209,6 +263,15 @@ export class Simulator {
           const p = this.lpar(command, sys, b);
           p.lpmFault = args.includes('--stuck') ? 'stuck' : 'rollback';
           return { lpar: p.name, fault: p.lpmFault };
+        }
+        case 'timings': {
+          if (args.length === 0) return this.world.timings;
+          for (const a of args) {
+            const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)$/.exec(a);
+            if (!m || !Object.hasOwn(this.world.timings, m[1]!)) throw new ControlError(command, `${a}: expected KEY=SECONDS with KEY one of ${Object.keys(this.world.timings).join(', ')}`);
+            (this.world.timings as unknown as Record<string, number>)[m[1]!] = Number(m[2]);
+          }
+          return this.world.timings;
         }
         case 'speed': {
           const n = Number(a);

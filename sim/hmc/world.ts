@@ -9,6 +9,7 @@
  * once the change is submitted, as a real HMC does).
  */
 import { usedSlots } from './adapters.js';
+import { AIX_CODES, bootDeviceReachable, DEFAULT_BOOT_HANG, FIRMWARE_CODES, HANDOFF_CODE, NO_BOOT_DEVICE, OPEN_FIRMWARE_CODE } from './boot.js';
 import { fail, msg } from './hscl.js';
 import { Mobility } from './lpm.js';
 import {
@@ -26,6 +27,17 @@ import {
 import { macFor } from './partitions.js';
 import { ioFromProfile } from './profiles.js';
 import { syncViosDevices } from './vios/devices.js';
+
+/**
+ * A pending transition in simulated time. `ctl speed` reschedules every
+ * pending timer so that a transition under way finishes at the new speed.
+ */
+export interface SimTimer {
+  /** Simulated second at which it fires. */
+  due: number;
+  fn: () => void;
+  handle: NodeJS.Timeout | null;
+}
 
 export interface WorldInit {
   systems: ManagedSystem[];
@@ -47,10 +59,21 @@ export class World {
   readonly hmcNames: string[];
   readonly users: Map<string, User>;
   readonly timings: Timings;
-  speed: number;
   /** Cross-HMC SSH trust set up with `mkauthkeys -g` (key: `ip user`). */
   readonly remoteAuth = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<SimTimer>();
+  private speedFactor = 1;
+  /** Simulated seconds at `realBase` (real epoch ms): the simulated clock is rebased whenever the speed changes. */
+  private simBase = 0;
+  private realBase = Date.now();
+  /** Managed systems every HMC lost (system-disconnect): No Connection, their partitions running on unseen. */
+  readonly disconnected = new Set<string>();
+  /** Managed systems one HMC lost while the others still see them (hmc-lose-system): HMC name → system names. */
+  readonly lostBy = new Map<string, Set<string>>();
+  /** `lslparmigr` output form: `full` (with source_sys_name, dest_sys_name), or `minimal` (an HMC that knows neither). */
+  lslparmigrForm: 'full' | 'minimal' = 'full';
+  /** viosvrcmd on these VIOS (`SYS/VIOS`) takes this many real milliseconds longer (vios-slow). */
+  readonly viosLatencyMs = new Map<string, number>();
   /** Live partition mobility on this world. */
   readonly lpm: Mobility = new Mobility(this);
   /** Files users copied to their HMC home directory (scp), read by `-f FILE`. */
@@ -61,7 +84,7 @@ export class World {
     this.hmcNames = init.hmcNames;
     this.users = new Map(init.users.map((u) => [u.name, u]));
     this.timings = { ...DEFAULT_TIMINGS, ...init.timings };
-    this.speed = init.speed ?? 1;
+    this.speedFactor = init.speed ?? 1;
     for (const sys of this.systems) {
       for (const p of sys.partitions) {
         if (p.vios) syncViosDevices(p);
@@ -73,24 +96,52 @@ export class World {
 
   /** Cancels every pending transition (shutdown of the simulator). */
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) if (t.handle) clearTimeout(t.handle);
     this.timers.clear();
   }
 
+  /** How many times faster than real time simulated time runs. */
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  /** A new speed from now on: transitions under way are rescheduled to finish at it. */
+  set speed(n: number) {
+    if (!(n > 0)) throw new Error(`speed ${n}: expected a positive number`);
+    this.simBase = this.simNow();
+    this.realBase = Date.now();
+    this.speedFactor = n;
+    for (const t of this.timers) this.arm(t);
+  }
+
+  /** The simulated clock, in seconds. */
+  simNow(): number {
+    return this.simBase + ((Date.now() - this.realBase) / 1000) * this.speedFactor;
+  }
+
   /** Runs `fn` after `seconds` of simulated time. */
-  after(seconds: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, (seconds * 1000) / this.speed));
-    t.unref();
+  after(seconds: number, fn: () => void): SimTimer {
+    const t: SimTimer = { due: this.simNow() + Math.max(0, seconds), fn, handle: null };
     this.timers.add(t);
+    this.arm(t);
     return t;
   }
 
-  cancel(t: NodeJS.Timeout | null): void {
+  private arm(t: SimTimer): void {
+    if (t.handle) clearTimeout(t.handle);
+    const ms = Math.max(0, ((t.due - this.simNow()) * 1000) / this.speedFactor);
+    t.handle = setTimeout(() => {
+      t.handle = null;
+      this.timers.delete(t);
+      t.fn();
+    }, ms);
+    t.handle.unref();
+  }
+
+  cancel(t: SimTimer | null): void {
     if (!t) return;
-    clearTimeout(t);
+    if (t.handle) clearTimeout(t.handle);
+    t.handle = null;
     this.timers.delete(t);
   }
 
@@ -140,10 +191,28 @@ export class World {
     return p.profiles.find((pr) => pr.name === name) ?? fail(msg.profileNotFound(name, p.name));
   }
 
-  /** The state clients see: partitions of a system that lost its service processor are Not Available. */
-  effectiveState(sys: ManagedSystem, p: Partition): LparState {
-    if (['Error', 'Recovery', 'Incomplete', 'No Connection'].includes(sys.state)) return 'Not Available';
+  /* ----------------------------------------------------- HMC views */
+
+  /** Whether the HMC named `hmc` (any HMC when undefined) has its connection to the system's service processor. */
+  connected(sys: ManagedSystem, hmc?: string): boolean {
+    if (this.disconnected.has(sys.name)) return false;
+    return hmc === undefined || !this.lostBy.get(hmc)?.has(sys.name);
+  }
+
+  /** The managed system's state as the HMC named `hmc` shows it: No Connection when it lost the system. */
+  systemState(sys: ManagedSystem, hmc?: string): SysState {
+    return this.connected(sys, hmc) ? sys.state : 'No Connection';
+  }
+
+  /** The state clients see: partitions of a system that lost its service processor (or that this HMC cannot reach) are Not Available. */
+  effectiveState(sys: ManagedSystem, p: Partition, hmc?: string): LparState {
+    if (['Error', 'Recovery', 'Incomplete', 'No Connection'].includes(this.systemState(sys, hmc))) return 'Not Available';
     return p.state;
+  }
+
+  /** A change (or a query that needs the service processor) through an HMC that cannot reach the system is refused as on a real HMC. */
+  requireConnected(sys: ManagedSystem, hmc?: string): void {
+    if (!this.connected(sys, hmc)) fail(msg.sysWrongState(sys.name, 'No Connection'));
   }
 
   private requireOperating(sys: ManagedSystem): void {
@@ -217,7 +286,12 @@ export class World {
     this.setRefcode(p, '00000000');
   }
 
-  /** `chsysstate -o on`: Not Activated → Starting → Running (or Open Firmware). */
+  /**
+   * `chsysstate -o on`: Not Activated → Starting → Running (or Open Firmware),
+   * stepping through the reference codes of a boot (boot.ts): firmware codes
+   * while Starting, a search for the boot device (none: AA060011, retried),
+   * then Running with AIX's IPL codes until the empty code and RMC.
+   */
   activate(sys: ManagedSystem, p: Partition, profileName: string | null, bootMode?: string): void {
     this.requireOperating(sys);
     this.requireNotMigrating(p, 'activate');
@@ -234,23 +308,69 @@ export class World {
     p.state = 'Starting';
     p.rmcState = 'inactive';
     p.hung = false;
-    this.setRefcode(p, 'CA00E1F7');
+    const hang = p.bootHang;
+    p.bootHang = null;
     const bootTime = p.env === 'vioserver' ? this.timings.viosBoot : this.timings.boot;
-    p.timer = this.after(bootTime, () => {
+    // Firmware steps and the hand-off share the boot time.
+    const step = bootTime / (FIRMWARE_CODES.length + 1);
+    const firmware = (i: number): void => {
       p.timer = null;
-      if (mode === 'sms' || mode === 'of') {
-        p.state = 'Open Firmware';
-        this.setRefcode(p, 'CA00E1DC');
+      if (i === 1 && hang !== null) {
+        this.setRefcode(p, hang); // and nothing more: a boot that hangs
         return;
       }
+      if (i < FIRMWARE_CODES.length) {
+        this.setRefcode(p, FIRMWARE_CODES[i]!);
+        p.timer = this.after(step, () => firmware(i + 1));
+        return;
+      }
+      if (mode === 'sms' || mode === 'of') {
+        p.timer = this.after(step, () => {
+          p.timer = null;
+          p.state = 'Open Firmware';
+          this.setRefcode(p, OPEN_FIRMWARE_CODE);
+        });
+        return;
+      }
+      findBootDevice();
+    };
+    const findBootDevice = (): void => {
+      p.timer = null;
+      if (!bootDeviceReachable(sys, p)) {
+        // The firmware retries the boot list; a disk that appears (a VIOS back, a mapping made) lets it go on.
+        if (p.refcodes[0]?.code !== NO_BOOT_DEVICE) this.setRefcode(p, NO_BOOT_DEVICE);
+        p.timer = this.after(bootTime, findBootDevice);
+        return;
+      }
+      this.setRefcode(p, HANDOFF_CODE);
+      p.timer = this.after(step, running);
+    };
+    const running = (): void => {
+      p.timer = null;
       p.state = 'Running';
       p.osVersion = p.env === 'vioserver' ? 'VIOS 3.1.4.10' : 'AIX 7.2 7200-05-06-2320';
-      this.setRefcode(p, '');
-      p.timer = this.after(this.timings.rmcUp, () => {
+      const ipl = this.timings.rmcUp / (AIX_CODES.length + 1);
+      const aix = (i: number): void => {
         p.timer = null;
-        if (!p.hung && p.state === 'Running') p.rmcState = 'active';
-      });
-    });
+        if (p.state !== 'Running') return;
+        if (i < AIX_CODES.length) {
+          this.setRefcode(p, AIX_CODES[i]!);
+          p.timer = this.after(ipl, () => aix(i + 1));
+          return;
+        }
+        this.setRefcode(p, '');
+        if (!p.hung) p.rmcState = 'active';
+      };
+      aix(0);
+    };
+    this.setRefcode(p, FIRMWARE_CODES[0]);
+    p.timer = this.after(step, () => firmware(1));
+  }
+
+  /** Fault: the next activation of the partition stops in Starting at `refcode` (boot-hang). */
+  hangNextBoot(p: Partition, refcode: string = DEFAULT_BOOT_HANG): void {
+    if (p.env === 'vioserver') throw new Error(`${p.name} is a Virtual I/O Server`);
+    p.bootHang = refcode;
   }
 
   /**

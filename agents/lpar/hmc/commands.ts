@@ -133,11 +133,24 @@ export function migrationControl(op: 's' | 'r', source: string, lpar: string): A
   return ['migrlpar', '-o', op, '-m', source, '-p', lpar];
 }
 
-export const MIGRATION_FIELDS = ['name', 'migration_state', 'source_sys_name', 'dest_sys_name'] as const;
-
-/** `lslparmigr -r lpar -m SYS --filter lpar_names=L -F name,migration_state,source_sys_name,dest_sys_name` */
+/**
+ * `lslparmigr -r lpar -m SYS --filter lpar_names=L` — without -F: the HMC
+ * prints the attributes it has, so no attribute name of ours can be refused
+ * (which attributes a real HMC prints is not confirmed: hmc-facts §4.2).
+ */
 export function migrationState(system: string, lpar: string): Argv {
-  return ['lslparmigr', '-r', 'lpar', '-m', system, '--filter', `lpar_names=${lpar}`, '-F', MIGRATION_FIELDS.join(',')];
+  return ['lslparmigr', '-r', 'lpar', '-m', system, '--filter', `lpar_names=${lpar}`];
+}
+
+export const REFCODE_FIELDS = ['lpar_name', 'refcode'] as const;
+
+/**
+ * `lsrefcode -r lpar -m SYS --filter lpar_names=L -F lpar_name,refcode` — the
+ * partition's latest reference code (hmc-facts §9.6, V10R3 capture); empty
+ * for a running AIX partition.
+ */
+export function referenceCode(system: string, lpar: string): Argv {
+  return ['lsrefcode', '-r', 'lpar', '-m', system, '--filter', `lpar_names=${lpar}`, '-F', REFCODE_FIELDS.join(',')];
 }
 
 /** Fields read from `lshwres -r virtualio --rsubtype eth --level lpar` (the DR VLAN). */

@@ -34,11 +34,20 @@ function parsed<T>(hmc: string | undefined, argv: cmd.Argv, fn: () => T): T {
   }
 }
 
-/** Every partition of a managed system with its state: monitor's single command. */
+/**
+ * Every partition of a managed system with its state: monitor's single
+ * command. Redundant HMCs are two views: when the serving HMC answers with
+ * an error, or cannot see the system (every partition Not Available), the
+ * next HMC is asked before anything is concluded.
+ */
 export async function partitionsOf(hmc: HmcSession, system: string): Promise<PartitionRow[]> {
   const argv = cmd.listPartitions(system);
-  const out = await hmc.check(argv, { idempotent: true });
-  return parsed(hmc.hmc, argv, () =>
+  const views = await hmc.views(argv, { unseen: (r) => blind(r.stdout) });
+  const last = views[views.length - 1]!;
+  if ('error' in last) throw last.error;
+  if (last.result.code !== 0) throw commandError(last.result, argv);
+  const out = last.result.stdout;
+  return parsed(last.hmc, argv, () =>
     parseFields(out, cmd.LPAR_LIST_FIELDS).map((r) => ({
       name: r.name!,
       id: Number(r.lpar_id),
@@ -50,6 +59,16 @@ export async function partitionsOf(hmc: HmcSession, system: string): Promise<Par
   );
 }
 
+/** A listing in which the HMC shows every partition Not Available: it cannot see the managed system. */
+function blind(stdout: string): boolean {
+  try {
+    const rows = parseFields(stdout, cmd.LPAR_LIST_FIELDS);
+    return rows.length > 0 && rows.every((r) => r.state === 'Not Available');
+  } catch {
+    return false;
+  }
+}
+
 export async function systemsOf(hmc: HmcSession): Promise<SystemRow[]> {
   const argv = cmd.listSystems();
   const out = await hmc.check(argv, { idempotent: true });
@@ -57,9 +76,13 @@ export async function systemsOf(hmc: HmcSession): Promise<SystemRow[]> {
 }
 
 /** One partition's state, undefined when it is not on that system (HSCL8012). */
-export async function partitionState(hmc: HmcSession, system: string, lpar: string): Promise<string | undefined> {
+export async function partitionState(hmc: HmcSession, system: string, lpar: string, opts: { timeoutMs?: number } = {}): Promise<string | undefined> {
   const argv = cmd.partitionState(system, lpar);
-  const r = await hmc.run(argv, { idempotent: true });
+  // An HMC that cannot see the system (Not Available) or answers with an error is not the last word.
+  const views = await hmc.views(argv, { unseen: (x) => /^"?Not Available"?\s*$/.test(x.stdout.trim()), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+  const last = views[views.length - 1]!;
+  if ('error' in last) throw last.error;
+  const r = last.result;
   if (r.code !== 0) {
     if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return undefined;
     throw commandError(r, argv);
@@ -99,24 +122,73 @@ export async function profileNames(hmc: HmcSession, system: string, lpar: string
   return parsed(hmc.hmc, argv, () => parseFields(r.stdout, ['name']).map((x) => x.name!));
 }
 
+/** Attribute names a real HMC may use for the two ends of a migration (the names are not confirmed: hmc-facts §4.2). */
+const SOURCE_NAMES = ['source_sys_name', 'src_sys_name', 'source_system_name'];
+const DEST_NAMES = ['dest_sys_name', 'target_sys_name', 'destination_sys_name', 'dest_system_name'];
+
+export interface MigrationView {
+  /** Which end this managed system is, when lslparmigr says so. */
+  role: 'source' | 'destination' | undefined;
+  /** What lslparmigr said, for the log. */
+  detail: string;
+}
+
 /**
- * Which side of a live migration this managed system is. lslparmigr lists a
- * migrating partition on its source (with dest_sys_name); the destination
- * shows a placeholder that lslparmigr does not report as the source.
+ * Which side of a live migration this managed system is, from
+ * `lslparmigr -r lpar` without -F (so that no attribute name of ours can be
+ * refused): a record naming the destination or the source settles it; a
+ * listing without the partition means it is not migrating from here (the
+ * destination shows a placeholder lslparmigr does not list). A record
+ * without either name, a refused command, or no answer: undefined, and the
+ * caller decides by what VCS knows (monitor.ts) — never unknown for a whole
+ * migration because of a field name.
  */
-export async function migrationRole(hmc: HmcSession, system: string, lpar: string): Promise<'source' | 'destination'> {
+export async function migrationRole(hmc: HmcSession, system: string, lpar: string): Promise<MigrationView> {
   const argv = cmd.migrationState(system, lpar);
-  const r = await hmc.run(argv, { idempotent: true });
+  let r;
+  try {
+    // An HMC that answers with an error (it lost the system, say) is not the last word.
+    const views = await hmc.views(argv);
+    const last = views[views.length - 1]!;
+    if ('error' in last) throw last.error;
+    r = last.result;
+  } catch (e) {
+    return { role: undefined, detail: e instanceof Error ? e.message : String(e) };
+  }
   if (r.code !== 0) {
-    if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return 'destination';
+    if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return { role: 'destination', detail: `HMC ${r.hmc}: not listed by lslparmigr on ${system}` };
+    return { role: undefined, detail: `HMC ${r.hmc}: lslparmigr: ${r.stdout.trim().split('\n')[0] ?? `exit ${r.code}`}` };
+  }
+  let records: Array<Map<string, string>>;
+  try {
+    records = parseRecords(r.stdout);
+  } catch (e) {
+    return { role: undefined, detail: `HMC ${r.hmc}: lslparmigr output not understood (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const row = records.find((m) => m.get('name') === lpar || m.get('lpar_name') === lpar);
+  if (!row) return { role: 'destination', detail: `HMC ${r.hmc}: lslparmigr does not list ${lpar} on ${system}` };
+  const pick = (names: string[]) => names.map((n) => row.get(n)).find((v) => v !== undefined && v !== '');
+  const source = pick(SOURCE_NAMES);
+  const dest = pick(DEST_NAMES);
+  const state = row.get('migration_state') ?? '?';
+  if (source === system || (dest !== undefined && dest !== system)) return { role: 'source', detail: `HMC ${r.hmc}: ${state}${dest ? ` to ${dest}` : ''}` };
+  if (dest === system || (source !== undefined && source !== system)) return { role: 'destination', detail: `HMC ${r.hmc}: ${state}${source ? ` from ${source}` : ''}` };
+  return { role: undefined, detail: `HMC ${r.hmc}: lslparmigr says ${state} without naming either end` };
+}
+
+/** The partition's latest reference code ('' for a running AIX), undefined when not listed. */
+export async function referenceCode(hmc: HmcSession, system: string, lpar: string): Promise<string | undefined> {
+  const argv = cmd.referenceCode(system, lpar);
+  const views = await hmc.views(argv);
+  const last = views[views.length - 1]!;
+  if ('error' in last) throw last.error;
+  const r = last.result;
+  if (r.code !== 0) {
+    if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return undefined;
     throw commandError(r, argv);
   }
-  const rows = parsed(hmc.hmc, argv, () => parseFields(r.stdout, cmd.MIGRATION_FIELDS));
-  const row = rows.find((x) => x.name === lpar);
-  if (!row) return 'destination';
-  if (row.source_sys_name === system) return 'source';
-  if (row.dest_sys_name === system) return 'destination';
-  return row.dest_sys_name ? 'source' : 'destination';
+  const rows = parsed(hmc.hmc, argv, () => parseFields(r.stdout, cmd.REFCODE_FIELDS));
+  return rows.find((x) => x.lpar_name === lpar)?.refcode;
 }
 
 export interface AdapterRow {

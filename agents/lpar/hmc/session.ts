@@ -7,12 +7,12 @@
  * deadline, and the HMC's error convention (text on stdout, exit 1, HSCL
  * codes) turned into HmcCommandError.
  */
-import { HmcCommandError, VcsPowervmError } from '../../../framework/errors.js';
+import { HmcCommandError, SshError, VcsPowervmError } from '../../../framework/errors.js';
 import type { Logger } from '../../../framework/remote/logger.js';
 import { buildCommand } from '../../../framework/remote/quote.js';
-import { createRemote, retireBroker, type Remote, type RunResult } from '../../../framework/remote/remote.js';
+import { createRemote, retireBroker, type Remote, type RemoteOptions, type RunResult } from '../../../framework/remote/remote.js';
 import { hmcUser } from '../names.js';
-import { errorSummary, hsclCodes } from './hscl.js';
+import { errorSummary, HSCL_PARTITION_NOT_FOUND, hsclCodes } from './hscl.js';
 import type { Argv } from './commands.js';
 
 export interface HmcSessionOptions {
@@ -38,8 +38,25 @@ export interface HmcResult {
   code: number;
   /** Which HMC ran it, as MCName names it. */
   hmc: string;
+  /** Its position in MCName. */
+  index: number;
   hscl: string[];
 }
+
+export interface RunOpts {
+  /** Safe to send again to the next HMC (queries). */
+  idempotent?: boolean;
+  /** The command's own time limit (SSH: waiting for a channel, running, output). */
+  timeoutMs?: number;
+  /** A bound on everything, connecting included, in milliseconds. */
+  within?: number;
+}
+
+/** One HMC's answer to a query asked of several (HmcSession.views). */
+export type HmcView = { hmc: string; result: HmcResult } | { hmc: string; error: Error };
+
+/** Managed-system states in which an HMC manages the partitions (research/hmc-facts.md §1.5). */
+const SEES_SYSTEM: ReadonlySet<string> = new Set(['Operating', 'Standby', 'Initializing', 'Power Off', 'Power Off In Progress']);
 
 /** Default user on an HMC (the factory super administrator). */
 export const DEFAULT_HMC_USER = 'hscroot';
@@ -62,6 +79,10 @@ export function endpointsOf(names: readonly string[], users: readonly string[]) 
 
 export class HmcSession {
   private readonly remote: Remote;
+  /** One Remote per HMC, made when a query must be asked of a given HMC (a second opinion). */
+  private readonly single = new Map<number, Remote>();
+  private readonly remoteOptions: Omit<RemoteOptions, 'endpoints'>;
+  private readonly endpointList: ReturnType<typeof endpointsOf>;
   private readonly log: Logger;
   private readonly signal: AbortSignal | undefined;
   private readonly deadline: number;
@@ -76,8 +97,8 @@ export class HmcSession {
     this.signal = opts.signal;
     this.deadline = opts.deadline ?? Infinity;
     const budget = this.remaining();
-    this.remote = createRemote({
-      endpoints: endpointsOf(opts.names, opts.users),
+    this.endpointList = endpointsOf(opts.names, opts.users);
+    this.remoteOptions = {
       // The SSH layer's routine news (connected, endpoint in use) is debug here; its warnings
       // (an HMC passed over) and errors stay as they are.
       logger: { ...opts.log, debug: opts.log.debug, info: opts.log.debug, warn: opts.log.warn, error: opts.log.error },
@@ -87,7 +108,13 @@ export class HmcSession {
       // connection broker ($VCS_LOG/tmp/remote); VCS_REMOTE_PERSIST=no turns it off.
       persist: opts.persist ?? true,
       ...(opts.env ? { env: opts.env } : {}),
-    });
+    };
+    this.remote = createRemote({ endpoints: this.endpointList, ...this.remoteOptions });
+  }
+
+  /** MCName, in order. */
+  get names(): string[] {
+    return this.endpointList.map((e) => e.host);
   }
 
   /** Milliseconds left before the deadline, less the margin. */
@@ -100,12 +127,72 @@ export class HmcSession {
    * `idempotent` commands (queries) may be sent to the next HMC when one
    * fails mid-command; state changes are never sent twice.
    */
-  async run(argv: Argv, opts: { idempotent?: boolean; timeoutMs?: number } = {}): Promise<HmcResult> {
+  async run(argv: Argv, opts: RunOpts = {}): Promise<HmcResult> {
     // A query that hangs on one HMC must leave time to ask the next one.
     const share = opts.idempotent && this.remote.endpoints.length > 1 ? this.remaining() / 2 : this.remaining();
-    const timeoutMs = Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, share));
+    return this.runWith(this.remote, argv, opts, share);
+  }
+
+  /** Runs a command on the HMC at position `index` of MCName only. */
+  async runOn(index: number, argv: Argv, opts: RunOpts = {}): Promise<HmcResult> {
+    let remote = this.single.get(index);
+    if (!remote) {
+      const ep = this.endpointList[index];
+      if (!ep) throw new Error(`no HMC at position ${index + 1} of MCName`);
+      this.single.set(index, (remote = createRemote({ endpoints: [ep], ...this.remoteOptions })));
+    }
+    const r = await this.runWith(remote, argv, opts, this.remaining());
+    // A single-endpoint Remote numbers its endpoint 0: report its place in MCName.
+    return { ...r, index };
+  }
+
+  /**
+   * Redundant HMCs as several views of one world: asks the HMC that serves
+   * (as run() does); when its answer is an error (an HSCL code, say) or
+   * `unseen(answer)` says it cannot see what was asked (a managed system in
+   * No Connection on that HMC), asks each other HMC in turn. Returns every
+   * view asked, the one to use last: the first that is neither, else the
+   * last answer there was. Logs which HMC saw what.
+   */
+  async views(argv: Argv, opts: { unseen?: (r: HmcResult) => boolean; timeoutMs?: number } = {}): Promise<HmcView[]> {
+    const out: HmcView[] = [];
+    // "Partition not found" is an answer about the world, which every HMC shares; other errors may be this HMC's.
+    const usable = (r: HmcResult) => (r.code === 0 || r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) && !(opts.unseen?.(r) ?? false);
+    const first = await this.run(argv, { idempotent: true, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+    out.push({ hmc: first.hmc, result: first });
+    if (usable(first) || this.endpointList.length < 2) return out;
+    const others = this.endpointList.map((_, i) => i).filter((i) => i !== first.index);
+    for (const [k, i] of others.entries()) {
+      const name = this.endpointList[i]!.host;
+      this.log.info({ hmc: first.hmc }, `HMC ${first.hmc} ${describeView(first)} for ${shortCommand(argv)}; asking HMC ${name}`);
+      try {
+        const left = others.length - k;
+        const r = await this.runOn(i, argv, { idempotent: true, timeoutMs: Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, this.remaining() / left)) });
+        out.push({ hmc: name, result: r });
+        if (usable(r)) {
+          this.log.info({ hmc: name }, `HMC ${name} sees what HMC ${first.hmc} could not (${shortCommand(argv)})`);
+          break;
+        }
+      } catch (e) {
+        if (!(e instanceof SshError)) throw e;
+        out.push({ hmc: name, error: e });
+        this.log.warn({ hmc: name }, `HMC ${name} could not be asked: ${e.message}`);
+      }
+    }
+    // The one to use last: the first usable view, else the last answer.
+    const good = out.find((v) => 'result' in v && usable(v.result));
+    if (good) return [...out.filter((v) => v !== good), good];
+    const answered = [...out].reverse().find((v) => 'result' in v);
+    return answered ? [...out.filter((v) => v !== answered), answered] : out;
+  }
+
+  private async runWith(remote: Remote, argv: Argv, opts: RunOpts, share: number): Promise<HmcResult> {
+    const timeoutMs = Math.round(Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, share)));
     this.commands++;
-    const r: RunResult = await this.remote.run(argv, { idempotent: opts.idempotent ?? false, timeoutMs, ...(this.signal ? { signal: this.signal } : {}) });
+    // `within`: a bound on everything, connecting to a hung HMC included (a rollback step gets only its share).
+    const bound = opts.within !== undefined ? AbortSignal.timeout(Math.round(Math.max(1_000, opts.within))) : undefined;
+    const signal = bound && this.signal ? AbortSignal.any([this.signal, bound]) : (bound ?? this.signal);
+    const r: RunResult = await remote.run(argv, { idempotent: opts.idempotent ?? false, timeoutMs, ...(signal ? { signal } : {}) });
     const hmc = r.endpoint.host;
     if (hmc !== this.lastHmc) {
       // Routine for a monitor served by the first HMC; worth a line whenever a redundant HMC serves.
@@ -117,7 +204,7 @@ export class HmcSession {
     const stdout = r.stdout;
     const output = r.stderr.trim() ? `${stdout}${stdout.endsWith('\n') || stdout === '' ? '' : '\n'}${r.stderr}` : stdout;
     const code = r.code ?? 255;
-    return { stdout: code === 0 ? stdout : output, code, hmc, hscl: code === 0 ? [] : hsclCodes(output) };
+    return { stdout: code === 0 ? stdout : output, code, hmc, index: r.endpoint.index, hscl: code === 0 ? [] : hsclCodes(output) };
   }
 
   /** Runs a command that must succeed; a non-zero exit is an HmcCommandError carrying the HSCL codes. */
@@ -127,13 +214,47 @@ export class HmcSession {
     return r.stdout;
   }
 
+  /**
+   * A state change on managed system `system` that must succeed. Redundant
+   * HMCs are two views: when the HMC that ran it refused it (exit 1, an HSCL
+   * line) and that HMC cannot see the system (No Connection and the like),
+   * the change cannot have run there, and is made through the next HMC that
+   * sees the system. Any other failure is an HmcCommandError, as check() says.
+   */
+  async change(argv: Argv, system: string, opts: Omit<RunOpts, 'idempotent'> = {}): Promise<string> {
+    const r = await this.run(argv, opts);
+    if (r.code === 0) return r.stdout;
+    if (this.endpointList.length > 1 && !(await this.sees(r.index, system))) {
+      for (let i = 0; i < this.endpointList.length; i++) {
+        if (i === r.index || !(await this.sees(i, system))) continue;
+        const name = this.endpointList[i]!.host;
+        this.log.info({ hmc: r.hmc }, `HMC ${r.hmc} cannot see managed system ${system} and refused ${shortCommand(argv)} (${errorSummary(r.stdout)}); HMC ${name} sees it: asking it`);
+        const again = await this.runOn(i, argv, opts);
+        if (again.code === 0) return again.stdout;
+        throw commandError(again, argv);
+      }
+    }
+    throw commandError(r, argv);
+  }
+
+  /** Whether the HMC at `index` sees the managed system (a state in which it manages its partitions). */
+  private async sees(index: number, system: string): Promise<boolean> {
+    try {
+      const r = await this.runOn(index, ['lssyscfg', '-r', 'sys', '-m', system, '-F', 'state'], { idempotent: true, timeoutMs: Math.max(1_000, this.remaining() / 4) });
+      return r.code === 0 && SEES_SYSTEM.has(r.stdout.trim().replace(/^"|"$/g, ''));
+    } catch (e) {
+      if (e instanceof SshError) return false;
+      throw e;
+    }
+  }
+
   /** The HMC that served the last command. */
   get hmc(): string | undefined {
     return this.lastHmc;
   }
 
-  close(): Promise<void> {
-    return this.remote.close();
+  async close(): Promise<void> {
+    await Promise.all([this.remote.close(), ...[...this.single.values()].map((r) => r.close())]);
   }
 }
 
@@ -143,6 +264,11 @@ export class HmcSession {
  */
 export function retireHmcBroker(env?: Readonly<Record<string, string | undefined>>): Promise<number | undefined> {
   return retireBroker({ persist: true, ...(env ? { env } : {}) });
+}
+
+/** What an answer says, for a log line: its error, or that it could not see. */
+function describeView(r: HmcResult): string {
+  return r.code === 0 ? 'cannot see it' : `answered "${errorSummary(r.stdout) || `exit ${r.code}`}"`;
 }
 
 export function commandError(r: HmcResult, argv: Argv): HmcCommandError {

@@ -26,9 +26,12 @@ import type { VcsPaths } from '../../../framework/agent/define.js';
 import { findVcsCommand, systemAttribute } from '../../../framework/agent/system-attributes.js';
 import type { Config, GroupDef, ResourceDef } from '../../../framework/cf/model.js';
 import { HmcSession } from '../hmc/session.js';
-import { partitionsOf, systemsOf } from '../hmc/queries.js';
+import * as cmd from '../hmc/commands.js';
+import { partitionsOf } from '../hmc/queries.js';
+import { parseFields } from '../hmc/records.js';
+import { membershipOf } from '../membership.js';
 import { partitionName, systemName } from '../names.js';
-import { isPowered, serverVerdict } from '../state.js';
+import { judge, LISTS_PARTITIONS, POWERED_OFF, type OtherSystem } from '../safety.js';
 
 /** How long the trigger may take in all (VCS runs triggers without a limit; an HMC may hang). */
 export const TRIGGER_BUDGET_MS = 180_000;
@@ -76,47 +79,91 @@ async function valueOf(r: ResourceDef, name: string, system: string) {
 }
 
 /**
- * Asks the HMCs of one group's LPAR resources whether the physical server is
- * down and none of the partitions is powered on there.
+ * Asks the HMCs of one group's LPAR resources about the faulted system's
+ * physical server, and judges it with the safety table online uses
+ * (safety.ts): Power Off (waiting while Power Off In Progress), or No
+ * Connection / Error with the faulted node (and any other node there) gone
+ * from the cluster — the server is down, its partitions with it; a server
+ * whose partitions the HMCs list is asked whether this one is powered on
+ * there. Anything else: nothing is done.
  */
 export async function decide(t: TriggerContext, server: string, resources: ResourceDef[]): Promise<Decision> {
+  const membership = membershipOf({ vcs: t.vcs, run: t.run, log: t.log }, t.env ?? process.env);
   for (const r of resources) {
     const names = ((await valueOf(r, 'MCName', t.localSystem)).list ?? []).map(String);
     const users = ((await valueOf(r, 'MCUser', t.localSystem)).list ?? []).map(String);
     const lpar = partitionName(String((await valueOf(r, 'LPARName', t.localSystem)).scalar ?? ''), `LPARName of ${r.name}`);
     const hmc = new HmcSession({ names, users, log: t.log, deadline: t.deadline, ...(t.env ? { env: t.env } : {}) });
     try {
-      let state: string | undefined;
+      let view: { state: string; seen: string[]; index: number } | undefined;
       const end = Math.min(t.deadline, Date.now() + POWER_OFF_WAIT_MS);
       for (;;) {
-        let systems;
         try {
-          systems = await systemsOf(hmc);
+          view = await serverView(hmc, server);
         } catch (e) {
           return { action: 'none', reason: `no HMC could tell the state of ${server} (${e instanceof Error ? e.message : String(e)})` };
         }
-        state = systems.find((s) => s.name === server)?.state;
-        if (state === undefined) return { action: 'none', reason: `HMC ${hmc.hmc} does not manage a system named ${server}` };
-        if (serverVerdict(state) !== 'going-down' || Date.now() >= end) break;
+        if (view === undefined) return { action: 'none', reason: `no HMC of ${r.name} manages a system named ${server}` };
+        if (view.state !== 'Power Off In Progress' || Date.now() >= end) break;
         await sleep(1_000);
       }
-      const verdict = serverVerdict(state);
-      if (verdict === 'up') {
-        return { action: 'none', reason: `physical server ${server} is ${state}: only the management LPAR is down and ${lpar} may still run there` };
+      const other: OtherSystem = { system: server, state: view.state, seen: view.seen, lpar: undefined, nodes: [], clusterServer: true, confirmedDown: false };
+      if (LISTS_PARTITIONS.has(view.state)) {
+        try {
+          const p = (await partitionsOf(hmc, server)).find((x) => x.name === lpar);
+          other.lpar = p ? p.state : 'absent';
+        } catch {
+          other.lpar = undefined;
+        }
+      } else if (!POWERED_OFF.has(view.state)) {
+        const nodes = await membership.nodes();
+        const { attributeValue, scalarOf } = await import('../../../framework/cf/values.js');
+        const onServer = t.config.systems.filter((s) => String(scalarOf(attributeValue(s, 'PhysicalServer')) ?? '') === server).map((s) => s.name);
+        other.nodes = onServer.map((node) => ({ node, ...(nodes.get(node) ?? { state: 'unknown' as const, detail: 'not in the cluster membership' }) }));
       }
-      if (verdict !== 'down') return { action: 'none', reason: `HMC ${hmc.hmc} cannot tell whether ${lpar} runs: physical server ${server} is ${state}` };
-      try {
-        const p = (await partitionsOf(hmc, server)).find((x) => x.name === lpar);
-        if (p && isPowered(p.state)) return { action: 'none', reason: `${lpar} is ${p.state} on ${server} although the server is ${state}` };
-      } catch {
-        // A powered-off server may not list its partitions: none of them can run.
+      const v = judge(other, lpar);
+      if (LISTS_PARTITIONS.has(view.state)) {
+        // The server is up: only its management LPAR is down (the seed's row); never failed over from here.
+        const there = v.kind === 'powered' ? ` (${v.why})` : v.kind === 'cannot-tell' ? ` (${v.why})` : '';
+        return { action: 'none', reason: `physical server ${server} is ${view.state}: only the management LPAR is down and ${lpar} may still run there${there} [${v.row}]` };
       }
+      if (v.kind !== 'clear') return { action: 'none', reason: `HMC ${hmc.hmc ?? '?'} cannot tell whether ${lpar} runs: ${v.why} [${v.row}]` };
     } finally {
       await hmc.close();
     }
   }
-  return { action: 'online', reason: `physical server ${server} is Power Off and its managed LPARs are not running` };
+  return { action: 'online', reason: `physical server ${server} is down (Power Off, or unreachable with its cluster node gone) and its managed LPARs are not running` };
 }
+
+/** The server's state in the best view of the HMCs: one that sees it, else the first answer. */
+async function serverView(hmc: HmcSession, server: string): Promise<{ state: string; seen: string[]; index: number } | undefined> {
+  const seen: string[] = [];
+  let best: { state: string; index: number } | undefined;
+  let lastError: Error | undefined;
+  for (let i = 0; i < hmc.names.length; i++) {
+    try {
+      const r = await hmc.runOn(i, cmd.listSystems(), { idempotent: true });
+      if (r.code !== 0) {
+        seen.push(`${r.hmc}: ${r.stdout.trim().split('\n')[0] ?? `exit ${r.code}`}`);
+        continue;
+      }
+      const state = parseFields(r.stdout, cmd.SYS_LIST_FIELDS).find((x) => x.name === server)?.state;
+      if (state === undefined) continue;
+      seen.push(`${r.hmc}: ${state}`);
+      if (!best) best = { state, index: i };
+      if (LISTS_PARTITIONS.has(state) || POWERED_OFF.has(state)) {
+        best = { state, index: i };
+        break;
+      }
+    } catch (e) {
+      lastError = e as Error;
+      seen.push(`${hmc.names[i]}: ${(e as Error).message}`);
+    }
+  }
+  if (!best && lastError && seen.every((x) => !/: (Operating|Power Off|No Connection)/.test(x))) throw lastError;
+  return best ? { ...best, seen } : undefined;
+}
+
 
 export async function sysoffline(system: string, systemState: string, t: TriggerContext): Promise<number> {
   const log = t.log;

@@ -193,6 +193,7 @@ export function chhwres(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['virtualio', 'mem', 'proc'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   const op = opts.choice('-o', ['a', 'r', 's'] as const)!;
   const p = partitionArg(world, sys, opts, '-p');
   world.requireDlpar(p);

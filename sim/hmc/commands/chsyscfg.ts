@@ -13,6 +13,7 @@ export function chsyscfg(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['lpar', 'prof', 'sys'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   if (opts.has('-o')) {
     opts.choice('-o', ['apply'] as const);
     if (res !== 'lpar') fail(msg.missingParam(['-r']));

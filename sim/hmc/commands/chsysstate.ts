@@ -36,12 +36,14 @@ export function chsysstate(ctx: CommandContext): CommandResult {
     const op = opts.choice('-o', ['on', 'onstandby', 'onstartpolicy', 'off'] as const)!;
     const systems = opts.has('--all') ? world.systems : [world.requireSystem(opts.need('-m'))];
     for (const sys of systems) {
+      world.requireConnected(sys, ctx.hmcName);
       if (op === 'off') world.requestPowerOff(sys, opts.has('--immed'));
       else world.powerOn(sys);
     }
     return ok();
   }
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   const op = opts.choice('-o', ['on', 'shutdown', 'osshutdown', 'dumprestart', 'chkey'] as const)!;
   const boot = opts.get('-b');
   if (boot !== undefined && !BOOT_MODES.includes(boot)) fail(msg.missingParam(['-b']));

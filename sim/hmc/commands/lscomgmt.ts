@@ -10,6 +10,7 @@ import { ok, parseOptions, type CommandContext, type CommandResult } from './com
 export function lscomgmt(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, { '-m': 'value', '-F': 'optional', '--header': 'flag' });
   const sys = ctx.world.requireSystem(opts.need('-m'));
+  ctx.world.requireConnected(sys, ctx.hmcName);
   const master = sys.comanaged ? sys.partitions.find((p) => p.env === 'aixlinux') : undefined;
   const pairs: Array<[string, string]> = [
     ['is_master_mode_supported', '1'],

@@ -83,6 +83,7 @@ export function lshwres(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['virtualio', 'mem', 'proc', 'io'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   const known = (key: string) => new Set(FIELDS[key]);
   if (res === 'io') return listing([], opts, new Set(['drc_index', 'description', 'lpar_name', 'lpar_id', 'unit_phys_loc', 'phys_loc']));
   if (res === 'mem' || res === 'proc') {

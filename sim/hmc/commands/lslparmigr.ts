@@ -5,11 +5,16 @@
  * The output of this command is not documented by a capture
  * (hmc-facts §4.2): migration_state is `Not Migrating`, `Migration In
  * Progress` or `Migration Failed`, with the destination while migrating.
+ * Because the attribute names are unconfirmed, `hmcsim ctl lslparmigr-form
+ * minimal` makes this HMC one that knows neither source_sys_name nor
+ * dest_sys_name: they are missing from the records and refused in -F
+ * ("An invalid attribute was entered"), so clients can be tried against both.
  */
 import { filterOf, listing, parseOptions, selectLpars, type CommandContext, type CommandResult, type Row } from './common.js';
 
 const SPEC = { '-r': 'value', '-m': 'value', '-t': 'value', '-p': 'value', '--filter': 'value', '-F': 'optional', '--header': 'flag', '--ip': 'value', '-u': 'value' } as const;
 
+const SYSTEM_NAME_FIELDS = new Set(['source_sys_name', 'dest_sys_name']);
 const LPAR_FIELDS = new Set([
   'name', 'lpar_id', 'migration_state', 'migration_type', 'source_sys_name', 'dest_sys_name', 'dest_lpar_id', 'bytes_transmitted', 'bytes_remaining', 'time_started',
 ]);
@@ -22,6 +27,7 @@ export function lslparmigr(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['lpar', 'sys'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   if (res === 'sys') {
     const migrating = world.systems.flatMap((s) => s.partitions).filter((p) => p.migration && !p.migration.failed && p.migration.source === sys.name);
     const row: Row = {
@@ -44,7 +50,7 @@ export function lslparmigr(ctx: CommandContext): CommandResult {
     .map((p): Row => {
       const m = p.migration;
       if (!m) return { pairs: [['name', p.name], ['lpar_id', String(p.id)], ['migration_state', 'Not Migrating']] };
-      const done = Math.min(1, (Date.now() - m.startedAt) / Math.max(1, m.durationMs));
+      const done = Math.min(1, (world.simNow() - m.startedSim) / Math.max(1e-9, m.durationSim));
       const sent = m.failed ? 0 : Math.round(TOTAL_BYTES * done);
       const target = world.findSystem(m.target);
       const placeholder = target?.partitions.find((q) => q.migrationTarget && q.name === p.name);
@@ -63,5 +69,10 @@ export function lslparmigr(ctx: CommandContext): CommandResult {
         ],
       };
     });
+  if (world.lslparmigrForm === 'minimal') {
+    const known = new Set([...LPAR_FIELDS].filter((f) => !SYSTEM_NAME_FIELDS.has(f)));
+    const trimmed = rows.map((r): Row => ('pairs' in r ? { pairs: r.pairs.filter(([n]) => !SYSTEM_NAME_FIELDS.has(n)) } : r));
+    return listing(trimmed, opts, known);
+  }
   return listing(rows, opts, LPAR_FIELDS);
 }

@@ -15,6 +15,7 @@ export function lsrefcode(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, { '-r': 'value', '-m': 'value', '--filter': 'value', '-n': 'value', '-s': 'value', '-F': 'optional', '--header': 'flag' });
   const res = opts.choice('-r', ['lpar', 'sys'] as const)!;
   const sys = ctx.world.requireSystem(opts.need('-m'));
+  ctx.world.requireConnected(sys, ctx.hmcName);
   const nText = opts.get('-n');
   if (nText !== undefined && !/^[1-9]\d*$/.test(nText)) fail(msg.missingParam(['-n']));
   const n = nText === undefined ? 1 : Number(nText);

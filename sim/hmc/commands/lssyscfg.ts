@@ -25,7 +25,7 @@ export function lssyscfg(ctx: CommandContext): CommandResult {
   if (res === 'sys') {
     const m = opts.get('-m');
     const systems = m === undefined ? world.systems : [world.requireSystem(m)];
-    return listing(systems.map((s) => sysRow(s)), opts, SYS_FIELDS);
+    return listing(systems.map((s) => sysRow(s, world.systemState(s, ctx.hmcName))), opts, SYS_FIELDS);
   }
   if (res === 'sysprof' || res === 'cage' || res === 'frame') {
     if (res === 'sysprof') world.requireSystem(opts.need('-m'));
@@ -39,7 +39,7 @@ export function lssyscfg(ctx: CommandContext): CommandResult {
     let lpars = selectLpars(sys, filters);
     const groups = filters.get('work_groups');
     if (groups) lpars = lpars.filter((p) => groups.includes(p.attrs.get('work_group_id') ?? 'none'));
-    return listing(lpars.map((p) => lparRow(world, sys, p)), opts, LPAR_FIELDS);
+    return listing(lpars.map((p) => lparRow(world, sys, p, ctx.hmcName)), opts, LPAR_FIELDS);
   }
   const filters = filterOf(opts, ['lpar_names', 'lpar_ids', 'profile_names']);
   const lpars = selectLpars(sys, filters);

@@ -9,8 +9,8 @@
 import type { ManagedSystem } from '../model.js';
 import { listing, parseOptions, type CommandContext, type CommandResult, type Row } from './common.js';
 
-function connectionOf(sys: ManagedSystem): Row {
-  const down = sys.state === 'No Connection';
+function connectionOf(sys: ManagedSystem, state: string): Row {
+  const down = state === 'No Connection';
   return {
     pairs: [
       ['resource_type', 'sys'],
@@ -30,5 +30,5 @@ const FIELDS = new Set(['resource_type', 'type_model_serial_num', 'sp', 'sp_phys
 export function lssysconn(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, { '-r': 'value', '-F': 'optional', '--header': 'flag' });
   opts.choice('-r', ['all', 'sys'] as const);
-  return listing(ctx.world.systems.map(connectionOf), opts, FIELDS);
+  return listing(ctx.world.systems.map((s) => connectionOf(s, ctx.world.systemState(s, ctx.hmcName))), opts, FIELDS);
 }

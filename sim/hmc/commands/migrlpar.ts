@@ -41,6 +41,7 @@ export async function migrlpar(ctx: CommandContext): Promise<CommandResult> {
   const opts = parseOptions(ctx.args, SPEC);
   const op = opts.choice('-o', ['v', 'm', 's', 'r'] as const)!;
   const src = world.requireSystem(opts.need('-m'));
+  world.requireConnected(src, ctx.hmcName);
   const p = partitionArg(world, src, opts, '-p');
   const remote = opts.get('--ip');
   if (remote !== undefined) {

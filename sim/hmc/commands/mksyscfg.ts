@@ -15,6 +15,7 @@ export function mksyscfg(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['lpar', 'prof'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   if (opts.has('-o')) {
     opts.choice('-o', ['save'] as const);
     const p = partitionArg(world, sys, opts, '-p');

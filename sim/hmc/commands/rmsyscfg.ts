@@ -15,6 +15,7 @@ export function rmsyscfg(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, SPEC);
   const res = opts.choice('-r', ['lpar', 'prof'] as const)!;
   const sys = world.requireSystem(opts.need('-m'));
+  world.requireConnected(sys, ctx.hmcName);
   if (res === 'lpar') {
     const p = partitionArg(world, sys, opts, '-n');
     world.removePartition(sys, p, opts.has('--vioscfg') || opts.has('--vdisk'));

@@ -4,6 +4,7 @@ import { ok, parseOptions, partitionArg, type CommandContext, type CommandResult
 export function rmvterm(ctx: CommandContext): CommandResult {
   const opts = parseOptions(ctx.args, { '-m': 'value', '-p': 'value', '--id': 'value' });
   const sys = ctx.world.requireSystem(opts.need('-m'));
+  ctx.world.requireConnected(sys, ctx.hmcName);
   partitionArg(ctx.world, sys, opts, '-p');
   return ok();
 }

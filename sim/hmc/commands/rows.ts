@@ -22,7 +22,7 @@ function rmcIpaddr(world: World, sys: ManagedSystem, p: Partition): string {
 const VIOS_LPAR_ATTRS: readonly string[] = LPAR_ATTRS.filter((k) => k !== 'boot_mode');
 
 /** One partition attribute as `lssyscfg -r lpar` shows it. */
-function lparValue(world: World, sys: ManagedSystem, p: Partition, key: string): AttrValue {
+function lparValue(world: World, sys: ManagedSystem, p: Partition, key: string, hmc: string | undefined): AttrValue {
   switch (key) {
     case 'name':
       return p.name;
@@ -31,7 +31,7 @@ function lparValue(world: World, sys: ManagedSystem, p: Partition, key: string):
     case 'lpar_env':
       return p.env;
     case 'state':
-      return world.effectiveState(sys, p);
+      return world.effectiveState(sys, p, hmc);
     case 'resource_config':
       return '1';
     case 'os_version':
@@ -57,15 +57,17 @@ function lparValue(world: World, sys: ManagedSystem, p: Partition, key: string):
   }
 }
 
-export function lparRow(world: World, sys: ManagedSystem, p: Partition): Row {
-  return { names: p.env === 'vioserver' ? VIOS_LPAR_ATTRS : LPAR_ATTRS, value: (key) => lparValue(world, sys, p, key) };
+/** A partition as the HMC named `hmc` lists it (Not Available when that HMC lost its managed system). */
+export function lparRow(world: World, sys: ManagedSystem, p: Partition, hmc?: string): Row {
+  return { names: p.env === 'vioserver' ? VIOS_LPAR_ATTRS : LPAR_ATTRS, value: (key) => lparValue(world, sys, p, key, hmc) };
 }
 
 export function profRow(p: Partition, prof: Profile): Row {
   return { pairs: profilePairs(prof, p.name, p.id, p.env) };
 }
 
-export function sysRow(sys: ManagedSystem): Row {
+/** A managed system; `state` is its state as the listing HMC sees it (default: its own). */
+export function sysRow(sys: ManagedSystem, state: string = sys.state): Row {
   const service = sys.partitions.find((p) => p.env === 'vioserver');
   const values: Record<string, AttrValue> = {
     name: sys.name,
@@ -73,7 +75,7 @@ export function sysRow(sys: ManagedSystem): Row {
     serial_num: sys.serial,
     ipaddr: sys.ipaddr,
     ipaddr_secondary: '',
-    state: sys.state,
+    state,
     detailed_state: 'None',
     sys_time: formatSysTime(new Date()),
     power_off_policy: '1',

@@ -112,14 +112,26 @@ describe('LPAR lifecycle', () => {
     expect(bench.log()).toMatch(/aixnode5556mp2 is Error on sys1: powering it off before starting it/);
   });
 
-  it('a hung OS: offline falls back to a hard shutdown', async () => {
+  it('a hung OS: offline leaves the hard stop to clean (the default policy); VCSPVM_LPAR_OFFLINE_HARD=1 makes offline do it', async () => {
     await bench.ctl('lpar-hang', 'sys1', L);
     const r = await bench.agent('offline', A);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(0); // offline's exit is a wait: VCS monitors, finds it online, and cleans
+    expect(await stateOn('sys1')).toBe('Running');
+    expect(bench.log()).toMatch(/aixnode5556mp2: .*it is left as it is for clean to power off \(VCSPVM_LPAR_OFFLINE_HARD=1 makes offline do it\)/);
+    expect(bench.log()).not.toMatch(/offline:powering aixnode5556mp2 off immediately/);
+    expect((await bench.agent('clean', A, ['1'])).code).toBe(0);
     expect(await stateOn('sys1')).toBe('Not Activated');
-    expect(bench.log()).toMatch(/(did not shut down in time: hard shutdown|OS shutdown of aixnode5556mp2 refused .*: powering it off instead)/);
-    expect(bench.log()).toMatch(/powering aixnode5556mp2 off immediately on sys1/);
-  });
+    expect(bench.log()).toMatch(/clean:powering aixnode5556mp2 off immediately on sys1/);
+
+    // The other policy: offline powers it off itself when the OS does not finish in time.
+    expect((await bench.agent('online', A)).code).toBe(0);
+    await bench.ctl('lpar-hang', 'sys1', L);
+    const hard = await bench.agent('offline', A, [], { env: { VCSPVM_LPAR_OFFLINE_HARD: '1' } });
+    expect(hard.code).toBe(0);
+    expect(await stateOn('sys1')).toBe('Not Activated');
+    expect(bench.log()).toMatch(/(did not shut down within the time before the hard shutdown: hard shutdown|refused the OS shutdown .*: hard shutdown)/);
+    expect(bench.log()).toMatch(/offline:powering aixnode5556mp2 off immediately on sys1/);
+  }, 90_000);
 
   it('vcsagent check LPAR passes the conformance run', async () => {
     const r = await bench.run(process.execPath, [VCSAGENT, 'check', 'LPAR', L, '--config', bench.mainCfPath, '--system', A]);

@@ -37,7 +37,7 @@ describe('live migration', () => {
     expect(log).toMatch(/renaming aixnode5556mp2 on sys2 to aixnode5556mp2_vcsmig for the migration/);
     expect(log).toMatch(/validating the migration of aixnode5556mp2 from sys1 to sys2 \(migrlpar -o v\)/);
     expect(log).toMatch(/migrating aixnode5556mp2 from sys1 to sys2 \(migrlpar -o m\)/);
-    expect(log).toMatch(/restored the definition of aixnode5556mp2 on sys1 \(Not Activated\) for a later failback/);
+    expect(log).toMatch(/restored the definition of aixnode5556mp2 on sys1 \(Not Activated\), with its VIOS side, for a later failback/);
     expect((await bench.agent('monitor', B)).code).toBe(110);
     expect((await bench.agent('monitor', A)).code).toBe(100);
   });
@@ -90,17 +90,90 @@ describe('live migration', () => {
       expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
       expect((await bench.agent('monitor', B)).code).toBe(110);
       expect((await bench.agent('monitor', A)).code).toBe(100);
-      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration\): online here/);
-      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(destination of the migration\): offline here/);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration; HMC hmc\d: Migration In Progress to sys\d\): online here/);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(destination of the migration; HMC hmc\d: lslparmigr does not list aixnode5556mp2 on sys\d\): offline here/);
       await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', migrationMs + allowMs(20_000), 'migration done');
     } finally {
       await bench.ctl('speed', '10');
     }
     expect((await bench.agent('monitor', B)).code).toBe(200);
-    expect(bench.log()).toMatch(/aixnode5556mp2 is not on sys2: it is Running on sys1 \(migrated outside VCS\?\); intentionally offline here/);
+    expect(bench.log()).toMatch(/aixnode5556mp2 is not on sys2: it is Running on managed system sys1 \(migrated outside VCS\?\); intentionally offline here/);
     expect((await bench.agent('monitor', A)).code).toBe(110);
     // Clean on the old source has nothing to stop and succeeds, so VCS may proceed.
     expect((await bench.agent('clean', B, ['4'])).code).toBe(0);
     expect((await bench.states()).sys1![L]).toBe('Running');
   }, 120_000);
+
+  it('defect 6: an HMC whose lslparmigr knows neither source_sys_name nor dest_sys_name: never unknown for a whole migration', async () => {
+    // The partition runs on sys1 (moved there by the test before) and VCS has it online there; it moves outside VCS.
+    expect((await bench.agent('online', A)).code).toBe(0);
+    await bench.waitFor(rmcActive('sys1'), 20_000, 'RMC active on sys1');
+    await bench.ctl('lslparmigr-form', 'minimal');
+    await bench.ctl('speed', '1');
+    try {
+      await bench.ctl('migrate', 'sys1', L, 'sys2');
+      const source = await bench.agent('monitor', A);
+      const target = await bench.agent('monitor', B);
+      expect(source.code).toBe(110);
+      expect(target.code).toBe(100);
+      expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration, as VCS had it; HMC hmc\d: lslparmigr says Migration In Progress without naming either end\): online here/);
+      await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', 30_000, 'migration done');
+    } finally {
+      await bench.ctl('speed', '10');
+      await bench.ctl('lslparmigr-form', 'full');
+    }
+    expect((await bench.agent('monitor', A)).code).toBe(200);
+    expect((await bench.agent('monitor', B)).code).toBe(110);
+    // sys1's own definition back under its name, for the next test to migrate onto.
+    expect((await bench.agent('clean', A, ['0'])).code).toBe(0);
+    const back = await bench.adminSsh(`chsyscfg -r lpar -m sys1 -i "name=${L}_admin,new_name=${L}"`);
+    expect(back.code).toBe(0);
+  }, 90_000);
+
+  it('defect 5: the HMC running migrlpar -o m goes down mid-migration: followed through the next HMC, never stopped for that', async () => {
+    // It runs on sys2 where VCS has it online (the test before).
+    expect((await bench.agent('monitor', B)).code).toBe(110);
+    await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
+    await bench.ctl('speed', '1'); // a 12 s migration
+    try {
+      const migrate = bench.agent('migrate', B, [], { target: A });
+      await bench.waitFor(async () => /migrating aixnode5556mp2 from sys2 to sys1 \(migrlpar -o m\)/.test(bench.log()), 30_000, 'migrlpar -o m sent');
+      await new Promise((r) => setTimeout(r, 4_000));
+      await bench.ctl('hmc-down', 'hmc6');
+      const r = await migrate;
+      expect(r.code).toBe(0);
+    } finally {
+      await bench.ctl('hmc-up', 'hmc6');
+      await bench.ctl('speed', '10');
+    }
+    const log = bench.log().split('migrating aixnode5556mp2 from sys2 to sys1 (migrlpar -o m)').pop()!;
+    expect(log).toMatch(/the session running migrlpar -o m was lost \(.*\): the migration goes on in the managed systems; following it through the next HMC/);
+    expect(log).toMatch(/followed through HMC hmc7: aixnode5556mp2 is Running on sys1/);
+    expect(log).toMatch(/aixnode5556mp2 migrated from sys2 to sys1/);
+    expect(log).not.toMatch(/did not finish within MigrateTimeout|migrlpar -o s|stopped the migration/);
+    expect(await where()).toEqual({ sys1: 'Running', sys2: 'Not Activated', parked1: undefined, parked2: undefined });
+  }, 90_000);
+
+  it('moved away outside VCS and back while the first HMC has lost the destination: the old node does not claim the migration', async () => {
+    // It runs on sys1, where VCS has it online (the test before); it goes to sys2 outside VCS.
+    expect((await bench.agent('monitor', A)).code).toBe(110);
+    await bench.waitFor(rmcActive('sys1'), 20_000, 'RMC active on sys1');
+    expect((await bench.adminSsh(`chsyscfg -r lpar -m sys2 -i "name=${L},new_name=${L}_old"`)).code).toBe(0);
+    await bench.ctl('migrate', 'sys1', L, 'sys2');
+    await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', 30_000, 'on sys2');
+    expect((await bench.agent('monitor', A)).code).toBe(200); // VCS has it offline on A from now on
+    await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
+    // Back to sys1, outside VCS again, while the first HMC has lost sys1 (its lslparmigr there fails).
+    await bench.ctl('speed', '1');
+    try {
+      await bench.ctl('migrate', 'sys2', L, 'sys1');
+      await bench.ctl('hmc-lose-system', 'hmc6', 'sys1');
+      expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
+      expect((await bench.agent('monitor', A)).code).toBe(100); // sys1 holds the destination's placeholder
+      await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', 30_000, 'migration done');
+    } finally {
+      await bench.ctl('hmc-regain-system', 'hmc6', 'sys1');
+      await bench.ctl('speed', '10');
+    }
+  }, 90_000);
 });

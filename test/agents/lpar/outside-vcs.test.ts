@@ -37,7 +37,7 @@ describe('a partition started on another server outside VCS', () => {
     await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Not Activated', 30_000, 'stopped on sys1');
 
     expect((await bench.agent('monitor', A)).code).toBe(200);
-    expect(bench.log()).toMatch(new RegExp(`${L} is Not Activated on sys1 but \\S+ on sys2 \\(started there outside VCS\\?\\); intentionally offline here`));
+    expect(bench.log()).toMatch(new RegExp(`${L} is Not Activated on sys1 but it is \\S+ on managed system sys2 \\(started there outside VCS\\?\\); intentionally offline here`));
     const there = (await bench.agent('monitor', B)).code;
     expect(there).toBeGreaterThanOrEqual(101);
     expect(there).toBeLessThanOrEqual(110);

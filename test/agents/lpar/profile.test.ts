@@ -141,12 +141,12 @@ describe('ProfileFile', () => {
       expect(r.code).toBe(0);
       expectGoneFromSys1(await sys1());
       const log = bench.log();
-      expect(log).toMatch(/creating from .* failed: .*hdisk99.*; rolling back \d step\(s\)/);
+      expect(log).toMatch(/completing it from .* failed: .*hdisk99.*; rolling back \d step\(s\)/);
       expect(log).toMatch(/rollback: unmap hdisk\d+ on aixnode55vio1 \(rmvdev -vtd \w+\)/);
       expect(log).toMatch(/rollback: remove scsi server adapter aixnode55vio2\/\d+ \(chhwres -o r\)/);
       expect(log).toMatch(/rollback: remove scsi server adapter aixnode55vio1\/\d+ \(chhwres -o r\)/);
       expect(log).toMatch(/rollback: remove partition aixnode5556mp2 \(rmsyscfg -r lpar\)/);
-      expect(log).toMatch(/LPAR aixnode5556mp2: creating it from .* failed: .*; rolled back: /);
+      expect(log).toMatch(/LPAR aixnode5556mp2: completing it from .* failed: .*; rolled back: /);
       const c = await bench.commandCounts();
       expect(c.commands.chsysstate ?? 0).toBe(0);
       expect((await bench.agent('monitor', A, [], { config: withRemoval })).code).toBe(100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPowered, migratingRunning, serverVerdict, STATE_MAP, stateRow, viosServing } from '../../../agents/lpar/state.js';
+import { isPowered, migratingRunning, STATE_MAP, stateRow, viosServing } from '../../../agents/lpar/state.js';
 
 describe('partition state map (explicit, fence-agents #610)', () => {
   const table: Array<[string, unknown, boolean]> = [
@@ -38,15 +38,5 @@ describe('partition state map (explicit, fence-agents #610)', () => {
   it('counts a VIOS as serving only while Running', () => {
     expect(viosServing('Running')).toBe(true);
     for (const s of ['Starting', 'Not Activated', 'Error', 'Open Firmware', 'Not Available']) expect(viosServing(s)).toBe(false);
-  });
-
-  it('reads managed-system states for the sysoffline trigger', () => {
-    expect(serverVerdict('Power Off')).toBe('down');
-    expect(serverVerdict('Power Off In Progress')).toBe('going-down');
-    expect(serverVerdict('Operating')).toBe('up');
-    expect(serverVerdict('Standby')).toBe('up');
-    for (const s of ['No Connection', 'Error', 'Error - Terminated', 'Recovery', 'Incomplete', 'Pending Authentication - Password Updates Required']) {
-      expect(serverVerdict(s)).toBe('cannot-tell');
-    }
   });
 });

@@ -52,7 +52,7 @@ describe('sysoffline trigger', () => {
     expect(r.code).toBe(0);
     expect(hagrpCalls()).toEqual([`-state ${G} -sys ${A}`, `-autoenable ${G} -sys ${A}`, `-online ${G} -any`]);
     expect(groupState()[B]).toBe('ONLINE');
-    expect(bench.log()).toMatch(/LPAR:aixnode55mp1:sysoffline:group LPAR_aixnode5556mp2: physical server sys1 is Power Off and its managed LPARs are not running; bringing it online on another system/);
+    expect(bench.log()).toMatch(/LPAR:aixnode55mp1:sysoffline:group LPAR_aixnode5556mp2: physical server sys1 is down \(Power Off, or unreachable with its cluster node gone\) and its managed LPARs are not running; bringing it online on another system/);
     // VCS then runs online on the system it chose: the partition starts there, once.
     expect((await bench.agent('online', B)).code).toBe(0);
     expect((await bench.states()).sys2![L]).toBe('Running');
@@ -66,7 +66,7 @@ describe('sysoffline trigger', () => {
     expect(hagrpCalls()).toEqual([`-state ${G} -sys ${A}`]);
     expect(groupState()[B]).toBeUndefined();
     expect(bench.log()).toMatch(
-      /WARNING .*sysoffline:group LPAR_aixnode5556mp2 stays autodisabled \(SysDownPolicy AutoDisableNoOffline\): physical server sys1 is Operating: only the management LPAR is down and aixnode5556mp2 may still run there\. After making sure its LPARs are down on sys1: hagrp -autoenable/,
+      /WARNING .*sysoffline:group LPAR_aixnode5556mp2 stays autodisabled \(SysDownPolicy AutoDisableNoOffline\): physical server sys1 is Operating: only the management LPAR is down and aixnode5556mp2 may still run there \(it is Running on managed system sys1\) \[S2\]\. After making sure its LPARs are down on sys1: hagrp -autoenable/,
     );
     expect((await bench.states()).sys1![L]).toBe('Running');
   });
@@ -81,11 +81,20 @@ describe('sysoffline trigger', () => {
     expect(bench.log()).toMatch(/stays autodisabled .*: no HMC could tell the state of sys1 \(no endpoint reachable/);
   });
 
-  it('the HMC cannot tell (No Connection): nothing is done', async () => {
+  it('a whole server that lost power shows No Connection: its node gone from the cluster, the group fails over by itself (row S5)', async () => {
     await bench.ctl('system-power-off', 'sys1', '--state', 'No Connection');
     expect((await bench.run(trigger, [A, 'FAULTED'])).code).toBe(0);
+    expect(hagrpCalls()).toEqual([`-state ${G} -sys ${A}`, `-autoenable ${G} -sys ${A}`, `-online ${G} -any`]);
+    // VCS then runs online on the survivor, which applies the same table: No Connection, node FAULTED → the server is down.
+    expect((await bench.agent('online', B)).code).toBe(0);
+    expect((await bench.states()).sys2![L]).toBe('Running');
+  });
+
+  it('No Connection while the cluster cannot be asked (membership unknown): nothing is done', async () => {
+    await bench.ctl('system-power-off', 'sys1', '--state', 'No Connection');
+    expect((await bench.run(trigger, [A, 'FAULTED'], { VCSPVM_MEMBERSHIP: 'none' })).code).toBe(0);
     expect(hagrpCalls()).toEqual([`-state ${G} -sys ${A}`]);
-    expect(bench.log()).toMatch(/cannot tell whether aixnode5556mp2 runs: physical server sys1 is No Connection/);
+    expect(bench.log()).toMatch(/cannot tell whether aixnode5556mp2 runs: the HMCs cannot see sys1 \(No Connection\).*, the cluster cannot tell whether its node aixnode55mp1 \(not in the cluster membership\) is up, so aixnode5556mp2 may run there \[S6\]/);
   });
 
   it('a system that left on purpose (EXITED), or a group that was not online there, is left alone', async () => {

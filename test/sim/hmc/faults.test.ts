@@ -77,6 +77,23 @@ describe('HMC faults', () => {
     c.end();
   });
 
+  it('a command a slow HMC has not started yet is not run once its session is gone (sshd hangs up its shell)', async () => {
+    const w = (st: string) => sshPassword(sim.ports[1]!, 'lssyscfg -r lpar -m sys1 --filter lpar_names=lpar05 -F state').stdout === `${st}\n`;
+    sshPassword(sim.ports[1]!, 'chsysstate -m sys1 -r lpar -o shutdown --immed -n lpar05');
+    await waitForAsync(async () => w('Not Activated'), 10_000, 'down');
+    const c = await sshClient(sim.ports[0]!);
+    expect(sim.ctl('hmc-slow', addr(0), '1500').status).toBe(0);
+    void execOn(c, 'chsysstate -m sys1 -r lpar -o on -n lpar05 -f lpar05').catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 400));
+    c.end(); // the client gives up (a timeout): its session is gone before the HMC gets to the command
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(w('Not Activated')).toBe(true);
+    expect(sim.ctl('hmc-slow', addr(0), '0').status).toBe(0);
+    // As the tests after this one want it: running, with RMC.
+    sshPassword(sim.ports[1]!, 'chsysstate -m sys1 -r lpar -o on -n lpar05 -f lpar05');
+    await waitForAsync(async () => sshPassword(sim.ports[1]!, 'lssyscfg -r lpar -m sys1 --filter lpar_names=lpar05 -F state,rmc_state').stdout === 'Running,active\n', 20_000, 'running again');
+  });
+
   it('hmc-slow MS delays every command by MS', async () => {
     const c = await sshClient(sim.ports[0]!);
     // Longer than a command takes on this machine now (600 ms when quiet), so that the two differ.

@@ -89,6 +89,8 @@ export class Bench {
   readonly hmcNames: string[];
   ports: number[] = [];
   private sim: HmcsimProcess | undefined;
+  /** VCS_LOG directories of other management LPARs (own brokers, markers, logs). */
+  private readonly otherLogs: string[] = [];
 
   constructor(private readonly opts: BenchOptions = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'lpar-bench-'));
@@ -255,14 +257,27 @@ export class Bench {
     return { logins, commands, byEndpoint };
   }
 
+  /**
+   * The environment of another management LPAR: its own VCS_LOG (so its own
+   * connection broker, markers and LPAR_A.log), the same SSH setup.
+   */
+  otherNode(name: string): { env: Record<string, string>; log: () => string } {
+    const vcsLog = join(this.dir, `vcslog-${name}`);
+    mkdirSync(join(vcsLog, 'log'), { recursive: true });
+    this.otherLogs.push(vcsLog);
+    const file = join(vcsLog, 'log', 'LPAR_A.log');
+    return { env: { VCS_LOG: vcsLog }, log: () => (existsSync(file) ? readFileSync(file, 'utf8') : '') };
+  }
+
   /** Where the LPAR agent's connection brokers keep their sockets (VCS_LOG/tmp/remote). */
   get brokerDir(): string {
     return join(this.vcsLog, 'tmp', 'remote');
   }
 
   /** Ends the connection brokers the entry points started (the next entry point starts afresh). */
-  stopBrokers(): Promise<void> {
-    return stopBrokers(this.brokerDir);
+  async stopBrokers(): Promise<void> {
+    await stopBrokers(this.brokerDir);
+    for (const log of this.otherLogs) await stopBrokers(join(log, 'tmp', 'remote'));
   }
 
   async stop(): Promise<void> {
