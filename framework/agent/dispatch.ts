@@ -195,6 +195,11 @@ async function decode(req: DispatchRequest): Promise<Decoded> {
   return { extra, attributes, values, rest };
 }
 
+/** Decodes and validates what an entry point would get, without running it; throws the configuration error (validate-all). */
+export async function checkArguments(req: DispatchRequest): Promise<Attributes> {
+  return (await decode(req)).attributes;
+}
+
 function isMonitorResult(r: unknown): r is MonitorResult {
   if (r === 'online' || r === 'offline' || r === 'unknown' || r === 'intentional-offline') return true;
   return !!r && typeof r === 'object' && (r as { state?: unknown }).state === 'online' && typeof (r as { confidence?: unknown }).confidence === 'number';

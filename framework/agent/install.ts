@@ -1,5 +1,8 @@
 /**
- * `vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]`
+ * `vcsagent install (--vcs-home DIR [--conf-dir DIR] | --ocf-root DIR)... [--module FILE]... [TYPE...]`
+ *
+ * With --ocf-root DIR, each type is also (or only) laid out as an OCF
+ * resource agent, DIR/resource.d/vcs-powervm/<Type> (framework/ocf/install.ts).
  *
  * Lays an agent out as VCS's script agent expects it (research/vcs-facts.md §1.1):
  *
@@ -47,15 +50,23 @@ function wrapperScript(node: string, self: string, modulePath: string | undefine
 
 interface InstallArgs {
   vcsHome?: string;
+  ocfRoot?: string;
   confDir?: string;
   modules: string[];
   types: string[];
 }
 
 function parseArgs(argv: string[]): InstallArgs {
-  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, ...MODULE_OPTION });
-  if (!values['vcs-home']) throw new UsageError('--vcs-home DIR is required');
-  return { vcsHome: values['vcs-home'], ...(values['conf-dir'] !== undefined ? { confDir: values['conf-dir'] } : {}), modules: values.module ?? [], types: positionals };
+  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, 'ocf-root': { type: 'string' }, ...MODULE_OPTION });
+  if (!values['vcs-home'] && !values['ocf-root']) throw new UsageError('--vcs-home DIR (VCS) or --ocf-root DIR (Pacemaker) is required');
+  if (values['conf-dir'] !== undefined && !values['vcs-home']) throw new UsageError('--conf-dir goes with --vcs-home');
+  return {
+    ...(values['vcs-home'] ? { vcsHome: values['vcs-home'] } : {}),
+    ...(values['ocf-root'] ? { ocfRoot: values['ocf-root'] } : {}),
+    ...(values['conf-dir'] !== undefined ? { confDir: values['conf-dir'] } : {}),
+    modules: values.module ?? [],
+    types: positionals,
+  };
 }
 
 /** The type's definition as its own canonical types.cf (comments kept), cut from the agent's types file. */
@@ -207,7 +218,7 @@ function installTriggers(entry: RegistryEntry, opts: { vcsHome: string; root: st
 export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { out, err } = outputs(opts);
   const a = parseArgs(argv);
-  const vcsHome = resolve(a.vcsHome!);
+  const vcsHome = a.vcsHome !== undefined ? resolve(a.vcsHome) : undefined;
   const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
   const registry = await withModules(opts.registry, a.modules);
   const entries: RegistryEntry[] = [];
@@ -225,14 +236,20 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   let failed = 0;
   for (const entry of entries) {
     try {
-      const lines = await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, self: opts.self, node: process.execPath });
+      const lines = vcsHome ? await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, self: opts.self, node: process.execPath }) : [];
+      if (a.ocfRoot !== undefined) {
+        // installType precompiles an agent module; an OCF-only install does it here.
+        if (!vcsHome && entry.modulePath) lines.push(`${entry.type}: type definition precompiled into ${await (await import('./precompile.js')).precompileEntry(entry, opts.root)}`);
+        const { installOcfAgent } = await import('../ocf/install.js');
+        lines.push(installOcfAgent({ ocfRoot: resolve(a.ocfRoot), node: process.execPath, self: opts.self, type: entry.type, modulePath: entry.modulePath }));
+      }
       out(lines.map((l) => `${l}\n`).join(''));
     } catch (e) {
       failed++;
       err(`vcsagent install: ${entry.type}: ${isVcsPowervmError(e) ? e.message : (e as Error).message}\n`);
     }
   }
-  if (!failed && !confDir) {
+  if (!failed && vcsHome && !confDir) {
     out(`to make the types known to VCS: copy each <Type>Types.cf to ${DEFAULT_AGENTS_CONF}/<Type>/ (or pass --conf-dir), or include it in main.cf\n`);
   }
   return failed ? 1 : 0;
