@@ -7,7 +7,9 @@
  *
  * Two dialects. For a caller that speaks OCF 1.1 (Pacemaker 2.1 says so in
  * OCF_RA_VERSION_MINOR): `reloadable` on every parameter but the identity
- * ones, `unique-group` on those, and the reload-agent action. For anyone
+ * ones (`unique-group` on those) and the system attributes, and the
+ * reload-agent action: as under VCS, a new value of an attribute takes
+ * effect at the next entry point without a restart. For anyone
  * else (ocf-tester, which checks against ra-api-1.dtd, and tools reading
  * resource-agents' metadata.rng): only what OCF 1.0 knows, `unique` instead.
  *
@@ -114,11 +116,11 @@ export function metadataXml(m: MetadataInput): string {
   const identity = new Set<string>(m.agent.identity ?? []);
   const secrets = new Set([...(m.agent.secrets ?? [])]);
   const lines: string[] = [];
-  const param = (p: { name: string; required: boolean; identity: boolean; short: string; long: string; type: string; default?: string }) => {
+  const param = (p: { name: string; required: boolean; identity: boolean; reloadable?: boolean; short: string; long: string; type: string; default?: string }) => {
     const attrs = [`name="${escapeXml(p.name)}"`];
     if (p.required) attrs.push('required="1"');
     if (p.identity) attrs.push(m.ocf11 ? `unique-group="${escapeXml(m.type)}-identity"` : 'unique="1"');
-    if (m.ocf11 && !p.identity) attrs.push('reloadable="1"');
+    if (m.ocf11 && !p.identity && p.reloadable !== false) attrs.push('reloadable="1"');
     lines.push(`    <parameter ${attrs.join(' ')}>`);
     lines.push(`      <longdesc lang="en">${escapeXml(p.long)}</longdesc>`);
     lines.push(`      <shortdesc lang="en">${escapeXml(p.short)}</shortdesc>`);
@@ -146,10 +148,12 @@ export function metadataXml(m: MetadataInput): string {
   }
   for (const f of faceParameters(m.info, m.agent)) {
     if (f.kind === 'system') {
+      // Another value puts the resource elsewhere (an LPAR on another managed system): a restart, not a reload.
       param({
         name: f.name,
         required: false,
         identity: false,
+        reloadable: false,
         short: firstSentence(f.description ?? `${f.name} of this node`),
         long: `${f.description ? `${f.description} ` : ''}A cluster system attribute under VCS; here, for the node the resource runs on: this parameter when set (per node with a rule, docs/pacemaker.md), else the Pacemaker node attribute ${f.name} of the node (crm_attribute --node NODE --name ${f.name}).`,
         type: 'string',
