@@ -6,7 +6,8 @@
  * action as its argument, the parameters in OCF_RESKEY_*.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench, NODE_A, ROOT, SEED_LPAR, VCSAGENT } from '../../agents/lpar/helpers/harness.js';
 
@@ -94,4 +95,41 @@ export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
       res({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+const SYSTEM_OCF = '/usr/lib/ocf/resource.d';
+const LINK_PREFIX = 'vcs-powervm-t';
+
+/**
+ * Pacemaker finds OCF agents only under /usr/lib/ocf/resource.d (compiled in): a
+ * provider of this test's own, a link to the bench's vcs-powervm directory, so that
+ * tests running at the same time never share one. Links left by a killed run
+ * (their target gone) are removed first.
+ */
+export function linkProvider(ocfRoot: string): { provider: string; remove(): void } {
+  for (const name of readdirSync(SYSTEM_OCF)) {
+    const p = join(SYSTEM_OCF, name);
+    if (name.startsWith(LINK_PREFIX) && lstatSync(p).isSymbolicLink() && !existsSync(p)) rmSync(p, { force: true });
+  }
+  const provider = `${LINK_PREFIX}${process.pid}-${randomBytes(3).toString('hex')}`;
+  const link = join(SYSTEM_OCF, provider);
+  symlinkSync(join(ocfRoot, 'resource.d', 'vcs-powervm'), link);
+  return { provider, remove: () => rmSync(link, { force: true }) };
+}
+
+/** An nvpair id from a resource id and a parameter name (ids are XML IDs: letters, digits, - and _). */
+const xmlId = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
+export const xmlEscape = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/** A primitive's XML: its parameters, and per-node parameter sets (rules on #uname, as docs/pacemaker.md shows). */
+export function primitiveXml(o: { id: string; provider: string; type: string; params: Record<string, string>; perNode?: Record<string, Record<string, string>>; ops?: string; meta?: Record<string, string> }): string {
+  const nv = (set: string, p: Record<string, string>) => Object.entries(p).map(([k, v]) => `<nvpair id="${xmlId(`${set}-${k}`)}" name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`).join('');
+  const perNode = Object.entries(o.perNode ?? {})
+    .map(([node, p], i) => {
+      const set = `${o.id}-on-${xmlId(node)}`;
+      return `<instance_attributes id="${set}" score="${100 - i}"><rule id="${set}-rule" score="INFINITY"><expression id="${set}-expr" attribute="#uname" operation="eq" value="${xmlEscape(node)}"/></rule>${nv(set, p)}</instance_attributes>`;
+    })
+    .join('');
+  const meta = o.meta ? `<meta_attributes id="${o.id}-meta">${nv(`${o.id}-meta`, o.meta)}</meta_attributes>` : '';
+  return `<primitive id="${o.id}" class="ocf" provider="${o.provider}" type="${o.type}"><instance_attributes id="${o.id}-params">${nv(`${o.id}-params`, o.params)}</instance_attributes>${perNode}${meta}${o.ops ? `<operations>${o.ops}</operations>` : ''}</primitive>`;
 }
