@@ -44,6 +44,8 @@ import { parameterItems, parameterValue } from './params.js';
 const MARGIN_MS = 2_000;
 /** Between the monitors that follow online, offline, clean and migrate. */
 export const POLL_MS = 2_000;
+/** An entry point is not started with less time than this (AEPTimeout is whole seconds, at least 1). */
+const MIN_ENTRY_MS = 1_500;
 
 export interface FaceSetup {
   call: OcfCall;
@@ -153,7 +155,7 @@ export class Face {
   /** The ArgList VCS would pass, AEPTimeout holding this entry point's share of the time left. */
   private argsFor(ep: EntryPointName, leading: string[], extra: { vcsInfo?: Record<string, string> } = {}): string[] | undefined {
     const own = entryPointTimeout(ep, this.info.statics);
-    const left = Math.floor((this.remainingMs() - 500) / 1000);
+    const left = Math.floor((this.remainingMs() - (MIN_ENTRY_MS - 1000)) / 1000);
     if (left < 1) return undefined;
     const seconds = own > 0 ? Math.min(own, left) : left;
     return [
@@ -212,7 +214,8 @@ export class Face {
     for (;;) {
       last = (await this.monitorState()).state;
       if (want(last) || this.s.signal.aborted) return last;
-      if (Date.now() + POLL_MS >= untilMs) return last;
+      // Another monitor only if it gets at least its minimum time after the pause.
+      if (Date.now() + POLL_MS + MIN_ENTRY_MS >= untilMs) return last;
       await this.sleep(POLL_MS);
     }
   }
@@ -301,7 +304,8 @@ export class Face {
       if (this.implemented.has('clean') && !(await this.clean('unexpected-offline'))) this.s.log.warn('clean of %s failed; monitor says it is offline', name);
       return OCF_SUCCESS;
     }
-    const cleanShare = Math.min((entryPointTimeout('clean', this.info.statics) + entryPointTimeout('monitor', this.info.statics)) * 1000, (this.deadline - Date.now()) / 3);
+    // Kept for clean and the monitor after it: their time limits, at most a third of what is left, at least 3 s.
+    const cleanShare = Math.max(3000, Math.min((entryPointTimeout('clean', this.info.statics) + entryPointTimeout('monitor', this.info.statics)) * 1000, (this.deadline - Date.now()) / 3));
     let reason: CleanReason = 'offline-ineffective';
     if (this.implemented.has('offline')) {
       const offline = await this.entry('offline');
