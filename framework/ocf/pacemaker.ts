@@ -8,7 +8,8 @@
  *   ATTR=VALUE`); for the local node, a parameter of that name given to the
  *   resource comes first.
  * - Node states (VCS: `hasys -state`) come from `crm_mon --one-shot
- *   --output-as=xml`: see nodeStateOf for what counts as down.
+ *   --output-as=xml --fence-history=2`: see nodeStateOf for what counts as
+ *   down.
  *
  * Every command is bounded; a node attribute that is not set is undefined, a
  * cluster that cannot be asked is an error for attributes (the entry point
@@ -51,13 +52,17 @@ export function xmlAttributes(tag: string): Record<string, string> {
  * A node of crm_mon's XML as a cluster node state:
  * - online: up;
  * - offline and unclean (lost without leaving, not fenced yet), or offline
- *   while the cluster expected it up (it crashed, or was fenced and has not
- *   come back): down — it left without saying so, VCS's FAULTED;
- * - offline after leaving on purpose (`pcs cluster stop`: not expected up):
- *   up — that proves nothing about its server, as VCS's EXITED;
+ *   while the cluster expected it up: down — it left without saying so,
+ *   VCS's FAULTED;
+ * - offline and fenced: down — Pacemaker's fence history holds a successful
+ *   fencing of it (by a fence device, or an administrator's `stonith_admin
+ *   --confirm NODE`); after fencing, crm_mon shows a node as it shows one
+ *   that left on purpose, so only the history tells them apart;
+ * - offline otherwise (left on purpose, `pcs cluster stop`, or never
+ *   joined): up — that proves nothing about its server, as VCS's EXITED;
  * - pending (joining): up.
  */
-export function nodeStateOf(a: Readonly<Record<string, string>>): ClusterNodeState {
+export function nodeStateOf(a: Readonly<Record<string, string>>, fenced?: string): ClusterNodeState {
   const yes = (k: string) => a[k] === 'true';
   if (yes('online')) {
     const notes = ['standby', 'maintenance', 'shutdown'].filter(yes);
@@ -66,16 +71,26 @@ export function nodeStateOf(a: Readonly<Record<string, string>>): ClusterNodeSta
   if (yes('unclean')) return { state: 'down', detail: 'offline, unclean (lost, not fenced yet)' };
   if (yes('pending')) return { state: 'up', detail: 'pending (joining)' };
   if (yes('expected_up')) return { state: 'down', detail: 'offline (lost)' };
-  return { state: 'up', detail: 'offline (left the cluster on purpose)' };
+  if (fenced !== undefined) return { state: 'down', detail: `offline, fenced (${fenced})` };
+  return { state: 'up', detail: 'offline (left the cluster on purpose, or never joined)' };
 }
 
-/** Every node crm_mon lists, with its state. */
+/** Every node crm_mon lists, with its state; `<fence_history>` (crm_mon --fence-history=2) says which were fenced. */
 export function parseCrmMonNodes(xml: string): Map<string, ClusterNodeState> {
+  const fenced = new Map<string, { when: string; text: string }>();
+  const history = /<fence_history[^>]*>([\s\S]*?)<\/fence_history>/.exec(xml)?.[1] ?? '';
+  for (const m of history.matchAll(/<fence_event\s[^>]*>/g)) {
+    const e = xmlAttributes(m[0]);
+    if (!e.target || e.status !== 'success' || (e.action !== 'off' && e.action !== 'reboot')) continue;
+    const when = e.completed ?? '';
+    // The latest success (crm_mon lists newest first, but nothing here depends on it).
+    if ((fenced.get(e.target)?.when ?? '') <= when) fenced.set(e.target, { when, text: `${e.action} by ${e.delegate ?? e.origin ?? 'the fencer'}${when ? ` at ${when}` : ''}` });
+  }
   const out = new Map<string, ClusterNodeState>();
   const section = /<nodes>([\s\S]*?)<\/nodes>/.exec(xml)?.[1] ?? '';
   for (const m of section.matchAll(/<node\s[^>]*>/g)) {
     const a = xmlAttributes(m[0]);
-    if (a.name) out.set(a.name, nodeStateOf(a));
+    if (a.name) out.set(a.name, nodeStateOf(a, fenced.get(a.name)?.text));
   }
   return out;
 }
@@ -105,7 +120,7 @@ export function pacemakerEngine(o: PacemakerEngineOptions): ClusterEngine {
     nodes() {
       nodes ??= (async () => {
         try {
-          const r = await run(['crm_mon', '--one-shot', '--output-as=xml']);
+          const r = await run(['crm_mon', '--one-shot', '--output-as=xml', '--fence-history=2']);
           if (r.code === 0) return parseCrmMonNodes(r.stdout);
           o.log?.warn('crm_mon failed (%s): cluster node states unknown', firstLine(r.stderr) || `exit ${r.code ?? r.signal}`);
         } catch (e) {
