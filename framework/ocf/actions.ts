@@ -37,7 +37,7 @@ import { entryPointTimeout, typeCodec } from '../agent/typeinfo.js';
 import { AgentError } from '../errors.js';
 import { OCF_ERR_ARGS, OCF_ERR_CONFIGURED, OCF_ERR_GENERIC, OCF_ERR_INSTALLED, OCF_NOT_RUNNING, OCF_SUCCESS, monitorCode } from './codes.js';
 import { type OcfCall, speaksOcf11 } from './env.js';
-import { CONTAINER_INFO_PARAMETER, SSH_CONFIG_PARAMETER, faceParameters, metadataActions } from './metadata.js';
+import { CONTAINER_INFO_PARAMETER, SSH_CONFIG_PARAMETER, containerInfoRequired, faceParameters, metadataActions } from './metadata.js';
 import { parameterItems, parameterValue } from './params.js';
 
 /** Time kept back from Pacemaker's limit to log and exit before it kills us. */
@@ -138,6 +138,9 @@ export class Face {
       } catch (e) {
         throw this.config(e);
       }
+    }
+    if (!this.containerInfo && containerInfoRequired(this.info) && !this.info.argList.includes(CONTAINER_INFO_PARAMETER)) {
+      throw this.config(new AgentError('VCSPVM_AGENT_ATTRIBUTE', { attribute: CONTAINER_INFO_PARAMETER, resource, detail: 'is required: the container, as "Name=NAME Type=WPAR Enabled=1"' }));
     }
     const ssh = call.params.get(SSH_CONFIG_PARAMETER);
     if (ssh !== undefined && ssh !== '' && known.has(SSH_CONFIG_PARAMETER)) {

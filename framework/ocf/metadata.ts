@@ -42,6 +42,11 @@ export function containerOpt(info: Pick<AgentTypeInfo, 'statics'>, key: string):
   return co && typeof co === 'object' && !Array.isArray(co) ? Number(co[key] ?? 0) : 0;
 }
 
+/** ContainerInfo is required where the type manages the container itself (passed, not run in: the WPAR type). */
+export function containerInfoRequired(info: Pick<AgentTypeInfo, 'statics'>): boolean {
+  return containerOpt(info, 'PassCInfo') === 1 && containerOpt(info, 'RunInContainer') === 0;
+}
+
 /** The parameters besides the ArgList's: what the agent says it reads, and ContainerInfo when VCS would pass it. */
 export function faceParameters(info: Pick<AgentTypeInfo, 'statics'>, agent: Pick<Agent, 'inputs'>): FaceParameter[] {
   const out: FaceParameter[] = [];
@@ -161,8 +166,8 @@ export function metadataXml(m: MetadataInput): string {
     } else if (f.kind === 'container') {
       param({
         name: f.name,
-        required: containerOpt(m.info, 'RunInContainer') === 0,
-        identity: identity.has(f.name) || containerOpt(m.info, 'RunInContainer') === 0,
+        required: containerInfoRequired(m.info),
+        identity: identity.has(f.name) || containerInfoRequired(m.info),
         short: 'The container: Name=NAME Type=WPAR Enabled=1.',
         long: 'What VCS passes from the service group\'s ContainerInfo (the type has ContainerOpts PassCInfo = 1), as key=value pairs, blank-separated: Name (the container), Type (WPAR), Enabled (1 the container is used, 2 ignored, 0 disabled).',
         type: 'string',
