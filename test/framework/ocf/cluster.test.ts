@@ -13,7 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster } from './cluster.js';
-import { NODE_A, OcfBench, SEED_LPAR, linkProvider, primitiveXml, seedParams } from './helpers.js';
+import { createCommandRunner } from '../../../framework/agent/command.js';
+import { pacemakerEngine } from '../../../framework/ocf/pacemaker.js';
+import { NODE_A, NODE_B, OcfBench, SEED_LPAR, linkProvider, primitiveXml, seedParams } from './helpers.js';
 
 let b: OcfBench;
 let link: ReturnType<typeof linkProvider>;
@@ -22,7 +24,7 @@ let cluster: TestCluster;
 beforeAll(async () => {
   b = await new OcfBench({ speed: 20 }).start();
   link = linkProvider(b.ocfRoot);
-  cluster = new TestCluster({ dir: join(b.bench.dir, 'cluster'), node: NODE_A, env: b.env('', {}) });
+  cluster = new TestCluster({ dir: join(b.bench.dir, 'cluster'), node: NODE_A, env: b.env('', {}), otherNodes: [NODE_B] });
   await cluster.start();
 }, 20 * 60_000);
 
@@ -87,4 +89,37 @@ describe('a one-node Pacemaker cluster', () => {
     cluster.tool('crm_resource', '--resource', 'lpar1', '--meta', '--set-parameter', 'target-role', '--parameter-value', 'Stopped');
     await cluster.waitFor(async () => (await partition()) === 'Not Activated' && lpar1().role === 'Stopped', 180_000, 'lpar1 Stopped, the partition Not Activated');
   }, 15 * 60_000);
+
+  it('fences a node with fence_lpar through Pacemaker\'s fencer (hmcsim powers its partition off); the fenced node then counts as down', async () => {
+    const engine = () => pacemakerEngine({ run: createCommandRunner(), localNode: NODE_A });
+    // Configured, never joined: offline, which proves nothing about its server.
+    expect((await engine().nodes!()).get(NODE_B)).toMatchObject({ state: 'up' });
+    expect((await b.bench.states()).sys2![NODE_B]).toBe('Running');
+    const known = join(b.bench.home, '.ssh', 'known_hosts');
+    cluster.tool(
+      'cibadmin',
+      '--create',
+      '--scope',
+      'resources',
+      '--xml-text',
+      `<primitive id="fence-sys2-hmc6" class="stonith" type="fence_lpar"><instance_attributes id="fence-sys2-hmc6-params">${Object.entries({
+        ip: '127.0.0.1',
+        ipport: String(b.bench.ports[0]),
+        username: 'hscroot',
+        password: 'abc123',
+        managed: 'sys2',
+        hmc_version: '4',
+        pcmk_host_map: `${NODE_B}:${NODE_B}`,
+        ssh_options: `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${known} -o LogLevel=ERROR`,
+      })
+        .map(([k, v]) => `<nvpair id="fence-sys2-hmc6-${k}" name="${k}" value="${v}"/>`)
+        .join('')}</instance_attributes></primitive>`,
+    );
+    await cluster.waitFor(() => /<resource id="fence-sys2-hmc6"[^>]*role="Started"/.test(cluster.crmMon() ?? ''), 120_000, 'the fence device started (its monitor reached the HMC)');
+    cluster.tool('stonith_admin', '--fence', NODE_B, '--timeout', '120');
+    expect((await b.bench.states()).sys2![NODE_B]).toBe('Not Activated');
+    const state = (await engine().nodes!()).get(NODE_B);
+    expect(state).toMatchObject({ state: 'down' });
+    expect(state!.detail).toMatch(/^offline, fenced \(off by aixnode55mp1 at /);
+  }, 10 * 60_000);
 });

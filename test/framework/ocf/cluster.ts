@@ -95,6 +95,8 @@ export interface ClusterOptions {
   env: NodeJS.ProcessEnv;
   /** How long to wait for the lock held by another run. */
   lockWaitMs?: number;
+  /** Other nodes the CIB knows (configured, never started here): offline members of the cluster. */
+  otherNodes?: readonly string[];
 }
 
 export class TestCluster {
@@ -181,7 +183,7 @@ export class TestCluster {
         <nvpair id="opt-test-marker" name="${TEST_MARKER}" value="true"/>
       </cluster_property_set>
     </crm_config>
-    <nodes/>
+    <nodes>${(this.o.otherNodes ?? []).map((n, i) => `<node id="${i + 2}" uname="${n}"/>`).join('')}</nodes>
     <resources/>
     <constraints/>
   </configuration>

@@ -9,9 +9,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bench, NODE_A, ROOT, SEED_LPAR, VCSAGENT } from '../../agents/lpar/helpers/harness.js';
+import { Bench, NODE_A, NODE_B, ROOT, SEED_LPAR, VCSAGENT } from '../../agents/lpar/helpers/harness.js';
 
-export { ROOT, VCSAGENT, NODE_A, SEED_LPAR };
+export { ROOT, VCSAGENT, NODE_A, NODE_B, SEED_LPAR };
 
 export interface OcfRun {
   code: number | null;
