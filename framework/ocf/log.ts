@@ -15,8 +15,8 @@
  * (default `%b %d %T `). DEBUG lines (the framework's DBG_* lines) are
  * written only when HA_debug is set and not 0: then every DBG tag is on.
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Env } from './env.js';
 
 /** VCS severities (and DBG_n) as OCF log levels: the word in the line and the syslog priority. */
@@ -95,9 +95,13 @@ export interface OcfLog {
   readonly firstError: string | undefined;
 }
 
+let childProcess: typeof import('node:child_process') | undefined;
+
 function runLogger(tag: string, priority: string, message: string): void {
   // One short process per line, as ocf_log does; a missing logger(1) must not fail the agent.
-  spawnSync('logger', ['-t', tag, '-p', priority, message], { stdio: 'ignore', timeout: 5000 });
+  // child_process is loaded on the first line that goes to syslog: a monitor that logs nothing never pays for it.
+  childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  childProcess.spawnSync('logger', ['-t', tag, '-p', priority, message], { stdio: 'ignore', timeout: 5000 });
 }
 
 export function ocfLog(o: OcfLogOptions): OcfLog {

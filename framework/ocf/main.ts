@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseCommandLine } from '../cli-args.js';
-import { createCommandRunner } from '../agent/command.js';
+import type { CommandRunner } from '../agent/command-types.js';
 import { type Agent, DEFAULT_CATALOG, type VcsPaths } from '../agent/define.js';
 import { asProjectError, debugTagsOf, describeError, logError } from '../agent/dispatch.js';
 import { type LogContext, createAgentLogger, normalizeDebugTag } from '../agent/log.js';
@@ -48,7 +48,8 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const env = opts.env ?? process.env;
   let parsed;
   try {
-    parsed = parseCommandLine(argv, OPTIONS);
+    // As Pacemaker calls it (TYPE ACTION, no options), there is nothing for parseArgs to do.
+    parsed = argv.some((a) => a.startsWith('-')) ? parseCommandLine(argv, OPTIONS) : { values: {} as { module?: string[]; types?: string }, positionals: argv };
   } catch (e) {
     err(`vcsagent ocf: ${(e as Error).message}\n${usage}`);
     return OCF_ERR_ARGS;
@@ -140,7 +141,12 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     return OCF_ERR_CONFIGURED;
   }
   const node = call.node || hostname();
-  const runner = createCommandRunner({ signal: controller.signal, log: logger });
+  // child_process is loaded on the first command (a monitor given PhysicalServer may start none).
+  let real: CommandRunner | undefined;
+  const runner: CommandRunner = async (argv, o) => {
+    real ??= (await import('../agent/command.js')).createCommandRunner({ signal: controller.signal, log: logger });
+    return real(argv, o);
+  };
   const overrides = new Map<string, string>();
   for (const name of Object.keys(agent.inputs?.systemAttributes ?? {})) {
     const v = call.params.get(name);
