@@ -24,7 +24,7 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   install: {
-    usage: ['vcsagent install (--vcs-home DIR [--conf-dir DIR] | --ocf-root DIR)... [--module FILE]... [TYPE...]'],
+    usage: ['vcsagent install --vcs-home DIR [--conf-dir DIR] [--ocf-root DIR] [--module FILE]... [TYPE...]', 'vcsagent install --ocf-root DIR [--module FILE]... [TYPE...]'],
     summary: 'lays agents out under $VCS_HOME/bin/<Type>/ as VCS runs them, or DIR/resource.d/vcs-powervm/<Type> for Pacemaker',
     load: async () => (await import('./subcommands.js')).install,
   },

@@ -1,5 +1,6 @@
 /**
- * `vcsagent install (--vcs-home DIR [--conf-dir DIR] | --ocf-root DIR)... [--module FILE]... [TYPE...]`
+ * `vcsagent install --vcs-home DIR [--conf-dir DIR] [--ocf-root DIR] [--module FILE]... [TYPE...]`
+ * `vcsagent install --ocf-root DIR [--module FILE]... [TYPE...]`
  *
  * With --ocf-root DIR, each type is also (or only) laid out as an OCF
  * resource agent, DIR/resource.d/vcs-powervm/<Type> (framework/ocf/install.ts).

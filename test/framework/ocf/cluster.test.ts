@@ -49,12 +49,7 @@ describe('a one-node Pacemaker cluster', () => {
   it('starts the partition on the node\'s managed system, reloads a parameter change, recovers a crash, stops it', async () => {
     cluster.tool('crm_attribute', '--node', NODE_A, '--name', 'PhysicalServer', '--update', 'sys1');
     const { PhysicalServer: _fromTheNode, VIOSName: _perNode, ...params } = seedParams(b.sshConfig);
-    cluster.tool(
-      'cibadmin',
-      '--create',
-      '--scope',
-      'resources',
-      '--xml-text',
+    cluster.createResource(
       primitiveXml({
         id: 'lpar1',
         provider: link.provider,
@@ -96,12 +91,7 @@ describe('a one-node Pacemaker cluster', () => {
     expect((await engine().nodes!()).get(NODE_B)).toMatchObject({ state: 'up' });
     expect((await b.bench.states()).sys2![NODE_B]).toBe('Running');
     const known = join(b.bench.home, '.ssh', 'known_hosts');
-    cluster.tool(
-      'cibadmin',
-      '--create',
-      '--scope',
-      'resources',
-      '--xml-text',
+    cluster.createResource(
       `<primitive id="fence-sys2-hmc6" class="stonith" type="fence_lpar"><instance_attributes id="fence-sys2-hmc6-params">${Object.entries({
         ip: '127.0.0.1',
         ipport: String(b.bench.ports[0]),

@@ -261,6 +261,11 @@ export class TestCluster {
     return r.stdout;
   }
 
+  /** Adds a resource (a primitive's XML) to the running cluster's configuration. */
+  createResource(xml: string): void {
+    this.tool('cibadmin', '--create', '--scope', 'resources', '--xml-text', xml);
+  }
+
   async waitFor(what: () => boolean | Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
