@@ -190,8 +190,9 @@ async function decode(req: DispatchRequest): Promise<Decoded> {
     if (!Object.hasOwn(GENERATED_TUPLES, name) && !info.argList.includes(name)) entries.push([name, valueToAttr(v)]);
   }
   const attributes = Object.fromEntries(entries) as Attributes;
-  const validate = await req.type.validator();
-  assertValid(validate, attributes, req.subject, secretAttributeNames(info, req.agent.secrets ?? []));
+  // Only values VCS passed are judged: defaults alone (shutdown, imf_init, attr_changed get no ArgList)
+  // would fail an agent's constraints on a required attribute and stop an entry point that reads none.
+  if (spec.argList) assertValid(await req.type.validator(), attributes, req.subject, secretAttributeNames(info, req.agent.secrets ?? []));
   return { extra, attributes, values, rest };
 }
 
