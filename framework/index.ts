@@ -20,6 +20,8 @@ export type {
   BaseContext,
   CleanContext,
   CleanReason,
+  ClusterEngine,
+  ClusterNodeState,
   EntryPoints,
   ImfRegisterContext,
   InfoContext,

@@ -32,6 +32,14 @@ async function undoDr(l: Lpar, bestEffort: boolean): Promise<void> {
 
 export default defineAgent<LparAttributes>({
   type: 'LPAR',
+  // Without a partition and an HMC there is nothing to manage (OCF meta-data marks them required).
+  attributeSchemas: { LPARName: { minLength: 1 }, MCName: { minItems: 1 } },
+  identity: ['LPARName'],
+  // Under Pacemaker: PhysicalServer from a parameter or the node attribute; the HMCs' SSH settings from ssh_config.
+  inputs: {
+    systemAttributes: { PhysicalServer: 'The managed system this node runs on, as the HMC names it. The node is a management LPAR; the partition is started on this managed system when it is online here.' },
+    ssh: true,
+  },
   entryPoints: {
     async open(ctx) {
       try {

@@ -6,9 +6,10 @@
  * cluster can tell the two apart (its node there is gone, or not).
  *
  * The source is pluggable: `MEMBERSHIP_SOURCES` maps a name to a factory,
- * chosen with VCSPVM_MEMBERSHIP (default `vcs`). A Pacemaker face adds its
- * own entry (the node's state from the CIB) without touching the entry
- * points. Sources only read; every failure is `unknown`, never `down`.
+ * chosen with VCSPVM_MEMBERSHIP (default `vcs`; under another cluster
+ * engine, `engine`: Pacemaker's node states through the OCF face,
+ * framework/ocf/pacemaker.ts). Sources only read; every failure is
+ * `unknown`, never `down`.
  */
 import type { BaseContext } from '../../framework/agent/define.js';
 import { findVcsCommand } from '../../framework/agent/system-attributes.js';
@@ -30,7 +31,7 @@ export interface Membership {
 }
 
 /** What a source may use: VCS's paths, a command runner, the log. */
-export type MembershipContext = Pick<BaseContext, 'vcs' | 'run' | 'log'> & { signal?: AbortSignal };
+export type MembershipContext = Pick<BaseContext, 'vcs' | 'run' | 'log' | 'engine'> & { signal?: AbortSignal };
 
 export type MembershipFactory = (ctx: MembershipContext, env: Readonly<Record<string, string | undefined>>) => Membership;
 
@@ -94,12 +95,18 @@ export const vcsMembership: MembershipFactory = (ctx) => {
 /** No cluster to ask (by hand, or VCSPVM_MEMBERSHIP=none): every node unknown, so nothing is taken for down. */
 export const noMembership: MembershipFactory = () => ({ source: 'none', nodes: async () => new Map() });
 
-/** The membership sources by name; another cluster engine's face adds its own. */
-export const MEMBERSHIP_SOURCES: Record<string, MembershipFactory> = { vcs: vcsMembership, none: noMembership };
+/** The cluster engine the entry point runs under when it is not VCS (ctx.engine: Pacemaker through the OCF face): its node states. */
+export const engineMembership: MembershipFactory = (ctx) => ({
+  source: `${ctx.engine?.name ?? 'no cluster engine'} (node states)`,
+  nodes: async () => (ctx.engine?.nodes ? ctx.engine.nodes() : new Map()),
+});
 
-/** The source VCSPVM_MEMBERSHIP names (default vcs); an unknown name is none, with a warning. */
+/** The membership sources by name. */
+export const MEMBERSHIP_SOURCES: Record<string, MembershipFactory> = { vcs: vcsMembership, none: noMembership, engine: engineMembership };
+
+/** The source VCSPVM_MEMBERSHIP names (default: engine under another cluster engine, else vcs); an unknown name is none, with a warning. */
 export function membershipOf(ctx: MembershipContext, env: Readonly<Record<string, string | undefined>> = process.env): Membership {
-  const name = env.VCSPVM_MEMBERSHIP || 'vcs';
+  const name = env.VCSPVM_MEMBERSHIP || (ctx.engine?.nodes ? 'engine' : 'vcs');
   const factory = Object.hasOwn(MEMBERSHIP_SOURCES, name) ? MEMBERSHIP_SOURCES[name]! : undefined;
   if (!factory) {
     ctx.log.warn('VCSPVM_MEMBERSHIP=%s is not one of %s: cluster membership is taken as unknown', name, Object.keys(MEMBERSHIP_SOURCES).join(', '));

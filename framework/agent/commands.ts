@@ -24,8 +24,11 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   install: {
-    usage: ['vcsagent install --vcs-home DIR [--conf-dir DIR] [--node PATH] [--module FILE]... [TYPE...]'],
-    summary: 'lays agents out under $VCS_HOME/bin/<Type>/ as VCS runs them',
+    usage: [
+      'vcsagent install --vcs-home DIR [--conf-dir DIR] [--node PATH] [--ocf-root DIR] [--module FILE]... [TYPE...]',
+      'vcsagent install --ocf-root DIR [--node PATH] [--module FILE]... [TYPE...]',
+    ],
+    summary: 'lays agents out under $VCS_HOME/bin/<Type>/ as VCS runs them, or DIR/resource.d/vcs-powervm/<Type> for Pacemaker',
     load: async () => (await import('./subcommands.js')).install,
   },
   check: {
@@ -47,6 +50,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     usage: ['vcsagent precompile [--module FILE]... [--quiet]'],
     summary: 'precompiles type definitions and validators (a build and install step)',
     load: async () => (await import('./subcommands.js')).precompile,
+  },
+  ocf: {
+    usage: ['vcsagent ocf [--module FILE]... [--types FILE] TYPE ACTION'],
+    summary: 'the agent of TYPE as an OCF resource agent, as Pacemaker runs it (docs/pacemaker.md)',
+    load: () => import('../ocf/main.js'),
   },
   wpar: {
     usage: [

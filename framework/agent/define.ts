@@ -30,6 +30,31 @@ export interface VcsPaths {
   log: string;
 }
 
+/** A cluster node as the cluster engine sees it. */
+export interface ClusterNodeState {
+  /**
+   * `up`: a member, or gone in a way that does not prove it down (left on
+   * purpose); `down`: it left without saying so; `unknown`: the engine
+   * cannot tell.
+   */
+  state: 'up' | 'down' | 'unknown';
+  /** The engine's own words for it, for the log (RUNNING, online, lost...). */
+  detail: string;
+}
+
+/**
+ * The cluster engine running an entry point when it is not VCS (the OCF
+ * face sets Pacemaker's): it answers what VCS's CLI answers under VCS.
+ */
+export interface ClusterEngine {
+  /** Its name, for the log: "Pacemaker". */
+  readonly name: string;
+  /** A cluster system's attribute (under VCS: `hasys -value SYSTEM ATTR`); undefined when not set. */
+  systemAttribute(system: string, attribute: string): Promise<string | undefined>;
+  /** Every cluster node with its state (empty when the engine cannot be asked). */
+  nodes?(): Promise<Map<string, ClusterNodeState>>;
+}
+
 /** What every entry point gets. */
 export interface BaseContext {
   type: string;
@@ -50,6 +75,8 @@ export interface BaseContext {
   statics: Readonly<Record<string, AttrValue>>;
   /** The configuration, when run with --config (outside VCS). */
   config?: Config;
+  /** The cluster engine when it is not VCS (Pacemaker, through the OCF face); undefined under VCS. */
+  engine?: ClusterEngine;
 }
 
 export interface ResourceContext<A extends object = Attributes> extends BaseContext {
@@ -153,6 +180,22 @@ export interface AgentDefinition<A extends object = Attributes> {
    * passes to a remote command).
    */
   attributeSchemas?: { readonly [K in keyof A & string]?: object };
+  /**
+   * ArgList attributes that say which resource this is (an LPAR's
+   * LPARName): under Pacemaker a change of one restarts the resource, a
+   * change of any other takes effect at the next operation, as under VCS.
+   */
+  identity?: readonly (keyof A & string)[];
+  /**
+   * What the agent reads besides its ArgList, so that faces other than
+   * VCS's can offer it (the OCF face makes each a parameter: docs/pacemaker.md).
+   */
+  inputs?: {
+    /** Cluster system attributes it reads with systemAttribute(): name → what it is, in one sentence. */
+    systemAttributes?: Readonly<Record<string, string>>;
+    /** It reaches devices over SSH (framework/remote): the face may name an ssh_config file for it. */
+    ssh?: boolean;
+  };
   entryPoints: EntryPoints<A>;
 }
 

@@ -12,7 +12,7 @@ import { AgentError, ERROR_TABLE, type VcsPowervmError, isVcsPowervmError } from
 import { GENERATED_TUPLES, decodeArgList, splitTuples } from './arglist.js';
 import { type AttrValue, type Attributes, emptyValue, isSecretAttributeName, valueToAttr, valueToItems } from './attributes.js';
 import type { CommandRunner } from './command.js';
-import { type Agent, type BaseContext, CLEAN_REASONS, type VcsPaths } from './define.js';
+import { type Agent, type BaseContext, CLEAN_REASONS, type ClusterEngine, type VcsPaths } from './define.js';
 import { ENTRY_POINT_SPECS, type EntryPointRef, formatEntryPointRef } from './entrypoints.js';
 import { ACTION_OUTPUT_LIMIT, type MonitorResult, capUtf8, migrateExitCode, monitorExitCode, waitExitCode } from './exitcodes.js';
 import { type AgentLogger, messageId, normalizeDebugTag } from './log.js';
@@ -49,7 +49,22 @@ export interface DispatchRequest {
   writeOut(text: string): void;
   /** Signals that interrupt the entry point (SIGTERM, SIGINT); the dispatcher listens while it runs. */
   interruptSignals?: readonly NodeJS.Signals[];
+  /** The cluster engine when it is not VCS (ctx.engine). */
+  engine?: ClusterEngine;
+  /**
+   * Told how the entry point ended, before the exit code is returned: a face
+   * that needs more than VCS's exit codes (the OCF face: a refused online
+   * from one that will take time) reads it here.
+   */
+  report?(r: DispatchReport): void;
 }
+
+/** How an entry point ended: its value, or why there is none. */
+export type DispatchReport =
+  | { outcome: 'done'; value: unknown }
+  /** The arguments or values were refused before it ran (VCSPVM_AGENT_ARGLIST, VCSPVM_AGENT_ATTRIBUTE, ...). */
+  | { outcome: 'config'; error: unknown }
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: unknown };
 
 /**
  * A project error, also when it comes from another copy of framework/errors
@@ -175,9 +190,15 @@ async function decode(req: DispatchRequest): Promise<Decoded> {
     if (!Object.hasOwn(GENERATED_TUPLES, name) && !info.argList.includes(name)) entries.push([name, valueToAttr(v)]);
   }
   const attributes = Object.fromEntries(entries) as Attributes;
-  const validate = await req.type.validator();
-  assertValid(validate, attributes, req.subject, secretAttributeNames(info, req.agent.secrets ?? []));
+  // Only values VCS passed are judged: defaults alone (shutdown, imf_init, attr_changed get no ArgList)
+  // would fail an agent's constraints on a required attribute and stop an entry point that reads none.
+  if (spec.argList) assertValid(await req.type.validator(), attributes, req.subject, secretAttributeNames(info, req.agent.secrets ?? []));
   return { extra, attributes, values, rest };
+}
+
+/** Decodes and validates what an entry point would get, without running it; throws the configuration error (validate-all). */
+export async function checkArguments(req: DispatchRequest): Promise<Attributes> {
+  return (await decode(req)).attributes;
 }
 
 function isMonitorResult(r: unknown): r is MonitorResult {
@@ -207,6 +228,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     decoded = await decode(req);
   } catch (e) {
     logError(req.log, e);
+    req.report?.({ outcome: 'config', error: e });
     return spec.failureExit;
   }
 
@@ -233,6 +255,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     vcs: req.paths,
     statics: Object.freeze(statics),
     ...(req.config ? { config: req.config } : {}),
+    ...(req.engine ? { engine: req.engine } : {}),
   };
   const assocOf = (name: string): Record<string, string> | undefined => {
     const v = decoded.values.get(name);
@@ -269,7 +292,9 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     ctx.targetHost = vcsInfo.TargetHost ?? '';
   }
   if (typeof fn !== 'function') {
-    logError(req.log, new AgentError('VCSPVM_AGENT_UNKNOWN_ENTRY_POINT', { type: req.type.info.name, entryPoint: epLabel }));
+    const e = new AgentError('VCSPVM_AGENT_UNKNOWN_ENTRY_POINT', { type: req.type.info.name, entryPoint: epLabel });
+    logError(req.log, e);
+    req.report?.({ outcome: 'config', error: e });
     return spec.failureExit;
   }
 
@@ -304,6 +329,7 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     controller.abort(new AgentError('VCSPVM_AGENT_TIMEOUT', { entryPoint: epLabel, resource: req.subject, seconds: timeoutSeconds }));
     killCommands();
     logError(req.log, controller.signal.reason);
+    req.report?.({ outcome: 'timeout', error: controller.signal.reason });
     return spec.failureExit;
   }
   if (outcome.kind === 'interrupted') {
@@ -312,9 +338,16 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     const settled = await Promise.race([call, new Promise<undefined>((res) => setTimeout(() => res(undefined), INTERRUPT_GRACE_MS))]);
     killCommands();
     req.log.warn('%s interrupted by %s', epLabel, outcome.signal);
-    if (ref.name === 'imf_getnotification') return 3;
+    const interrupted = { outcome: 'interrupted', error: controller.signal.reason } as const;
+    if (ref.name === 'imf_getnotification') {
+      req.report?.(interrupted);
+      return 3;
+    }
     outcome = settled && settled.kind === 'done' ? settled : { kind: 'error', error: controller.signal.reason };
-    if (outcome.kind === 'error') return spec.failureExit;
+    if (outcome.kind === 'error') {
+      req.report?.(interrupted);
+      return spec.failureExit;
+    }
   }
   if (outcome.kind === 'error') {
     const e = outcome.error;
@@ -322,9 +355,11 @@ export async function dispatch(req: DispatchRequest): Promise<number> {
     logError(req.log, error);
     const message = error.message;
     if (ref.name === 'action') req.writeOut(capUtf8(`${message}\n`, ACTION_OUTPUT_LIMIT));
+    req.report?.({ outcome: 'error', error });
     return spec.failureExit;
   }
   const value = (outcome as { value: unknown }).value;
+  req.report?.({ outcome: 'done', value });
   const code = exitCodeFor(req, value);
   req.log.debug({ dbg: 'AGINFO' }, '%s exits %d after %d ms', epLabel, code, Date.now() - started);
   return code;

@@ -1,5 +1,9 @@
 /**
- * `vcsagent install --vcs-home DIR [--conf-dir DIR] [--module FILE]... [TYPE...]`
+ * `vcsagent install --vcs-home DIR [--conf-dir DIR] [--ocf-root DIR] [--module FILE]... [TYPE...]`
+ * `vcsagent install --ocf-root DIR [--module FILE]... [TYPE...]`
+ *
+ * With --ocf-root DIR, each type is also (or only) laid out as an OCF
+ * resource agent, DIR/resource.d/vcs-powervm/<Type> (framework/ocf/install.ts).
  *
  * Lays an agent out as VCS's script agent expects it (research/vcs-facts.md §1.1):
  *
@@ -49,6 +53,7 @@ function wrapperScript(node: string, self: string, modulePath: string | undefine
 
 interface InstallArgs {
   vcsHome?: string;
+  ocfRoot?: string;
   confDir?: string;
   node?: string;
   modules: string[];
@@ -56,7 +61,8 @@ interface InstallArgs {
 }
 
 export const usage = `usage:
-  vcsagent install --vcs-home DIR [--conf-dir DIR] [--node PATH] [--module FILE]... [TYPE...]
+  vcsagent install --vcs-home DIR [--conf-dir DIR] [--node PATH] [--ocf-root DIR] [--module FILE]... [TYPE...]
+  vcsagent install --ocf-root DIR [--node PATH] [--module FILE]... [TYPE...]
 
 Lays agents out as VCS's script agent runs them: DIR/bin/<Type>/<entry point>
 wrappers, the <Type>Agent link to Script51Agent, <Type>Types.cf, and trigger
@@ -71,6 +77,8 @@ own files atomically and removes wrappers of entry points an agent dropped.
   --node PATH      the node the wrappers run (default: the node on PATH as
                    named there, e.g. /usr/bin/node, when it is the one running
                    this; name one that survives Node upgrades)
+  --ocf-root DIR   also (or only) lay each type out as a Pacemaker OCF resource
+                   agent, DIR/resource.d/vcs-powervm/<Type> (DIR: /usr/lib/ocf)
   --module FILE    an agent outside this package (its compiled module; repeatable)
 
 Refused when this package runs from npm's cache (npx): install the package
@@ -78,10 +86,12 @@ first (docs/install.md).
 `;
 
 function parseArgs(argv: string[]): InstallArgs {
-  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, node: { type: 'string' }, ...MODULE_OPTION });
-  if (!values['vcs-home']) throw new UsageError('--vcs-home DIR is required (/opt/VRTSvcs on a cluster node)');
+  const { values, positionals } = parseCommandLine(argv, { 'vcs-home': { type: 'string' }, 'conf-dir': { type: 'string' }, 'ocf-root': { type: 'string' }, node: { type: 'string' }, ...MODULE_OPTION });
+  if (!values['vcs-home'] && !values['ocf-root']) throw new UsageError('--vcs-home DIR (VCS; /opt/VRTSvcs on a cluster node) or --ocf-root DIR (Pacemaker; /usr/lib/ocf) is required');
+  if (values['conf-dir'] !== undefined && !values['vcs-home']) throw new UsageError('--conf-dir goes with --vcs-home');
   return {
-    vcsHome: values['vcs-home'],
+    ...(values['vcs-home'] ? { vcsHome: values['vcs-home'] } : {}),
+    ...(values['ocf-root'] ? { ocfRoot: values['ocf-root'] } : {}),
     ...(values['conf-dir'] !== undefined ? { confDir: values['conf-dir'] } : {}),
     ...(values.node !== undefined ? { node: values.node } : {}),
     modules: values.module ?? [],
@@ -243,7 +253,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   const { node, warnings } = chooseNode(a.node, env);
   const stable = stablePackagePaths(opts.self, opts.root);
   for (const w of [...notes, ...warnings]) err(`vcsagent install: ${w}\n`);
-  const vcsHome = resolve(a.vcsHome!);
+  const vcsHome = a.vcsHome !== undefined ? resolve(a.vcsHome) : undefined;
   const confDir = a.confDir !== undefined ? resolve(a.confDir) : vcsHome === DEFAULT_VCS_HOME ? DEFAULT_AGENTS_CONF : undefined;
   const registry = await withModules(opts.registry, a.modules);
   const entries: RegistryEntry[] = [];
@@ -261,14 +271,20 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
   let failed = 0;
   for (const entry of entries) {
     try {
-      const lines = await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, stableRoot: stable.root, self: stable.self, node });
+      const lines = vcsHome ? await installType(entry, { vcsHome, ...(confDir ? { confDir } : {}), root: opts.root, stableRoot: stable.root, self: stable.self, node }) : [];
+      if (a.ocfRoot !== undefined) {
+        // installType precompiles an agent module; an OCF-only install does it here.
+        if (!vcsHome && entry.modulePath) lines.push(`${entry.type}: type definition precompiled into ${await (await import('./precompile.js')).precompileEntry(entry, opts.root)}`);
+        const { installOcfAgent } = await import('../ocf/install.js');
+        lines.push(installOcfAgent({ ocfRoot: resolve(a.ocfRoot), node, self: stable.self, type: entry.type, modulePath: entry.modulePath }));
+      }
       out(lines.map((l) => `${l}\n`).join(''));
     } catch (e) {
       failed++;
       err(`vcsagent install: ${entry.type}: ${isVcsPowervmError(e) ? e.message : (e as Error).message}\n`);
     }
   }
-  if (!failed && !confDir) {
+  if (!failed && vcsHome && !confDir) {
     out(`to make the types known to VCS: copy each <Type>Types.cf to ${DEFAULT_AGENTS_CONF}/<Type>/ (or pass --conf-dir), or include it in main.cf\n`);
   }
   return failed ? 1 : 0;

@@ -217,7 +217,8 @@ export class VcsLogDestination {
       this.scrub = makeScrubber(this.ctx.secrets);
       this.scrubbedCount = this.ctx.secrets.length;
     }
-    writeSync(this.fd, this.scrub(line));
+    // fd -1: no agent log file (another face's logging takes the lines through onLine).
+    if (this.fd >= 0) writeSync(this.fd, this.scrub(line));
     this.lines++;
     this.ctx.onLine?.(severity, this.scrub(message.replace(/\r?\n/g, ' ')));
   }

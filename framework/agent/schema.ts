@@ -105,7 +105,20 @@ export function standaloneValidatorSource(schema: object): string {
   const validate = ajv.compile(schema);
   const require = createRequire(import.meta.url);
   const standalone = (require('ajv/dist/standalone/index.js') as { default: (ajv: unknown, v: unknown) => string }).default;
-  return standalone(ajv, validate);
+  return esmRuntime(standalone(ajv, validate));
+}
+
+/**
+ * ajv's standalone code calls require() for its runtime helpers even as an
+ * ES module (minLength and maxLength need ucs2length), which an .mjs file
+ * cannot: the code-point length is written inline, and any other helper is
+ * required from this package, where ajv is.
+ */
+function esmRuntime(source: string): string {
+  const inline = source.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, '((s) => [...s].length)');
+  if (!/\brequire\(/.test(inline)) return inline;
+  const from = JSON.stringify(import.meta.url);
+  return `import { createRequire as __vcsagentRequire } from 'node:module';\nconst require = __vcsagentRequire(${from});\n${inline}`;
 }
 
 /** Throws the configuration error for the first value the validator rejects. */

@@ -3,10 +3,12 @@
  * agent reads them:
  *
  * 1. with `--config main.cf` (outside VCS): from that configuration;
- * 2. under VCS, when the VCS CLI is installed: `hasys -value SYSTEM ATTR`
+ * 2. under another cluster engine (ctx.engine: Pacemaker through the OCF
+ *    face): from it (a node attribute of the same name);
+ * 3. under VCS, when the VCS CLI is installed: `hasys -value SYSTEM ATTR`
  *    (`$VCS_HOME/bin/hasys`, else `hasys` on PATH) — the running cluster's
  *    view, including attributes main.cf does not hold (SysState);
- * 3. otherwise from `$VCS_CONF/conf/config/main.cf`.
+ * 4. otherwise from `$VCS_CONF/conf/config/main.cf`.
  *
  * Values come back as VCS prints them: a scalar as is, a list's items joined
  * by spaces; an attribute that is not set is undefined.
@@ -16,12 +18,13 @@ import type { Config } from '../cf/model.js';
 import { AgentError } from '../errors.js';
 import { isExecutable } from '../fs.js';
 import type { CommandRunner } from './command.js';
-import type { VcsPaths } from './define.js';
+import type { ClusterEngine, VcsPaths } from './define.js';
 
 export interface SystemAttributeContext {
   vcs: VcsPaths;
   run: CommandRunner;
   config?: Config;
+  engine?: ClusterEngine;
   signal?: AbortSignal;
 }
 
@@ -62,6 +65,7 @@ async function localMainCf(vcs: VcsPaths): Promise<Config> {
 
 export async function systemAttribute(ctx: SystemAttributeContext, system: string, attribute: string): Promise<string | undefined> {
   if (ctx.config) return fromConfig(ctx.config, system, attribute);
+  if (ctx.engine) return ctx.engine.systemAttribute(system, attribute);
   const hasys = findVcsCommand('hasys', ctx.vcs);
   if (hasys) {
     const r = await ctx.run([hasys, '-value', system, attribute], { timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });

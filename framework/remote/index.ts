@@ -21,7 +21,7 @@
  *
  * createRemote(options) → Remote
  *   options: endpoints (ordered; one or a list of { host, user?, port? }), logger?, sshConfigPath?
- *   ('none' for none), knownHostsPath?, strictHostKeyChecking? ('yes' | 'no' | 'accept-new'),
+ *   ('none' for none; default $VCS_REMOTE_SSH_CONFIG, else ~/.ssh/config then /etc/ssh/ssh_config), knownHostsPath?, strictHostKeyChecking? ('yes' | 'no' | 'accept-new'),
  *   identityFiles?, agent? (socket path or false), password? (only used when given; never logged),
  *   connectTimeoutMs?, readyTimeoutMs?, commandTimeoutMs?, maxOutputBytes?, maxChannels?,
  *   keepaliveIntervalMs?, keepaliveCountMax?, failbackMs? (back to the first endpoint this long

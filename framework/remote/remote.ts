@@ -50,10 +50,16 @@ export async function closeAllConnections(): Promise<void> {
   if (directModule) await (await directModule).closeAllConnections();
 }
 
+/** Options the environment sets where the caller leaves them open: VCS_REMOTE_FAILBACK (seconds), VCS_REMOTE_SSH_CONFIG (as ssh -F). */
+function withEnvDefaults<O extends Omit<RemoteOptions, 'endpoints'>>(options: O): O {
+  const env = options.env ?? process.env;
+  const failbackMs = options.failbackMs ?? failbackSetting(env);
+  const sshConfigPath = options.sshConfigPath ?? (env.VCS_REMOTE_SSH_CONFIG || undefined);
+  return { ...options, ...(failbackMs !== undefined ? { failbackMs } : {}), ...(sshConfigPath !== undefined ? { sshConfigPath } : {}) };
+}
+
 export function createRemote(options: RemoteOptions): Remote {
-  // VCS_REMOTE_FAILBACK (seconds) sets failbackMs where the caller leaves it open.
-  const failbackMs = options.failbackMs ?? failbackSetting(options.env ?? process.env);
-  return new FrontRemote(failbackMs === undefined ? options : { ...options, failbackMs });
+  return new FrontRemote(withEnvDefaults(options));
 }
 
 /** The broker files and profile text a Remote with these options uses. */
@@ -69,7 +75,7 @@ function brokerTargetOf(o: Omit<RemoteOptions, 'endpoints'>, env: Env): { files:
  * ControlMaster. Resolves with its pid, or undefined when none served.
  */
 export async function retireBroker(options: Omit<RemoteOptions, 'endpoints'>): Promise<number | undefined> {
-  const { files } = brokerTargetOf(options, options.env ?? process.env);
+  const { files } = brokerTargetOf(withEnvDefaults(options), options.env ?? process.env);
   return (await brokerRetire(files))?.pid;
 }
 
