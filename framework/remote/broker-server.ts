@@ -131,18 +131,20 @@ function takeLock(files: BrokerFiles): () => void {
     }
     let holder = 0;
     let age = 0;
+    let ino = 0;
     try {
+      const st = statSync(files.lock);
       holder = Number(readFileSync(files.lock, 'utf8').trim());
-      age = Date.now() - statSync(files.lock).mtimeMs;
+      age = Date.now() - st.mtimeMs;
+      ino = st.ino;
     } catch {
       continue; // released meanwhile: try again
     }
-    if (holder > 0 && isAlive(holder) && age < LOCK_STALE_MS) throw new SshError('VCSPVM_SSH_BROKER_BUSY', { socket: files.socket });
-    try {
-      unlinkSync(files.lock);
-    } catch {
-      // Someone else broke it first.
-    }
+    // An empty lock is one its holder has created but not yet written: it is
+    // live until it is old. Only a dead holder's lock, or an old one, is broken.
+    const dead = Number.isInteger(holder) && holder > 0 && !isAlive(holder);
+    if (!dead && age < LOCK_STALE_MS) throw new SshError('VCSPVM_SSH_BROKER_BUSY', { socket: files.socket });
+    removeIfSame(files.lock, ino); // not a lock another starter took meanwhile
   }
   throw new SshError('VCSPVM_SSH_BROKER_BUSY', { socket: files.socket });
 }
@@ -187,9 +189,11 @@ export async function serveRemote(o: ServeRemoteOptions): Promise<RemoteServer> 
     tokenIno = lstatSync(files.token).ino;
     server = createServer();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      // Another broker bound the socket first: it serves, this one gives way.
+      const failed = (e: Error) => reject(errno(e) === 'EADDRINUSE' ? new SshError('VCSPVM_SSH_BROKER_BUSY', { socket: files.socket }) : e);
+      server.once('error', failed);
       server.listen(files.socket, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         resolve();
       });
     });

@@ -5,7 +5,7 @@
  * (fixtures/broker-client.mjs), as VCS runs entry points. Needs dist/.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -329,6 +329,30 @@ describe('lifecycle', () => {
     expect((await brokerPing(files))?.pid).toBe(process.pid);
     await first.close();
     expect(existsSync(files.socket)).toBe(false);
+  });
+});
+
+describe('the start lock', () => {
+  const profile = () => brokerProfile({ endpoints: [] }, {});
+
+  it('a lock its taker has created but not yet written is live: the other starter gives way (it once broke it, and two bound the socket)', async () => {
+    const files = filesFor();
+    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+    writeFileSync(files.lock, '', { mode: 0o600 });
+    await expect(serveRemote({ socket: files.socket, profile: profile(), stamp: 1, idleTimeoutMs: 60_000 })).rejects.toMatchObject({ code: 'VCSPVM_SSH_BROKER_BUSY' });
+    expect(existsSync(files.lock)).toBe(true);
+    expect(existsSync(files.socket)).toBe(false);
+  });
+
+  it("a dead taker's lock is broken, and the broker serves", async () => {
+    const files = filesFor();
+    mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(files.lock, `${gone.stdout}\n`, { mode: 0o600 });
+    const server = await serveRemote({ socket: files.socket, profile: profile(), stamp: 1, idleTimeoutMs: 60_000 });
+    expect((await brokerPing(files))?.pid).toBe(process.pid);
+    expect(existsSync(files.lock)).toBe(false);
+    await server.close();
   });
 });
 
