@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, requireBuild } from './helpers.js';
+import { packBuilt } from '../support/pack.js';
 
 /** The blocks of a markdown page that name a file: ```lang file=PATH */
 function fileBlocks(markdown: string): Map<string, string> {
@@ -45,12 +46,13 @@ beforeAll(() => {
   mkdirSync(join(work, 'var', 'log'), { recursive: true });
   env = { PATH: process.env.PATH, HOME: process.env.HOME, VCS_LOG: join(work, 'var'), VCS_CONF: join(work, 'etc'), npm_config_update_notifier: 'false' };
   // 1. The project, the package from `npm pack` (what the registry would serve).
-  const packed = expectOk(sh('npm', ['pack', ROOT, '--pack-destination', work, '--silent'], { cwd: work }), 'npm pack').trim().split('\n').pop()!;
+  // Packed from the built checkout: npm's prepare would rebuild dist/ under the other test files.
+  const packed = packBuilt(work);
   expectOk(sh('npm', ['init', '-y']), 'npm init');
   expectOk(sh('npm', ['pkg', 'set', 'type=module']), 'npm pkg set');
   // The versions this repository pins, which `npm ci` has put in npm's cache.
   expectOk(
-    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed), `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`]),
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', packed, `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`]),
     'npm install',
   );
   // The page's files, as they are; only the pid file moves into this test's directory.
