@@ -3,7 +3,7 @@
  * (../cli.ts) loads, argument parsing with one-line usage errors, and the
  * printing of configuration errors as `FILE:LINE:COL: error CODE message`.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type OptionSpecs, parseCommandLine } from '../../cli-args.js';
 import { ParseError, UsageError } from '../../errors.js';
 import { formatDiagnostic, formatDiagnosticAs } from '../diagnostics.js';
 import type { LoadResult } from '../load.js';
@@ -24,28 +24,24 @@ export interface Command {
   run(args: string[], io: CliIo): number | Promise<number>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
 /**
- * Parses `args` for `command` (`help` is always accepted). Throws UsageError
- * with one line that says what is wrong.
+ * Parses `args` for `command` (`help` is always accepted) with the one
+ * command-line parser (../../cli-args.ts). Throws UsageError with one line
+ * that says what is wrong, naming the command.
  */
-export function parseCommandArgs(command: string, args: string[], options: Options): ParsedArgs {
+export function parseCommandArgs(command: string, args: string[], options: OptionSpecs): ParsedArgs {
   try {
-    const r = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const r = parseCommandLine(args, { ...options, help: { type: 'boolean', short: 'h' } });
     return { values: r.values as ParsedArgs['values'], positionals: r.positionals };
   } catch (e) {
-    const err = e as { code?: string; message?: string };
-    const m = /'(-[^' ]*)/.exec(err.message ?? '');
-    const opt = m?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`vcscf ${command}: unknown option ${opt} (see vcscf ${command} --help)`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`vcscf ${command}: option ${opt} needs a value`);
-    throw new UsageError(`vcscf ${command}: ${(err.message ?? String(e)).split('\n')[0]}`);
+    const message = (e as Error).message;
+    const hint = message.startsWith('unknown option') ? ` (see vcscf ${command} --help)` : '';
+    throw new UsageError(`vcscf ${command}: ${message}${hint}`);
   }
 }
 

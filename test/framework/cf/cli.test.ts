@@ -54,7 +54,7 @@ describe('vcscf dispatcher', () => {
       [['fmt', 'x', '--bogus'], /unknown option --bogus/],
       [['fmt', 'x', '--check', '--write'], /--check and --write/],
       [['fmt', '-', '--write'], /--write needs a file/],
-      [['graph', 'x', '--format'], /option --format needs a value/],
+      [['graph', 'x', '--format'], /--format needs a value/],
       [['graph', fx('hacf'), '--format', 'png'], /--format must be dot or mermaid/],
       [['graph', fx('hacf'), '--group', 'nosuch'], /no group nosuch/],
     ];

@@ -47,7 +47,7 @@ describe('the command line', () => {
     [['--to', 'crm'], /--to must be cib or pcs, not crm/],
     [['--to=xml'], /--to must be cib or pcs, not xml/],
     [['--bogus'], /unknown option --bogus/],
-    [['--to', 'cib', '--map'], /option --map needs a value/],
+    [['--to', 'cib', '--map'], /--map needs a value/],
   ])('answers %j with exit 2 and one line', async (args, msg) => {
     const r = await vcscf(['convert', `${repo}/sim/configs/seed-lpar/main.cf`, ...args]);
     expect(r.code).toBe(2);
