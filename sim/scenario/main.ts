@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../framework/cf/load.js';
 import { isVcsPowervmError, UsageError } from '../../framework/errors.js';
+import { parseCommandLine } from '../../framework/cli-args.js';
 import { realClock } from '../../framework/clock.js';
 import { ActAbort, Checks, hmcStats, lparSetup, type Scenario } from './context.js';
 import { Lab } from './lab.js';
@@ -45,42 +46,22 @@ export interface Options {
   keep: boolean;
 }
 
+const OPTIONS = { speed: { type: 'string' }, act: { type: 'string' }, verbose: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
 export function parseArgs(argv: readonly string[]): Options | 'help' {
-  const o: Options = { speed: 20, act: ACTS.length, verbose: false, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '--speed': {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isFinite(n) || n < 1 || n > 100) throw new UsageError(`--speed must be a number from 1 to 100, not ${v}`);
-        o.speed = n;
-        break;
-      }
-      case '--act': {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > ACTS.length) throw new UsageError(`--act must be an act number from 1 to ${ACTS.length}, not ${v}`);
-        o.act = n;
-        break;
-      }
-      case '--verbose':
-        o.verbose = true;
-        break;
-      case '--keep':
-        o.keep = true;
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new UsageError(`unknown argument ${a}`);
-    }
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
+  if (values.help) return 'help';
+  if (positionals.length) throw new UsageError(`unknown argument ${positionals[0]}`);
+  const o: Options = { speed: 20, act: ACTS.length, verbose: values.verbose === true, keep: values.keep === true };
+  if (values.speed !== undefined) {
+    const n = Number(values.speed);
+    if (!Number.isFinite(n) || n < 1 || n > 100) throw new UsageError(`--speed must be a number from 1 to 100, not ${values.speed}`);
+    o.speed = n;
+  }
+  if (values.act !== undefined) {
+    const n = Number(values.act);
+    if (!Number.isInteger(n) || n < 1 || n > ACTS.length) throw new UsageError(`--act must be an act number from 1 to ${ACTS.length}, not ${values.act}`);
+    o.act = n;
   }
   return o;
 }
