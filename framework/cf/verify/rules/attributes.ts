@@ -273,9 +273,12 @@ const argListNames: Rule = {
         const head = entry.includes(':') ? entry.slice(0, entry.indexOf(':')) : entry;
         if (own.has(head) || BUILTIN.resource.has(head) || BUILTIN.typeStatic.has(head)) continue;
         const near = [...own].find((n) => n.toLowerCase() === head.toLowerCase());
+        // A name that differs only in case is in real types files of shipped agents
+        // (Windows VCS): whether every engine refuses it is not confirmed, so it warns.
         report(
           pos,
-          `type ${t.name}: ArgList names ${head}, which is not an attribute of the type` + (near ? ` (did you mean ${near}?)` : ''),
+          `type ${t.name}: ArgList names ${head}, which is not an attribute of the type` + (near ? ` (did you mean ${near}? names are case-sensitive)` : ''),
+          near ? { warn: true } : undefined,
         );
       }
     }
