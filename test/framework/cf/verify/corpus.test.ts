@@ -71,8 +71,8 @@ describe('VCF107 severity', () => {
       writeFileSync(file, 'type Gadget (\n    static str ArgList[] = { path, Widget }\n    str Path\n)\n');
       const got = verifyPath(file).findings.filter((f) => f.code === 'VCF107').map((f) => `${f.severity}: ${f.message}`);
       expect(got).toEqual([
-        'warning: type Gadget: ArgList names path, which is not an attribute of the type (did you mean Path? names are case-sensitive)',
         'error: type Gadget: ArgList names Widget, which is not an attribute of the type',
+        'warning: type Gadget: ArgList names path, which is not an attribute of the type (did you mean Path? names are case-sensitive)',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
