@@ -26,19 +26,24 @@ export interface Rule {
   expressions: Expression[];
 }
 
-/** An instance_attributes block; with `node`, it applies only there (a rule `#uname eq NODE`). */
+/** An instance_attributes block; with `nodes`, it applies only there (a rule `#uname eq NODE or ...`). */
 export interface AttrSet {
   id: string;
   /** Blocks are applied highest score first; the first that sets a name wins. */
   score?: number;
-  /** The node whose values these are (the writers give the block its rule, `ID.rule`). */
-  node?: string;
+  /**
+   * The nodes whose values these are, one block for the nodes that have the
+   * same values (the writers give the block its rule, `ID.rule`).
+   */
+  nodes?: string[];
   pairs: NvPair[];
 }
 
-/** The rule of a per-node block: `#uname eq NODE`, scored INFINITY as Pacemaker Explained's example. */
-export function nodeRule(set: AttrSet & { node: string }): Rule {
-  return { id: `${set.id}.rule`, score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: set.node }] };
+/** The rule of a per-node block: `#uname eq NODE [or ...]`, scored INFINITY as Pacemaker Explained's example. */
+export function nodesRule(id: string, nodes: readonly string[], score = 'INFINITY'): Rule {
+  const rule: Rule = { id, score, expressions: nodes.map((n) => ({ attribute: '#uname', operation: 'eq', value: n })) };
+  if (nodes.length > 1) rule.booleanOp = 'or';
+  return rule;
 }
 
 export interface Operation {
@@ -87,7 +92,10 @@ export type TopResource = Primitive | Group | Clone;
 export interface Location {
   kind: 'location';
   id: string;
-  rsc: string;
+  /** The resource; or, without it, */
+  rsc?: string;
+  /** a POSIX extended regular expression: the constraint covers every top-level resource whose id matches. */
+  rscPattern?: string;
   /** A node and a score, or a rule. */
   node?: string;
   score?: string;

@@ -9,7 +9,7 @@ import type { AttributeAssignment, Config, GroupDef, ResourceDef, TypeAttributeD
 import { attributeValue, assocOf, scalarOf, typeAttribute } from '../values.js';
 import type { Findings } from './findings.js';
 import { subId, type IdSpace } from './ids.js';
-import { parseAgent, type TypeMapping } from './map.js';
+import { parseAgent, type ParamForm, type TypeMapping } from './map.js';
 import { asIs, formatParam } from './param-values.js';
 import type { AttrSet, NvPair, Operation, Primitive } from './pacemaker.js';
 
@@ -55,6 +55,22 @@ export interface ResourceContext {
   policy: GroupPolicy;
   ids: IdSpace;
   findings: Findings;
+  /** The shapes seen so far in this conversion (resourceShape). */
+  shapes: Map<string, Shape>;
+}
+
+/**
+ * What every resource of one type with the same static values under the same
+ * group policy gets alike: its operations and its fault-handling meta
+ * attributes. Built once and shared (never changed afterwards), so that
+ * 2,000 resources of a type cost one computation, and the writers can
+ * reuse their text.
+ */
+export interface Shape {
+  ops: Operation[];
+  meta: NvPair[];
+  /** ToleranceLimit, reported for each resource. */
+  tolerance: number;
 }
 
 /** typeAttribute, remembered per configuration: a large configuration asks the same questions thousands of times. */
@@ -111,14 +127,21 @@ export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef)
 export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, id: string): Primitive {
   const { config, findings } = ctx;
   const agent = parseAgent(m.agent.includes('{') ? fillTemplate(m.agent, ctx, r) : m.agent)!;
-  const globalPairs: NvPair[] = Object.entries(m.set).map(([name, value]) => ({ name, value }));
+  const globalPairs: NvPair[] = [];
+  for (const name in m.set) globalPairs.push({ name, value: m.set[name]! });
   const perNode = new Map<string, NvPair[]>();
-  const meta: NvPair[] = [];
+  let ownMeta: NvPair[] | undefined;
+  // The resource's own values of the statics its shape is made of.
+  let staticKey = '';
 
   for (const [name, assignments] of byName(r.attributes)) {
     const first = assignments[0]!;
+    if (CONVERTED_STATICS.has(name)) {
+      const v = lastGlobal(assignments);
+      if (v) staticKey += `\0${name}=${asIs(v)}`;
+    }
     if (builtinAttribute('resource', name)) {
-      resourceAttribute(ctx, r, name, assignments, meta);
+      resourceAttribute(ctx, r, name, assignments, (ownMeta ??= []));
       continue;
     }
     const def = cachedTypeAttribute(config, r.type, name);
@@ -138,54 +161,96 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
       continue;
     }
     // The last assignment of a scope wins, as in VCS.
-    const global = attributeValue({ attributes: assignments.filter((a) => a.system === undefined) }, name);
+    let global: AttributeAssignment | undefined;
     const locals = new Map<string, AttributeAssignment>();
-    for (const a of assignments) if (a.system !== undefined) locals.set(a.system, a);
-    const put = (into: NvPair[], v: Value, pos: AttributeAssignment['pos'], where: string) => {
-      const f = formatParam(v, pm.form);
-      if ('problem' in f) {
-        findings.add('attributeValue', pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
-        return;
-      }
-      const existing = into.find((p) => p.name === pm.name);
-      if (existing) existing.value = f.value;
-      else into.push({ name: pm.name, value: f.value });
-    };
-    if (global) put(globalPairs, global, first.pos, '');
+    for (const a of assignments) {
+      if (a.system === undefined) global = a;
+      else locals.set(a.system, a);
+    }
+    if (global) putParam(ctx, r, name, pm, globalPairs, global, '');
     for (const [sys, a] of locals) {
       let list = perNode.get(sys);
       if (!list) perNode.set(sys, (list = []));
-      put(list, a.value, a.pos, `@${sys}`);
+      putParam(ctx, r, name, pm, list, a, `@${sys}`);
     }
   }
 
   if (m.passContainerInfo) containerInfo(ctx, globalPairs, perNode);
-  faultMeta(ctx, r, meta);
-  for (const [name, value] of Object.entries(m.meta)) setPair(meta, name, value);
+  const shape = resourceShape(ctx, r, m, staticKey);
+  if (shape.tolerance > 0) {
+    const pos = r.attributes.find((a) => a.name === 'ToleranceLimit')?.pos ?? r.pos;
+    findings.add('faultHandling', pos, `${r.name}: ToleranceLimit = ${shape.tolerance}: Pacemaker acts on the first failed monitor; the agent's own retries are the nearest equivalent`);
+  }
+  let meta = shape.meta;
+  if (ownMeta) {
+    meta = ownMeta;
+    for (const p of shape.meta) setPair(meta, p.name, p.value);
+  }
 
   const params: AttrSet[] = [];
   if (globalPairs.length > 0) params.push({ id: subId(id, 'params'), pairs: globalPairs });
+  // Systems with the same values share one block, whose rule names them all (`Attr@s1` and
+  // `Attr@s2` written alike, or ContainerInfo the same on every system).
+  const sameValues = new Map<string, AttrSet & { nodes: string[] }>();
   for (const [sys, pairs] of perNode) {
     if (pairs.length === 0) continue;
-    const setId = subId(id, 'params', sys);
-    params.push({ id: setId, score: 1, node: sys, pairs });
+    const key = pairsKey(pairs);
+    const same = sameValues.get(key);
+    if (same) {
+      same.nodes.push(sys);
+      continue;
+    }
+    const set = { id: subId(id, 'params', sys), score: 1, nodes: [sys], pairs };
+    sameValues.set(key, set);
+    params.push(set);
   }
 
-  const migrate = m.meta['allow-migrate'] === 'true';
-  const prim: Primitive = {
-    kind: 'primitive',
-    id,
-    class: agent.class,
-    type: agent.type,
-    params,
-    meta,
-    ops: operations(ctx, r, migrate),
-    source: r.pos,
-  };
+  const prim: Primitive = { kind: 'primitive', id, class: agent.class, type: agent.type, params, meta, ops: shape.ops, source: r.pos };
   if (agent.provider) prim.provider = agent.provider;
   if (m.needs) findings.add('needsSetup', r.pos, `${r.name} (${r.type}): ${fillTemplate(m.needs, ctx, r)}`);
   containerCheck(ctx, r);
   return prim;
+}
+
+/** The value of the last assignment without a system. */
+function lastGlobal(assignments: AttributeAssignment[]): Value | undefined {
+  for (let i = assignments.length - 1; i >= 0; i--) if (assignments[i]!.system === undefined) return assignments[i]!.value;
+  return undefined;
+}
+
+/** Sets parameter `pm` in `into` from assignment `a` of attribute `name`, or reports why it cannot. */
+function putParam(ctx: ResourceContext, r: ResourceDef, name: string, pm: { name: string; form: ParamForm }, into: NvPair[], a: AttributeAssignment, where: string): void {
+  const f = formatParam(a.value, pm.form);
+  if ('problem' in f) {
+    ctx.findings.add('attributeValue', a.pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
+    return;
+  }
+  setPair(into, pm.name, f.value);
+}
+
+/**
+ * The shape of `r` (its type's, under this group's policy, with its own
+ * static values `staticKey`), made on first use.
+ */
+function resourceShape(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, staticKey: string): Shape {
+  const { policy } = ctx;
+  const key = `${r.type}\0${policy.onFail ?? ''}\0${policy.onlineRetryLimit}\0${policy.autoClearInterval}${staticKey}`;
+  let shape = ctx.shapes.get(key);
+  if (!shape) {
+    const meta: NvPair[] = [];
+    const tolerance = faultMeta(ctx, r, meta);
+    for (const name in m.meta) setPair(meta, name, m.meta[name]!);
+    // ethmonitor only sets its attribute: an offline monitor has nothing to watch.
+    shape = { ops: operations(ctx, r, m.meta['allow-migrate'] === 'true', m.special !== 'nic'), meta, tolerance };
+    ctx.shapes.set(key, shape);
+  }
+  return shape;
+}
+
+/** The same key for the same pairs in any order; lengths keep it exact whatever the values hold. */
+function pairsKey(pairs: NvPair[]): string {
+  const parts = pairs.map((p) => `${p.name.length}:${p.name}${p.value.length}:${p.value}`);
+  return parts.length === 1 ? parts[0]! : parts.sort().join('');
 }
 
 function setPair(list: NvPair[], name: string, value: string): void {
@@ -220,8 +285,8 @@ function resourceAttribute(ctx: ResourceContext, r: ResourceDef, name: string, a
   if (!RESOURCE_BOOKKEEPING.has(name)) ctx.findings.add('attributeDropped', first.pos, `${r.name}: ${name} has no Pacemaker equivalent and is not converted`);
 }
 
-/** migration-threshold, failure-timeout; ToleranceLimit reported. */
-function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
+/** migration-threshold, failure-timeout; returns ToleranceLimit (reported by the caller). */
+function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): number {
   const st = (name: string, fallback: number) => intOf(staticValue(ctx.config, r, name), fallback);
   const restart = st('RestartLimit', 0);
   const retry = Math.max(st('OnlineRetryLimit', 0), ctx.policy.onlineRetryLimit);
@@ -229,14 +294,10 @@ function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
   if (threshold !== 1) setPair(meta, 'migration-threshold', String(threshold));
   if (ctx.policy.autoClearInterval > 0) setPair(meta, 'failure-timeout', `${ctx.policy.autoClearInterval}s`);
   else if (threshold > 1) setPair(meta, 'failure-timeout', `${st('ConfInterval', 600)}s`);
-  const tolerance = st('ToleranceLimit', 0);
-  if (tolerance > 0) {
-    const pos = r.attributes.find((a) => a.name === 'ToleranceLimit')?.pos ?? r.pos;
-    ctx.findings.add('faultHandling', pos, `${r.name}: ToleranceLimit = ${tolerance}: Pacemaker acts on the first failed monitor; the agent's own retries are the nearest equivalent`);
-  }
+  return st('ToleranceLimit', 0);
 }
 
-function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Operation[] {
+function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean, offlineMonitor: boolean): Operation[] {
   const st = (name: string, fallback: number) => Math.max(0, intOf(staticValue(ctx.config, r, name), fallback));
   const mi = st('MonitorInterval', 60);
   const mt = Math.max(1, st('MonitorTimeout', 60));
@@ -247,7 +308,7 @@ function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Ope
     withFail({ name: 'stop', interval: 0, timeout: Math.max(1, st('OfflineTimeout', 300) + st('OfflineWaitLimit', 0) * mi + st('CleanTimeout', 60)) }, onFail === 'block'),
   ];
   if (mi > 0) ops.push(withFail({ name: 'monitor', interval: mi, timeout: mt }, true));
-  let omi = st('OfflineMonitorInterval', 300);
+  let omi = offlineMonitor ? st('OfflineMonitorInterval', 300) : 0;
   if (omi > 0) {
     // Pacemaker tells operations apart by name and interval.
     if (omi === mi) omi += 1;
