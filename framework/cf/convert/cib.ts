@@ -13,7 +13,7 @@
  * Pacemaker model, only text.
  */
 import { subId } from './ids.js';
-import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type Clone, type Constraint, type Group, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
+import { blockRule, PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type AttrSet, type Clone, type Constraint, type Group, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 
 /** The schema the document declares; Pacemaker 2.1 (Debian bookworm) validates it. */
 export const CIB_SCHEMA = 'pacemaker-3.9';
@@ -60,8 +60,9 @@ export class CibWriter {
    * attributes when they share a Shape, the rules of their per-node blocks), as
    * the pieces between the places of the id, by depth: written by one join.
    */
-  private readonly byObject = new WeakMap<object, string[][]>();
-  private readonly byKey = new Map<string, string[]>();
+  private readonly byObject = new WeakMap<object, Array<{ pieces: string[]; variant: string } | undefined>>();
+  /** What an nvpair line holds between its block's id and its value, by name. */
+  private readonly nvMiddle = new Map<string, string>();
 
   constructor(private readonly sink: (chunk: string) => void) {}
 
@@ -91,18 +92,17 @@ export class CibWriter {
     }
   }
 
-  /** Writes what `write(id)` writes, made once for `shared` (an object the writing depends on alone) at this depth. */
-  private reuse(shared: object, depth: number, id: string, write: (id: string) => void): void {
+  /**
+   * Writes what `write(id)` writes, made once for `shared` (an object the
+   * writing depends on, with `variant` for anything else it depends on) at
+   * this depth.
+   */
+  private reuse(shared: object, depth: number, id: string, write: (id: string) => void, variant = ''): void {
     let byDepth = this.byObject.get(shared);
     if (!byDepth) this.byObject.set(shared, (byDepth = []));
-    this.push((byDepth[depth] ??= this.pieces(write)).join(id));
-  }
-
-  /** As reuse, for text that depends on `key` alone. */
-  private reuseKey(key: string, id: string, write: (id: string) => void): void {
-    let pieces = this.byKey.get(key);
-    if (!pieces) this.byKey.set(key, (pieces = this.pieces(write)));
-    this.push(pieces.join(id));
+    let made = byDepth[depth];
+    if (made?.variant !== variant) byDepth[depth] = made = { pieces: this.pieces(write), variant };
+    this.push(made.pieces.join(id));
   }
 
   /** Hands on what is written so far. */
@@ -115,7 +115,12 @@ export class CibWriter {
   }
 
   private nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
-    for (const p of pairs) this.line(depth, `<nvpair id="${subId(setId, p.name)}" name="${e(p.name)}" value="${e(p.value)}"/>`);
+    const indent = INDENT[depth]!;
+    for (const p of pairs) {
+      let middle = this.nvMiddle.get(p.name);
+      if (middle === undefined) this.nvMiddle.set(p.name, (middle = `${subId('', p.name)}" name="${e(p.name)}" value="`));
+      this.push(`${indent}<nvpair id="${setId}${middle}${e(p.value)}"/>\n`);
+    }
   }
 
   /** A meta_attributes block (or another nvpair block, by `tag`) with id `id`. */
@@ -141,19 +146,21 @@ export class CibWriter {
     this.line(depth, `<op id="${subId(owner, 'op', `${o.name}-${interval}`)}" name="${e(o.name)}" interval="${interval}" timeout="${seconds(o.timeout)}"${extra}/>`);
   }
 
+  private attrSet(depth: number, s: AttrSet): void {
+    this.line(depth, `<instance_attributes id="${s.id}"${opt('score', s.score)}>`);
+    if (s.nodes) this.rule(depth + 1, blockRule({ ...s, nodes: s.nodes }));
+    this.nvpairs(depth + 1, s.id, s.pairs);
+    this.line(depth, '</instance_attributes>');
+  }
+
   private primitive(depth: number, p: Primitive): void {
     this.line(depth, `<primitive id="${p.id}" class="${e(p.class)}"${opt('provider', p.provider)} type="${e(p.type)}"${opt('description', p.description)}>`);
     for (const s of p.params) {
-      const start = (setId: string) => {
-        this.line(depth + 1, `<instance_attributes id="${setId}"${opt('score', s.score)}>`);
-        if (s.nodes) this.rule(depth + 2, nodesRule(`${setId}.rule`, s.nodes));
-      };
-      // A per-node block's start is the same in every primitive but for the id.
-      const suffix = s.nodes && s.id.startsWith(`${p.id}.`) ? s.id.slice(p.id.length) : undefined;
-      if (suffix !== undefined) this.reuseKey(`${depth}\0${s.score}\0${suffix}\0${s.nodes!.join('\0')}`, p.id, (id) => start(id + suffix));
-      else start(s.id);
-      this.nvpairs(depth + 2, s.id, s.pairs);
-      this.line(depth + 1, '</instance_attributes>');
+      // Per-node blocks with the same values (resource.ts interns them) differ only by the primitive's id.
+      if (s.nodes && s.id.startsWith(p.id) && s.id.charCodeAt(p.id.length) === 0x2e) {
+        const suffix = s.id.slice(p.id.length);
+        this.reuse(s.pairs, depth + 1, p.id, (id) => this.attrSet(depth + 1, { ...s, id: id + suffix }), `${s.score}${suffix}`);
+      } else this.attrSet(depth + 1, s);
     }
     if (p.meta.length > 0) this.reuse(p.meta, depth + 1, p.id, (id) => this.meta(depth + 1, subId(id, 'meta'), p.meta));
     if (p.ops.length > 0) {

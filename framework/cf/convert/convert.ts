@@ -29,7 +29,7 @@ import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
 import { memberOrder } from './member-order.js';
 import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
-import { buildPrimitive, staticValue, type GroupPolicy, type ResourceContext, type Shape } from './resource.js';
+import { buildPrimitive, type GroupPolicy, type NodeValuesSeen, type ResourceContext, type Shape } from './resource.js';
 
 export interface ConvertOptions {
   /** The type mappings (default: the built-in table). */
@@ -105,6 +105,7 @@ class Converter {
   readonly nics = new Map<string, NicInfo>();
   readonly resourceIds = new Map<string, string>();
   readonly shapes = new Map<string, Shape>();
+  readonly nodeValues: NodeValuesSeen = { single: new Map(), other: new Map() };
   /** Second definitions of a name, which are left out. */
   readonly duplicates = new Set<object>();
   startRetries = false;
@@ -197,7 +198,7 @@ class Converter {
   group(g: GroupDef): void {
     const policy = this.policy(g);
     const parallel = num(attributeValue(g, 'Parallel'), 0);
-    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings, shapes: this.shapes };
+    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings, shapes: this.shapes, nodeValues: this.nodeValues };
     this.groupAttributes(g, parallel);
 
     const members = new Map<string, Primitive>();
@@ -212,7 +213,7 @@ class Converter {
       }
       if (m.special === 'proxy') continue;
       const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
-      if (num(staticValue(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
+      if (ctx.onlineRetries || policy.onlineRetryLimit > 0) this.startRetries = true;
       if (m.special === 'nic') {
         nicClones.push(this.nicClone(r, prim));
         continue;

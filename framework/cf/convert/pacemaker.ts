@@ -39,11 +39,21 @@ export interface AttrSet {
   pairs: NvPair[];
 }
 
-/** The rule of a per-node block: `#uname eq NODE [or ...]`, scored INFINITY as Pacemaker Explained's example. */
-export function nodesRule(id: string, nodes: readonly string[], score = 'INFINITY'): Rule {
-  const rule: Rule = { id, score, expressions: nodes.map((n) => ({ attribute: '#uname', operation: 'eq', value: n })) };
+/** `#uname eq NODE [or ...]`: a rule that holds on these nodes, with a score when it is a location constraint's. */
+export function nodesRule(id: string, nodes: readonly string[], score?: string): Rule {
+  const rule: Rule = { id, expressions: nodes.map((n) => ({ attribute: '#uname', operation: 'eq', value: n })) };
   if (nodes.length > 1) rule.booleanOp = 'or';
+  if (score !== undefined) rule.score = score;
   return rule;
+}
+
+/**
+ * The rule of a per-node block (`ID.rule`). Without a score: a rule's score
+ * counts only in a location constraint (Pacemaker Explained, "Rule
+ * Properties"); instance_attributes blocks are ordered by their own score.
+ */
+export function blockRule(set: AttrSet & { nodes: readonly string[] }): Rule {
+  return nodesRule(`${set.id}.rule`, set.nodes);
 }
 
 export interface Operation {

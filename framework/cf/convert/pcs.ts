@@ -13,12 +13,12 @@
  * configuration as `--to cib` (test/framework/cf/convert/pcs.test.ts).
  */
 import { subId } from './ids.js';
-import { nodesRule, seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
+import { blockRule, seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 import { xmlEscape } from './cib.js';
 
-/** One shell word, single-quoted unless it is plainly safe. */
+/** One shell word, single-quoted unless it is plainly safe (a `#` that starts a word starts a comment). */
 export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./#-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./-][A-Za-z0-9_@%+=:,./#-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function pairs(list: NvPair[]): string[] {
@@ -56,7 +56,7 @@ function ruleXml(r: Rule): string {
 function ruleBlockXml(primitiveId: string, s: AttrSet): string {
   const nv = s.pairs.map((p) => `<nvpair id="${xmlEscape(subId(s.id, p.name))}" name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`).join('');
   const score = s.score === undefined ? '' : ` score="${s.score}"`;
-  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.nodes ? ruleXml(nodesRule(`${s.id}.rule`, s.nodes)) : ''}${nv}</instance_attributes></primitive>`;
+  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.nodes ? ruleXml(blockRule({ ...s, nodes: s.nodes })) : ''}${nv}</instance_attributes></primitive>`;
 }
 
 function primitiveLines(p: Primitive, group?: string): string[] {
