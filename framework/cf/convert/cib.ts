@@ -47,6 +47,27 @@ const INDENT = Array.from({ length: 12 }, (_, i) => '  '.repeat(i));
 /** Output is handed on in pieces of about this many characters, so a large document never sits whole in memory. */
 const CHUNK = 1 << 20;
 
+/** Gathers text and hands it on in pieces of about CHUNK characters, each one flat string. */
+export class Chunks {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly sink: (chunk: string) => void) {}
+
+  add(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.sink(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
 /** Stands for a primitive's id in text written once for many primitives; never in a CIB (a control character). */
 const ID = '\u0001';
 

@@ -15,7 +15,7 @@ import type { Config } from '../model.js';
 import { lintProblems } from '../missing-includes.js';
 import { compareFindings } from '../verify/finding.js';
 import { displayPath } from '../verify/format/paths.js';
-import { CibWriter } from './cib.js';
+import { Chunks, CibWriter } from './cib.js';
 import { convertConfig } from './convert.js';
 import type { TopResource } from './pacemaker.js';
 import { pcsHead, pcsResource, pcsTail } from './pcs.js';
@@ -77,9 +77,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // counts the findings, and for the properties and defaults the whole conversion decides.
   const body: string[] = [];
   const cib = to === 'cib' ? new CibWriter((chunk) => void body.push(chunk)) : undefined;
-  const onResource = cib ? (r: TopResource) => cib.resource(r) : (r: TopResource) => void body.push(pcsResource(r));
+  const script = to === 'pcs' ? new Chunks((chunk) => void body.push(chunk)) : undefined;
+  const onResource = cib ? (r: TopResource) => cib.resource(r) : (r: TopResource) => script!.add(pcsResource(r));
   const { pacemaker, findings } = convertConfig(config, { ...(mappings ? { mappings } : {}), onResource });
   cib?.flush();
+  script?.flush();
   const source = path === '-' ? 'standard input' : displayPath(config.file);
   const header = `Converted by vcscf convert from ${source}${pacemaker.clusterName ? ` (VCS cluster ${pacemaker.clusterName})` : ''}; ${findings.length === 0 ? 'everything converted' : `${findings.length} construct${findings.length === 1 ? '' : 's'} not converted or converted in part (see the findings)`}. Mapping: docs/convert.md`;
   if (cib) {
@@ -90,7 +92,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
     out.tail(pacemaker);
     out.flush();
   } else {
-    io.stdout(pcsHead(pacemaker, [header]) + body.join('') + pcsTail(pacemaker));
+    // In pieces: one string of the whole script would be copied once more, for nothing.
+    io.stdout(pcsHead(pacemaker, [header]));
+    for (const chunk of body) io.stdout(chunk);
+    io.stdout(pcsTail(pacemaker));
   }
   printDiagnostics(io, errors, warnings);
   for (const f of [...findings].sort(compareFindings)) io.stderr(`${displayPath(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
