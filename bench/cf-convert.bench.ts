@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateConfig } from './gen-config.js';
@@ -36,6 +36,8 @@ function run(cmd: string, args: string[], out: string): { ms: number; status: nu
   }
 }
 
+// The machine may be shared: the 1-minute load average before and after goes with the figures.
+const loadBefore = loadavg()[0]!;
 try {
   const cib = join(dir, 'cib.xml');
   const pcs = join(dir, 'pcs.sh');
@@ -63,6 +65,7 @@ try {
   if (v.error) throw v.error;
   const verifyOk = v.status === 0 && (v.stdout + v.stderr).trim() === '';
 
+  const loadAfter = loadavg()[0]!;
   const c = median(convertMs);
   const j = median(jsonMs);
   const p = median(pcsMs);
@@ -72,6 +75,7 @@ try {
   console.log(`vcscf json:             ${j.toFixed(0)} ms, model ${(statSync(json).size / 1e6).toFixed(1)} MB`);
   console.log(`ratio: ${ratio.toFixed(2)}x (goal <= 1.5x)`);
   console.log(`vcscf convert --to pcs: ${p.toFixed(0)} ms (${(p / j).toFixed(2)}x json), script ${(statSync(pcs).size / 1e6).toFixed(1)} MB`);
+  console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after the timed runs`);
   console.log(`crm_verify --xml-file of the CIB: ${verifyOk ? 'passes' : `FAILS (exit ${v.status}): ${(v.stdout + v.stderr).slice(0, 500)}`} in ${(verifyMs / 1000).toFixed(1)} s`);
 
   writeFigures({
@@ -87,6 +91,7 @@ try {
     findings,
     crmVerifyPasses: verifyOk,
     crmVerifyMs: Number(verifyMs.toFixed(0)),
+    loadAverage1m: [Number(loadBefore.toFixed(2)), Number(loadAfter.toFixed(2))],
   });
   if (!verifyOk) process.exitCode = 1;
 } finally {

@@ -8,7 +8,7 @@
  * Exit codes: 0 success, 1 the check found problems, 2 usage error or
  * unreadable input. No stack trace ever reaches the terminal.
  */
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { UsageError, VcsPowervmError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { CliIo, Command } from './cli/common.js';
@@ -44,8 +44,35 @@ export function usage(): string {
   ].join('\n');
 }
 
+let stdoutIsFile: boolean | undefined;
+
+/**
+ * Standard output. Redirected to a regular file (`> cib.xml`), it is written
+ * with writeSync, which encodes the text straight into the file: the stream
+ * would copy it into a Buffer first (a third of the time a 20 MB CIB takes to
+ * write). A pipe or terminal keeps the stream (a pipe may be non-blocking).
+ */
+function writeStdout(s: string): void {
+  if (stdoutIsFile === undefined) {
+    try {
+      stdoutIsFile = fstatSync(1).isFile();
+    } catch {
+      stdoutIsFile = false;
+    }
+  }
+  if (!stdoutIsFile) {
+    process.stdout.write(s);
+    return;
+  }
+  const written = writeSync(1, s);
+  // A short write (a full disk gives an error, but a signal may cut a write short): the rest from a Buffer.
+  if (written === s.length && written === Buffer.byteLength(s)) return;
+  const bytes = Buffer.from(s);
+  for (let off = written; off < bytes.length; ) off += writeSync(1, bytes, off);
+}
+
 const processIo: CliIo = {
-  stdout: (s) => void process.stdout.write(s),
+  stdout: writeStdout,
   stderr: (s) => void process.stderr.write(s),
   readStdin: () => readFileSync(0, 'utf8'),
 };

@@ -5,156 +5,271 @@
  * with `crm_verify --xml-file`.
  *
  * Ids inside a resource, a constraint or a node are paths under its id
- * (ids.ts: `web.meta.migration-threshold`), unique by construction.
+ * (ids.ts: `web.meta.migration-threshold`), unique by construction, and XML
+ * names: only values and descriptions need escaping.
+ *
+ * The resources can be written one by one as they are converted
+ * (CibWriter.resource), so that a large configuration never holds its whole
+ * Pacemaker model, only text.
  */
 import { subId } from './ids.js';
-import { PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type Clone, type Constraint, type Group, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
+import { blockRule, PROPERTIES_ID, RSC_DEFAULTS_ID, seconds, type AttrSet, type Clone, type Constraint, type Group, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 
 /** The schema the document declares; Pacemaker 2.1 (Debian bookworm) validates it. */
 export const CIB_SCHEMA = 'pacemaker-3.9';
 
+const NEEDS_ESCAPE = /[\x00-\x1f"&<>]/;
+
+/** Text for an attribute value: markup escaped, tab and line ends as character references (kept through attribute normalization), other control characters (not XML) as U+FFFD. */
 export function xmlEscape(s: string): string {
-  let plain = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x26 || c === 0x3c || c === 0x3e) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return s;
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = '';
   for (const ch of s) {
-    const c = ch.codePointAt(0)!;
+    const c = ch.charCodeAt(0);
     if (ch === '&') out += '&amp;';
     else if (ch === '<') out += '&lt;';
     else if (ch === '>') out += '&gt;';
     else if (ch === '"') out += '&quot;';
-    else if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) out += `&#xFFFD;`;
     else if (c === 9 || c === 10 || c === 13) out += `&#${c};`;
+    else if (c < 0x20) out += '&#xFFFD;';
     else out += ch;
   }
   return out;
 }
 
-/** `name="value"` pairs, undefined values left out. */
-function attrs(pairs: Record<string, string | number | boolean | undefined>): string {
-  let out = '';
-  for (const k in pairs) {
-    const v = pairs[k];
-    if (v !== undefined) out += ` ${k}="${xmlEscape(String(v))}"`;
-  }
-  return out;
-}
-
-const INDENT = Array.from({ length: 10 }, (_, i) => '  '.repeat(i));
-
 const e = xmlEscape;
 
-/** Output is handed on in pieces of about this size, so a large document never sits whole in memory. */
+/** ` name="value"` when there is a value. */
+const opt = (name: string, v: string | number | boolean | undefined): string => (v === undefined ? '' : ` ${name}="${e(String(v))}"`);
+
+const INDENT = Array.from({ length: 12 }, (_, i) => '  '.repeat(i));
+
+/** Output is handed on in pieces of about this many characters, so a large document never sits whole in memory. */
 const CHUNK = 1 << 20;
 
-class Writer {
-  out = '';
+/** Gathers text and hands it on in pieces of about CHUNK characters, each one flat string. */
+export class Chunks {
+  private parts: string[] = [];
+  private size = 0;
+
   constructor(private readonly sink: (chunk: string) => void) {}
 
-  line(depth: number, text: string): void {
-    this.out += INDENT[depth]! + text + '\n';
-    if (this.out.length > CHUNK) this.flush();
+  add(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > CHUNK) this.flush();
   }
 
   flush(): void {
-    if (this.out !== '') this.sink(this.out);
-    this.out = '';
+    if (this.parts.length === 0) return;
+    this.sink(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+/** Stands for a primitive's id in text written once for many primitives; never in a CIB (a control character). */
+const ID = '\u0001';
+
+/** Writes a CIB, or parts of one, to `sink` in pieces. */
+export class CibWriter {
+  private lines: string[] = [];
+  private size = 0;
+  private capturing = false;
+  /**
+   * Text that primitives share but for their ids (their operations and meta
+   * attributes when they share a Shape, the rules of their per-node blocks), as
+   * the pieces between the places of the id, by depth: written by one join.
+   */
+  private readonly byObject = new WeakMap<object, Array<{ pieces: string[]; variant: string } | undefined>>();
+  /** What an nvpair line holds between its block's id and its value, by name. */
+  private readonly nvMiddle = new Map<string, string>();
+
+  constructor(private readonly sink: (chunk: string) => void) {}
+
+  private push(text: string): void {
+    this.lines.push(text);
+    this.size += text.length;
+    if (this.size > CHUNK && !this.capturing) this.flush();
   }
 
-  nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
-    // Ids are XML names by construction (ids.ts): nothing in them to escape.
-    for (const p of pairs) this.line(depth, `<nvpair id="${subId(setId, p.name)}" name="${e(p.name)}" value="${e(p.value)}"/>`);
+  private line(depth: number, text: string): void {
+    this.push(INDENT[depth] + text + '\n');
   }
 
-  /** A meta_attributes block with id `id`. */
-  meta(depth: number, id: string, pairs: NvPair[], tag = 'meta_attributes'): void {
+  /** What `write` writes, with `id` in the places where it writes ID. */
+  private pieces(write: (id: string) => void): string[] {
+    const lines = this.lines;
+    const size = this.size;
+    this.lines = [];
+    this.capturing = true;
+    try {
+      write(ID);
+      return this.lines.join('').split(ID);
+    } finally {
+      this.lines = lines;
+      this.size = size;
+      this.capturing = false;
+    }
+  }
+
+  /**
+   * Writes what `write(id)` writes, made once for `shared` (an object the
+   * writing depends on, with `variant` for anything else it depends on) at
+   * this depth.
+   */
+  private reuse(shared: object, depth: number, id: string, write: (id: string) => void, variant = ''): void {
+    let byDepth = this.byObject.get(shared);
+    if (!byDepth) this.byObject.set(shared, (byDepth = []));
+    let made = byDepth[depth];
+    if (made?.variant !== variant) byDepth[depth] = made = { pieces: this.pieces(write), variant };
+    this.push(made.pieces.join(id));
+  }
+
+  /** Hands on what is written so far. */
+  flush(): void {
+    if (this.lines.length === 0) return;
+    // One join makes one flat string: cheaper to hold and to write than a long concatenation.
+    this.sink(this.lines.join(''));
+    this.lines = [];
+    this.size = 0;
+  }
+
+  private nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
+    const indent = INDENT[depth]!;
+    for (const p of pairs) {
+      let middle = this.nvMiddle.get(p.name);
+      if (middle === undefined) this.nvMiddle.set(p.name, (middle = `${subId('', p.name)}" name="${e(p.name)}" value="`));
+      this.push(`${indent}<nvpair id="${setId}${middle}${e(p.value)}"/>\n`);
+    }
+  }
+
+  /** A meta_attributes block (or another nvpair block, by `tag`) with id `id`. */
+  private meta(depth: number, id: string, pairs: NvPair[], tag = 'meta_attributes'): void {
     if (pairs.length === 0) return;
-    this.line(depth, `<${tag}${attrs({ id })}>`);
+    this.line(depth, `<${tag} id="${id}">`);
     this.nvpairs(depth + 1, id, pairs);
     this.line(depth, `</${tag}>`);
   }
 
-  rule(depth: number, r: Rule): void {
-    this.line(depth, `<rule${attrs({ id: r.id, 'boolean-op': r.booleanOp, score: r.score })}>`);
-    r.expressions.forEach((e, i) => {
-      const id = subId(r.id, `expr${i}`);
-      this.line(depth + 1, `<expression${attrs({ id, attribute: e.attribute, operation: e.operation, value: e.value })}/>`);
-    });
+  private rule(depth: number, r: Rule): void {
+    this.line(depth, `<rule id="${r.id}"${opt('boolean-op', r.booleanOp)}${opt('score', r.score)}>`);
+    for (let i = 0; i < r.expressions.length; i++) {
+      const x = r.expressions[i]!;
+      this.line(depth + 1, `<expression id="${r.id}.expr${i}" attribute="${e(x.attribute)}" operation="${x.operation}"${opt('value', x.value)}/>`);
+    }
     this.line(depth, '</rule>');
   }
 
-  op(depth: number, owner: string, o: Operation): void {
+  private op(depth: number, owner: string, o: Operation): void {
     const interval = seconds(o.interval);
     const extra = (o.role ? ` role="${o.role}"` : '') + (o.onFail ? ` on-fail="${o.onFail}"` : '');
     this.line(depth, `<op id="${subId(owner, 'op', `${o.name}-${interval}`)}" name="${e(o.name)}" interval="${interval}" timeout="${seconds(o.timeout)}"${extra}/>`);
   }
 
-  primitive(depth: number, p: Primitive): void {
-    this.line(depth, `<primitive${attrs({ id: p.id, class: p.class, provider: p.provider, type: p.type, description: p.description })}>`);
+  private attrSet(depth: number, s: AttrSet): void {
+    this.line(depth, `<instance_attributes id="${s.id}"${opt('score', s.score)}>`);
+    if (s.nodes) this.rule(depth + 1, blockRule({ ...s, nodes: s.nodes }));
+    this.nvpairs(depth + 1, s.id, s.pairs);
+    this.line(depth, '</instance_attributes>');
+  }
+
+  private primitive(depth: number, p: Primitive): void {
+    this.line(depth, `<primitive id="${p.id}" class="${e(p.class)}"${opt('provider', p.provider)} type="${e(p.type)}"${opt('description', p.description)}>`);
     for (const s of p.params) {
-      this.line(depth + 1, `<instance_attributes${attrs({ id: s.id, score: s.score })}>`);
-      if (s.node !== undefined) {
-        // The per-node rule, written out directly: there are as many as resources times systems.
-        this.line(depth + 2, `<rule id="${s.id}.rule" score="INFINITY">`);
-        this.line(depth + 3, `<expression id="${s.id}.rule.expr0" attribute="#uname" operation="eq" value="${e(s.node)}"/>`);
-        this.line(depth + 2, '</rule>');
-      }
-      this.nvpairs(depth + 2, s.id, s.pairs);
-      this.line(depth + 1, '</instance_attributes>');
+      // Per-node blocks with the same values (resource.ts interns them) differ only by the primitive's id.
+      if (s.nodes && s.id.startsWith(p.id) && s.id.charCodeAt(p.id.length) === 0x2e) {
+        const suffix = s.id.slice(p.id.length);
+        this.reuse(s.pairs, depth + 1, p.id, (id) => this.attrSet(depth + 1, { ...s, id: id + suffix }), `${s.score}${suffix}`);
+      } else this.attrSet(depth + 1, s);
     }
-    this.meta(depth + 1, subId(p.id, 'meta'), p.meta);
+    if (p.meta.length > 0) this.reuse(p.meta, depth + 1, p.id, (id) => this.meta(depth + 1, subId(id, 'meta'), p.meta));
     if (p.ops.length > 0) {
-      this.line(depth + 1, '<operations>');
-      for (const o of p.ops) this.op(depth + 2, p.id, o);
-      this.line(depth + 1, '</operations>');
+      this.reuse(p.ops, depth + 1, p.id, (id) => {
+        this.line(depth + 1, '<operations>');
+        for (const o of p.ops) this.op(depth + 2, id, o);
+        this.line(depth + 1, '</operations>');
+      });
     }
     this.line(depth, '</primitive>');
   }
 
-  group(depth: number, g: Group): void {
-    this.line(depth, `<group${attrs({ id: g.id, description: g.description })}>`);
+  private group(depth: number, g: Group): void {
+    this.line(depth, `<group id="${g.id}"${opt('description', g.description)}>`);
     this.meta(depth + 1, subId(g.id, 'meta'), g.meta);
     for (const m of g.members) this.primitive(depth + 1, m);
     this.line(depth, '</group>');
   }
 
-  clone(depth: number, c: Clone): void {
-    this.line(depth, `<clone${attrs({ id: c.id, description: c.description })}>`);
+  private clone(depth: number, c: Clone): void {
+    this.line(depth, `<clone id="${c.id}"${opt('description', c.description)}>`);
     this.meta(depth + 1, subId(c.id, 'meta'), c.meta);
     if (c.child.kind === 'group') this.group(depth + 1, c.child);
     else this.primitive(depth + 1, c.child);
     this.line(depth, '</clone>');
   }
 
-  resource(depth: number, r: TopResource): void {
-    if (r.kind === 'primitive') this.primitive(depth, r);
-    else if (r.kind === 'group') this.group(depth, r);
-    else this.clone(depth, r);
+  /** A top-level resource, inside `<resources>`. */
+  resource(r: TopResource): void {
+    if (r.kind === 'primitive') this.primitive(3, r);
+    else if (r.kind === 'group') this.group(3, r);
+    else this.clone(3, r);
   }
 
-  constraint(depth: number, c: Constraint): void {
+  private constraint(depth: number, c: Constraint): void {
     switch (c.kind) {
-      case 'location':
+      case 'location': {
+        const what = c.rsc !== undefined ? `rsc="${c.rsc}"` : `rsc-pattern="${e(c.rscPattern ?? '')}"`;
         if (c.rule) {
-          this.line(depth, `<rsc_location${attrs({ id: c.id, rsc: c.rsc })}>`);
+          this.line(depth, `<rsc_location id="${c.id}" ${what}>`);
           this.rule(depth + 1, c.rule);
           this.line(depth, '</rsc_location>');
-        } else this.line(depth, `<rsc_location${attrs({ id: c.id, rsc: c.rsc, node: c.node, score: c.score })}/>`);
+        } else this.line(depth, `<rsc_location id="${c.id}" ${what}${opt('node', c.node)}${opt('score', c.score)}/>`);
         return;
+      }
       case 'order':
-        this.line(depth, `<rsc_order${attrs({ id: c.id, first: c.first, 'first-action': 'start', then: c.then, 'then-action': 'start', kind: c.orderKind, symmetrical: c.symmetrical })}/>`);
+        this.line(depth, `<rsc_order id="${c.id}" first="${c.first}" first-action="start" then="${c.then}" then-action="start" kind="${c.orderKind}"${opt('symmetrical', c.symmetrical)}/>`);
         return;
       case 'colocation':
-        this.line(depth, `<rsc_colocation${attrs({ id: c.id, rsc: c.rsc, 'with-rsc': c.withRsc, score: c.score, influence: c.influence, 'node-attribute': c.nodeAttribute })}/>`);
+        this.line(depth, `<rsc_colocation id="${c.id}" rsc="${c.rsc}" with-rsc="${c.withRsc}" score="${c.score}"${opt('influence', c.influence)}${opt('node-attribute', c.nodeAttribute)}/>`);
         return;
     }
+  }
+
+  /** Everything before the resources: the comment, `<cib>`, properties, nodes, `<resources>`. */
+  head(p: PacemakerConfig, comment?: string): void {
+    if (comment) this.line(0, `<!-- ${comment.replace(/--/g, '- -')} -->`);
+    this.line(0, `<cib validate-with="${CIB_SCHEMA}" epoch="1" num_updates="0" admin_epoch="0">`);
+    this.line(1, '<configuration>');
+    this.line(2, '<crm_config>');
+    this.meta(3, PROPERTIES_ID, p.properties, 'cluster_property_set');
+    this.line(2, '</crm_config>');
+    this.line(2, '<nodes>');
+    for (const n of p.nodes) {
+      if (n.attributes.length === 0) {
+        this.line(3, `<node id="${e(n.id)}" uname="${e(n.uname)}"/>`);
+        continue;
+      }
+      this.line(3, `<node id="${e(n.id)}" uname="${e(n.uname)}">`);
+      this.meta(4, subId(`node-${n.id}`, 'attributes'), n.attributes, 'instance_attributes');
+      this.line(3, '</node>');
+    }
+    this.line(2, '</nodes>');
+    this.line(2, '<resources>');
+  }
+
+  /** Everything after the resources: constraints, resource defaults, the end of the document. */
+  tail(p: PacemakerConfig): void {
+    this.line(2, '</resources>');
+    this.line(2, '<constraints>');
+    for (const c of p.constraints) this.constraint(3, c);
+    this.line(2, '</constraints>');
+    this.line(2, '<rsc_defaults>');
+    this.meta(3, RSC_DEFAULTS_ID, p.rscDefaults);
+    this.line(2, '</rsc_defaults>');
+    this.line(1, '</configuration>');
+    this.line(1, '<status/>');
+    this.line(0, '</cib>');
   }
 }
 
@@ -165,42 +280,11 @@ class Writer {
 export function toCib(p: PacemakerConfig, comment?: string): string;
 export function toCib(p: PacemakerConfig, comment: string | undefined, sink: (chunk: string) => void): void;
 export function toCib(p: PacemakerConfig, comment?: string, sink?: (chunk: string) => void): string | void {
-  let whole = '';
-  const w = new Writer(sink ?? ((c) => void (whole += c)));
-  if (comment) w.line(0, `<!-- ${comment.replace(/--/g, '- -')} -->`);
-  w.line(0, `<cib${attrs({ 'validate-with': CIB_SCHEMA, epoch: 1, num_updates: 0, admin_epoch: 0 })}>`);
-  w.line(1, '<configuration>');
-  w.line(2, '<crm_config>');
-  w.line(3, `<cluster_property_set${attrs({ id: PROPERTIES_ID })}>`);
-  w.nvpairs(4, PROPERTIES_ID, p.properties);
-  w.line(3, '</cluster_property_set>');
-  w.line(2, '</crm_config>');
-  w.line(2, '<nodes>');
-  for (const n of p.nodes) {
-    if (n.attributes.length === 0) {
-      w.line(3, `<node${attrs({ id: n.id, uname: n.uname })}/>`);
-      continue;
-    }
-    w.line(3, `<node${attrs({ id: n.id, uname: n.uname })}>`);
-    const setId = subId(`node-${n.id}`, 'attributes');
-    w.line(4, `<instance_attributes${attrs({ id: setId })}>`);
-    w.nvpairs(5, setId, n.attributes);
-    w.line(4, '</instance_attributes>');
-    w.line(3, '</node>');
-  }
-  w.line(2, '</nodes>');
-  w.line(2, '<resources>');
-  for (const r of p.resources) w.resource(3, r);
-  w.line(2, '</resources>');
-  w.line(2, '<constraints>');
-  for (const c of p.constraints) w.constraint(3, c);
-  w.line(2, '</constraints>');
-  w.line(2, '<rsc_defaults>');
-  w.meta(3, RSC_DEFAULTS_ID, p.rscDefaults);
-  w.line(2, '</rsc_defaults>');
-  w.line(1, '</configuration>');
-  w.line(1, '<status/>');
-  w.line(0, '</cib>');
+  const parts: string[] = [];
+  const w = new CibWriter(sink ?? ((c) => void parts.push(c)));
+  w.head(p, comment);
+  for (const r of p.resources) w.resource(r);
+  w.tail(p);
   w.flush();
-  if (!sink) return whole;
+  if (!sink) return parts.join('');
 }

@@ -8,15 +8,17 @@
  * configuration has errors), the rest still printed; 2 usage or unreadable
  * input.
  */
-import { UsageError } from '../../errors.js';
+import { UsageError, type ParseError } from '../../errors.js';
 import { onePath, parseCommandArgs, printDiagnostics, type CliIo, type Command } from '../cli/common.js';
 import { loadConfig } from '../load.js';
+import type { Config } from '../model.js';
 import { lintProblems } from '../missing-includes.js';
 import { compareFindings } from '../verify/finding.js';
 import { displayPath } from '../verify/format/paths.js';
-import { toCib } from './cib.js';
+import { Chunks, CibWriter } from './cib.js';
 import { convertConfig } from './convert.js';
-import { toPcs } from './pcs.js';
+import type { TopResource } from './pacemaker.js';
+import { pcsHead, pcsResource, pcsTail } from './pcs.js';
 
 const help = `Usage: vcscf convert PATH --to cib|pcs [--map FILE] [--types FILE]...
 
@@ -44,6 +46,15 @@ Exit: 0 everything converted, 1 some constructs were not (the rest is still
 printed), 2 usage error or unreadable input.
 `;
 
+/**
+ * The model and what loading found, as verify reports it (an include the repository merely lacks
+ * is a warning). The syntax trees are not kept: they are garbage before the conversion starts.
+ */
+function load(path: string, types: string[], io: CliIo): { config: Config; errors: ParseError[]; warnings: ParseError[] } {
+  const loaded = loadConfig(path, { types, ...(path === '-' ? { stdin: io.readStdin() } : {}) });
+  return { config: loaded.config, ...lintProblems(loaded) };
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('convert', args, {
     to: { type: 'string' },
@@ -60,17 +71,32 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (to !== 'cib' && to !== 'pcs') throw new UsageError(`vcscf convert: --to must be cib or pcs, not ${to}`);
   let mappings;
   if (values.map !== undefined) mappings = (await import('./map-file.js')).loadMapFile(values.map as string);
-  // Only the model and the errors are kept: the syntax trees (docs) become garbage at once, and a
-  // large configuration converts with less for the collector to walk.
-  const loaded = loadConfig(path, { types: (values.types as string[] | undefined) ?? [], ...(path === '-' ? { stdin: io.readStdin() } : {}) });
-  const { config } = loaded;
-  // As verify reports them: an include the repository merely lacks is a warning.
-  const { errors, warnings } = lintProblems(loaded);
-  const { pacemaker, findings } = convertConfig(config, mappings ? { mappings } : {});
+  const { config, errors, warnings } = load(path, (values.types as string[] | undefined) ?? [], io);
+  // Each resource is written as soon as it is converted, and its objects dropped: a large
+  // configuration keeps text, not its Pacemaker model. The text waits for the header, which
+  // counts the findings, and for the properties and defaults the whole conversion decides.
+  const body: string[] = [];
+  const cib = to === 'cib' ? new CibWriter((chunk) => void body.push(chunk)) : undefined;
+  const script = to === 'pcs' ? new Chunks((chunk) => void body.push(chunk)) : undefined;
+  const onResource = cib ? (r: TopResource) => cib.resource(r) : (r: TopResource) => script!.add(pcsResource(r));
+  const { pacemaker, findings } = convertConfig(config, { ...(mappings ? { mappings } : {}), onResource });
+  cib?.flush();
+  script?.flush();
   const source = path === '-' ? 'standard input' : displayPath(config.file);
   const header = `Converted by vcscf convert from ${source}${pacemaker.clusterName ? ` (VCS cluster ${pacemaker.clusterName})` : ''}; ${findings.length === 0 ? 'everything converted' : `${findings.length} construct${findings.length === 1 ? '' : 's'} not converted or converted in part (see the findings)`}. Mapping: docs/convert.md`;
-  if (to === 'cib') toCib(pacemaker, header, (chunk) => io.stdout(chunk));
-  else io.stdout(toPcs(pacemaker, [header]));
+  if (cib) {
+    const out = new CibWriter((chunk) => io.stdout(chunk));
+    out.head(pacemaker, header);
+    out.flush();
+    for (const chunk of body) io.stdout(chunk);
+    out.tail(pacemaker);
+    out.flush();
+  } else {
+    // In pieces: one string of the whole script would be copied once more, for nothing.
+    io.stdout(pcsHead(pacemaker, [header]));
+    for (const chunk of body) io.stdout(chunk);
+    io.stdout(pcsTail(pacemaker));
+  }
   printDiagnostics(io, errors, warnings);
   for (const f of [...findings].sort(compareFindings)) io.stderr(`${displayPath(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
   return errors.length > 0 || warnings.length > 0 || findings.length > 0 ? 1 : 0;

@@ -14,6 +14,10 @@
  * - group dependencies → colocation and order constraints (group-deps.ts);
  * - NIC → an ethmonitor clone and a location rule on the group; Proxy → a
  *   constraint on what it mirrors.
+ *
+ * With `onResource`, each top-level resource is handed over as soon as it is
+ * complete and not kept: the CLI writes it out at once, so a large
+ * configuration holds text, not its whole Pacemaker model.
  */
 import type { Finding } from '../verify/finding.js';
 import type { Config, GroupDef, ResourceDef } from '../model.js';
@@ -24,12 +28,17 @@ import { dependencyRule } from './group-deps.js';
 import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
 import { memberOrder } from './member-order.js';
-import { PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
-import { buildPrimitive, staticValue, type GroupPolicy, type ResourceContext } from './resource.js';
+import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { buildPrimitive, type GroupPolicy, type NodeValuesSeen, type ResourceContext, type Shape } from './resource.js';
 
 export interface ConvertOptions {
   /** The type mappings (default: the built-in table). */
   mappings?: Readonly<Record<string, TypeMapping>>;
+  /**
+   * Takes each top-level resource as soon as it is complete, in document
+   * order; the result's `resources` is then empty.
+   */
+  onResource?: (r: TopResource) => void;
 }
 
 export interface ConvertResult {
@@ -52,23 +61,30 @@ const GCO_GROUP = new Set(['ClusterList', 'Authority', 'ClusterFailOverPolicy'])
 const TRIGGERS = new Set(['TriggerEvent', 'TriggerPath', 'TriggerResFault', 'TriggerResRestart', 'TriggerResStateChange', 'TriggersEnabled', 'PreOnline', 'PreOffline', 'PreSwitch', 'PreOnlineTimeout', 'PreSwitchTimeout']);
 
 const ALLOWED = '0';
+/**
+ * NIC clones are named `ethmonitor-NIC`, as the node attribute they set: one
+ * location constraint with this pattern lets all of them run (Pacemaker
+ * looks up the resource of each constraint in a list of every resource, so
+ * 2,000 constraints of one NIC clone each cost crm_verify seconds).
+ */
+const NIC_CLONE_PREFIX = 'ethmonitor-';
+const NIC_CLONE_PATTERN = `^${NIC_CLONE_PREFIX}`;
 
 
 interface ConvertedGroup {
   def: GroupDef;
-  /** The top-level resource (the group, or its clone); undefined when nothing of it converted. */
-  top?: TopResource;
+  /** The id of its top-level resource (the group, or its clone); undefined when nothing of it converted. */
   topId?: string;
   parallel: boolean;
   /** System → location score, before the dependencies adjust it. */
   scores: Map<string, number>;
   disabledOn: Set<string>;
-  /** The NICs its Proxy resources mirror. */
-  proxyNics?: NicInfo[];
+  /** Its own NICs, then those its Proxy resources mirror. */
+  nics?: NicInfo[];
 }
 
 interface NicInfo {
-  primitive: Primitive;
+  primitiveId: string;
   cloneId: string;
   attribute: string;
   /** Nodes the clone must be allowed on. */
@@ -80,6 +96,7 @@ class Converter {
   readonly findings: Findings;
   readonly mappings: Readonly<Record<string, TypeMapping>>;
   readonly resources: TopResource[] = [];
+  readonly emit: (r: TopResource) => void;
   readonly constraints: Constraint[] = [];
   readonly properties: NvPair[] = [];
   /** Resource name → its group's converted record. */
@@ -87,6 +104,8 @@ class Converter {
   readonly groups = new Map<string, ConvertedGroup>();
   readonly nics = new Map<string, NicInfo>();
   readonly resourceIds = new Map<string, string>();
+  readonly shapes = new Map<string, Shape>();
+  readonly nodeValues: NodeValuesSeen = { single: new Map(), other: new Map() };
   /** Second definitions of a name, which are left out. */
   readonly duplicates = new Set<object>();
   startRetries = false;
@@ -98,6 +117,7 @@ class Converter {
     this.ids.claim(RSC_DEFAULTS_ID);
     this.findings = new Findings(config.file);
     this.mappings = opts.mappings ?? BUILTIN_MAPPINGS;
+    this.emit = opts.onResource ?? ((r) => void this.resources.push(r));
   }
 
   mapping(type: string): TypeMapping | undefined {
@@ -119,7 +139,7 @@ class Converter {
     const groups = this.config.groups.filter((g) => !this.duplicates.has(g));
     for (const g of groups) this.group(g);
     for (const g of groups) this.proxies(g);
-    this.nicClones();
+    this.nicConstraints();
     for (const cg of this.groups.values()) this.locations(cg);
     for (const cg of this.groups.values()) this.groupDependencies(cg);
 
@@ -178,10 +198,11 @@ class Converter {
   group(g: GroupDef): void {
     const policy = this.policy(g);
     const parallel = num(attributeValue(g, 'Parallel'), 0);
-    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings };
+    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings, shapes: this.shapes, nodeValues: this.nodeValues };
     this.groupAttributes(g, parallel);
 
     const members = new Map<string, Primitive>();
+    const nicClones: TopResource[] = [];
     const resources = g.resources.filter((r) => !this.duplicates.has(r));
     const names = new Set(resources.map((r) => r.name));
     for (const r of resources) {
@@ -192,9 +213,9 @@ class Converter {
       }
       if (m.special === 'proxy') continue;
       const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
-      if (num(staticValue(this.config, r, 'OnlineRetryLimit'), 0) > 0 || policy.onlineRetryLimit > 0) this.startRetries = true;
+      if (ctx.onlineRetries || policy.onlineRetryLimit > 0) this.startRetries = true;
       if (m.special === 'nic') {
-        this.nicPrimitive(r, prim);
+        nicClones.push(this.nicClone(r, prim));
         continue;
       }
       members.set(r.name, prim);
@@ -216,9 +237,14 @@ class Converter {
     const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
     this.groups.set(g.name, cg);
     for (const r of g.resources) if (!this.duplicates.has(r)) this.groupOf.set(r.name, cg);
+    for (const r of resources) {
+      const nic = this.nics.get(r.name);
+      if (nic) (cg.nics ??= []).push(nic);
+    }
     if (list.length === 0) {
       const onlyShapes = g.resources.length > 0 && g.resources.every((r) => this.mapping(r.type)?.special);
       if (!onlyShapes) this.findings.add('emptyGroup', g.pos, `group ${g.name}: no resource converts; the group is left out`);
+      for (const c of nicClones) this.emit(c);
       return;
     }
 
@@ -233,15 +259,15 @@ class Converter {
     const description = `VCS service group ${g.name}${notStarted ? `; ${notStarted}` : ''}`;
     if (cg.parallel) {
       const cloneId = this.ids.claim(`${groupId}-clone`);
-      cg.top = { kind: 'clone', id: cloneId, child: group, meta: [{ name: 'interleave', value: 'true' }, ...topMeta], description };
       cg.topId = cloneId;
+      this.emit({ kind: 'clone', id: cloneId, child: group, meta: [{ name: 'interleave', value: 'true' }, ...topMeta], description });
     } else {
       group.meta = topMeta;
       group.description = description;
-      cg.top = group;
       cg.topId = groupId;
+      this.emit(group);
     }
-    this.resources.push(cg.top);
+    for (const c of nicClones) this.emit(c);
   }
 
   /** Why VCS would not start the group by itself, or undefined. */
@@ -293,14 +319,15 @@ class Converter {
     }
   }
 
-  nicPrimitive(r: ResourceDef, prim: Primitive): void {
+  /** A NIC's primitive as the clone that runs it on every node where a group needs the NIC. */
+  nicClone(r: ResourceDef, prim: Primitive): TopResource {
     const attribute = `ethmonitor-${prim.id}`;
-    // ethmonitor sets the attribute; an offline monitor has nothing to watch.
-    prim.ops = prim.ops.filter((o) => o.role !== 'Stopped');
-    const base = prim.params.find((s) => s.node === undefined);
+    const base = prim.params.find((s) => !s.nodes);
     if (base) base.pairs.push({ name: 'name', value: attribute });
     else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
-    this.nics.set(r.name, { primitive: prim, cloneId: this.ids.claim(`${prim.id}-clone`), attribute, nodes: new Set() });
+    const cloneId = this.ids.claim(`${NIC_CLONE_PREFIX}${prim.id}`);
+    this.nics.set(r.name, { primitiveId: prim.id, cloneId, attribute, nodes: new Set() });
+    return { kind: 'clone', id: cloneId, child: prim, meta: [], description: `VCS NIC ${r.name}: sets node attribute ${attribute}` };
   }
 
   /** Proxy resources: a rule on a NIC's attribute, or a colocation with what they mirror. */
@@ -318,7 +345,7 @@ class Converter {
       }
       const nic = this.nics.get(String(target));
       if (nic) {
-        (cg.proxyNics ??= []).push(nic);
+        if (!cg.nics?.includes(nic)) (cg.nics ??= []).push(nic);
         continue;
       }
       const tg = this.groupOf.get(String(target));
@@ -331,42 +358,44 @@ class Converter {
     }
   }
 
-  nicClones(): void {
-    const proxyUsers = new Map<NicInfo, ConvertedGroup[]>();
+  /**
+   * Where the NIC clones run (every system of the groups that need the NIC),
+   * and each group kept off the nodes where one of its NICs (own or
+   * mirrored by a Proxy) is down: one rule per group, any NIC down bans it.
+   */
+  nicConstraints(): void {
+    if (this.nics.size === 0) return;
     for (const cg of this.groups.values()) {
-      for (const nic of new Set(cg.proxyNics ?? [])) {
-        const list = proxyUsers.get(nic);
-        if (list) list.push(cg);
-        else proxyUsers.set(nic, [cg]);
+      for (const nic of cg.nics ?? []) for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
+    }
+    const nics = [...this.nics.values()];
+    const union = [...new Set(nics.flatMap((n) => [...n.nodes]))];
+    // The pattern is used only when it matches the NIC clones and nothing else.
+    const clash = [...this.groups.values()].some((cg) => cg.topId?.startsWith(NIC_CLONE_PREFIX));
+    if (nics.length > 1 && !clash && union.length > 0) {
+      const id = this.ids.claim(`location-${NIC_CLONE_PREFIX}clones`);
+      this.constraints.push({ kind: 'location', id, rscPattern: NIC_CLONE_PATTERN, rule: nodesRule(subId(id, 'rule'), union, ALLOWED) });
+      for (const nic of nics) {
+        const not = union.filter((n) => !nic.nodes.has(n));
+        if (not.length === 0) continue;
+        const banId = this.ids.claim(`location-${nic.cloneId}`);
+        this.constraints.push({ kind: 'location', id: banId, rsc: nic.cloneId, rule: nodesRule(subId(banId, 'rule'), not, '-INFINITY') });
+      }
+    } else {
+      for (const nic of nics) {
+        if (nic.nodes.size === 0) continue;
+        const locId = this.ids.claim(`location-${nic.cloneId}`);
+        this.constraints.push({ kind: 'location', id: locId, rsc: nic.cloneId, rule: nodesRule(subId(locId, 'rule'), [...nic.nodes], ALLOWED) });
       }
     }
-    for (const [name, nic] of this.nics) {
-      const owner = this.groupOf.get(name)!;
-      const users = [owner, ...(proxyUsers.get(nic) ?? []).filter((cg) => cg !== owner)];
-      for (const cg of users) {
-        for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
-        if (cg.topId) {
-          const locId = this.ids.claim(`location-${cg.topId}-${nic.primitive.id}`);
-          this.constraints.push({
-            kind: 'location',
-            id: locId,
-            rsc: cg.topId,
-            rule: {
-              id: subId(locId, 'rule'),
-              score: '-INFINITY',
-              booleanOp: 'or',
-              expressions: [
-                { attribute: nic.attribute, operation: 'not_defined' },
-                { attribute: nic.attribute, operation: 'ne', value: '1' },
-              ],
-            },
-          });
-        }
-      }
-      this.resources.push({ kind: 'clone', id: nic.cloneId, child: nic.primitive, meta: [], description: `VCS NIC ${name}: sets node attribute ${nic.attribute}` });
-      for (const node of nic.nodes) {
-        this.constraints.push({ kind: 'location', id: this.ids.claim(`location-${nic.cloneId}-${node}`), rsc: nic.cloneId, node, score: ALLOWED });
-      }
+    for (const cg of this.groups.values()) {
+      if (!cg.topId || !cg.nics) continue;
+      const locId = this.ids.claim(`location-${cg.topId}-nics`);
+      const expressions: Expression[] = cg.nics.flatMap((nic): Expression[] => [
+        { attribute: nic.attribute, operation: 'not_defined' },
+        { attribute: nic.attribute, operation: 'ne', value: '1' },
+      ]);
+      this.constraints.push({ kind: 'location', id: locId, rsc: cg.topId, rule: { id: subId(locId, 'rule'), score: '-INFINITY', booleanOp: 'or', expressions } });
     }
   }
 

@@ -26,19 +26,34 @@ export interface Rule {
   expressions: Expression[];
 }
 
-/** An instance_attributes block; with `node`, it applies only there (a rule `#uname eq NODE`). */
+/** An instance_attributes block; with `nodes`, it applies only there (a rule `#uname eq NODE or ...`). */
 export interface AttrSet {
   id: string;
   /** Blocks are applied highest score first; the first that sets a name wins. */
   score?: number;
-  /** The node whose values these are (the writers give the block its rule, `ID.rule`). */
-  node?: string;
+  /**
+   * The nodes whose values these are, one block for the nodes that have the
+   * same values (the writers give the block its rule, `ID.rule`).
+   */
+  nodes?: string[];
   pairs: NvPair[];
 }
 
-/** The rule of a per-node block: `#uname eq NODE`, scored INFINITY as Pacemaker Explained's example. */
-export function nodeRule(set: AttrSet & { node: string }): Rule {
-  return { id: `${set.id}.rule`, score: 'INFINITY', expressions: [{ attribute: '#uname', operation: 'eq', value: set.node }] };
+/** `#uname eq NODE [or ...]`: a rule that holds on these nodes, with a score when it is a location constraint's. */
+export function nodesRule(id: string, nodes: readonly string[], score?: string): Rule {
+  const rule: Rule = { id, expressions: nodes.map((n) => ({ attribute: '#uname', operation: 'eq', value: n })) };
+  if (nodes.length > 1) rule.booleanOp = 'or';
+  if (score !== undefined) rule.score = score;
+  return rule;
+}
+
+/**
+ * The rule of a per-node block (`ID.rule`). Without a score: a rule's score
+ * counts only in a location constraint (Pacemaker Explained, "Rule
+ * Properties"); instance_attributes blocks are ordered by their own score.
+ */
+export function blockRule(set: AttrSet & { nodes: readonly string[] }): Rule {
+  return nodesRule(`${set.id}.rule`, set.nodes);
 }
 
 export interface Operation {
@@ -87,7 +102,10 @@ export type TopResource = Primitive | Group | Clone;
 export interface Location {
   kind: 'location';
   id: string;
-  rsc: string;
+  /** The resource; or, without it, */
+  rsc?: string;
+  /** a POSIX extended regular expression: the constraint covers every top-level resource whose id matches. */
+  rscPattern?: string;
   /** A node and a score, or a rule. */
   node?: string;
   score?: string;

@@ -13,12 +13,12 @@
  * configuration as `--to cib` (test/framework/cf/convert/pcs.test.ts).
  */
 import { subId } from './ids.js';
-import { nodeRule, seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
+import { blockRule, seconds, type AttrSet, type Constraint, type NvPair, type Operation, type PacemakerConfig, type Primitive, type Rule, type TopResource } from './pacemaker.js';
 import { xmlEscape } from './cib.js';
 
-/** One shell word, single-quoted unless it is plainly safe. */
+/** One shell word, single-quoted unless it is plainly safe (a `#` that starts a word starts a comment). */
 export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./#-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./-][A-Za-z0-9_@%+=:,./#-]*$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function pairs(list: NvPair[]): string[] {
@@ -56,12 +56,12 @@ function ruleXml(r: Rule): string {
 function ruleBlockXml(primitiveId: string, s: AttrSet): string {
   const nv = s.pairs.map((p) => `<nvpair id="${xmlEscape(subId(s.id, p.name))}" name="${xmlEscape(p.name)}" value="${xmlEscape(p.value)}"/>`).join('');
   const score = s.score === undefined ? '' : ` score="${s.score}"`;
-  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.node !== undefined ? ruleXml(nodeRule({ ...s, node: s.node })) : ''}${nv}</instance_attributes></primitive>`;
+  return `<primitive id="${xmlEscape(primitiveId)}"><instance_attributes id="${xmlEscape(s.id)}"${score}>${s.nodes ? ruleXml(blockRule({ ...s, nodes: s.nodes })) : ''}${nv}</instance_attributes></primitive>`;
 }
 
 function primitiveLines(p: Primitive, group?: string): string[] {
   const agent = p.provider ? `${p.class}:${p.provider}:${p.type}` : `${p.class}:${p.type}`;
-  const base = p.params.find((s) => s.node === undefined);
+  const base = p.params.find((s) => !s.nodes);
   const words = ['resource', 'create', shellWord(p.id), shellWord(agent), ...pairs(base?.pairs ?? [])];
   for (const o of p.ops) words.push(...opWords(o));
   if (p.meta.length > 0) words.push('meta', ...pairs(p.meta));
@@ -69,7 +69,7 @@ function primitiveLines(p: Primitive, group?: string): string[] {
   // --force: the agents need not be installed where the script runs (ocf:vcs-powervm:*, systemd units).
   words.push('--no-default-ops', '--force');
   const out = [pcs(...words)];
-  for (const s of p.params) if (s.node !== undefined) out.push(cibadmin(ruleBlockXml(p.id, s), '--modify'));
+  for (const s of p.params) if (s.nodes) out.push(cibadmin(ruleBlockXml(p.id, s), '--modify'));
   if (p.description) out.push(cibadmin(`<primitive id="${xmlEscape(p.id)}" description="${xmlEscape(p.description)}"/>`, '--modify'));
   return out;
 }
@@ -100,13 +100,16 @@ function ruleWords(r: Rule): string[] {
 
 function constraintLine(c: Constraint): string {
   switch (c.kind) {
-    case 'location':
+    case 'location': {
+      // pcs takes a pattern as regexp%PATTERN where it takes a resource.
+      const rsc = shellWord(c.rsc ?? `regexp%${c.rscPattern ?? ''}`);
       if (c.rule) {
-        const w = ['constraint', 'location', shellWord(c.rsc), 'rule', shellWord(`id=${c.rule.id}`), shellWord(`constraint-id=${c.id}`)];
+        const w = ['constraint', 'location', rsc, 'rule', shellWord(`id=${c.rule.id}`), shellWord(`constraint-id=${c.id}`)];
         if (c.rule.score) w.push(shellWord(`score=${c.rule.score}`));
         return pcs(...w, ...ruleWords(c.rule));
       }
-      return pcs('constraint', 'location', 'add', shellWord(c.id), shellWord(c.rsc), shellWord(c.node ?? ''), shellWord(c.score ?? '0'));
+      return pcs('constraint', 'location', 'add', shellWord(c.id), rsc, shellWord(c.node ?? ''), shellWord(c.score ?? '0'));
+    }
     case 'order': {
       const w = ['constraint', 'order', 'start', shellWord(c.first), 'then', 'start', shellWord(c.then), `kind=${c.orderKind}`];
       if (c.symmetrical !== undefined) w.push(`symmetrical=${c.symmetrical}`);
@@ -128,8 +131,8 @@ function nodeXml(n: PacemakerConfig['nodes'][number]): string {
   return `<node id="${xmlEscape(n.id)}" uname="${xmlEscape(n.uname)}">${body}</node>`;
 }
 
-/** The whole script; `comment` lines go in the header. */
-export function toPcs(p: PacemakerConfig, comment: string[] = []): string {
+/** The script up to the resources; `comment` lines go in the header. */
+export function pcsHead(p: PacemakerConfig, comment: string[] = []): string {
   const out: string[] = [
     '#!/bin/sh',
     ...comment.map((c) => `# ${c}`),
@@ -146,10 +149,21 @@ export function toPcs(p: PacemakerConfig, comment: string[] = []): string {
     pcs('resource', 'defaults', 'update', ...pairs(p.rscDefaults)),
     '',
     '# Resources',
-    ...p.resources.flatMap(resourceLines),
-    '',
-    '# Constraints',
-    ...p.constraints.map(constraintLine),
   ];
   return out.join('\n') + '\n';
+}
+
+/** The commands that create one top-level resource. */
+export function pcsResource(r: TopResource): string {
+  return resourceLines(r).join('\n') + '\n';
+}
+
+/** The script after the resources: the constraints. */
+export function pcsTail(p: PacemakerConfig): string {
+  return ['', '# Constraints', ...p.constraints.map(constraintLine)].join('\n') + '\n';
+}
+
+/** The whole script; `comment` lines go in the header. */
+export function toPcs(p: PacemakerConfig, comment: string[] = []): string {
+  return pcsHead(p, comment) + p.resources.map(pcsResource).join('') + pcsTail(p);
 }

@@ -9,7 +9,7 @@ import type { AttributeAssignment, Config, GroupDef, ResourceDef, TypeAttributeD
 import { attributeValue, assocOf, scalarOf, typeAttribute } from '../values.js';
 import type { Findings } from './findings.js';
 import { subId, type IdSpace } from './ids.js';
-import { parseAgent, type TypeMapping } from './map.js';
+import { parseAgent, type ParamForm, type ParamMapping, type TypeMapping } from './map.js';
 import { asIs, formatParam } from './param-values.js';
 import type { AttrSet, NvPair, Operation, Primitive } from './pacemaker.js';
 
@@ -55,6 +55,45 @@ export interface ResourceContext {
   policy: GroupPolicy;
   ids: IdSpace;
   findings: Findings;
+  /** The shapes seen so far in this conversion (resourceShape). */
+  shapes: Map<string, Shape>;
+  /** Set when a resource has an OnlineRetryLimit above 0. */
+  onlineRetries?: boolean;
+  /** The per-node values seen so far in this conversion (internNodeValues). */
+  nodeValues: NodeValuesSeen;
+}
+
+/** NodeValues by node, parameter name and value (one node, one parameter), or by a key made of all of them. */
+export interface NodeValuesSeen {
+  single: Map<string, Map<string, Map<string, NodeValues>>>;
+  other: Map<string, NodeValues>;
+}
+
+/**
+ * Per-node values: the systems that have them and the parameters they set.
+ * Resources often have the same ones (the VIOS names of a frame, a NIC's
+ * device on each system): one object per distinct set, never changed
+ * afterwards, so the writers can reuse their text.
+ */
+export interface NodeValues {
+  nodes: string[];
+  pairs: NvPair[];
+}
+
+/**
+ * What every resource of one type with the same static values under the same
+ * group policy gets alike: its operations and its fault-handling meta
+ * attributes. Built once and shared (never changed afterwards), so that
+ * 2,000 resources of a type cost one computation, and the writers can
+ * reuse their text.
+ */
+export interface Shape {
+  ops: Operation[];
+  meta: NvPair[];
+  /** ToleranceLimit, reported for each resource. */
+  tolerance: number;
+  /** OnlineRetryLimit (the resource's, not the group's). */
+  onlineRetryLimit: number;
 }
 
 /** typeAttribute, remembered per configuration: a large configuration asks the same questions thousands of times. */
@@ -87,13 +126,18 @@ function intOf(v: Value | undefined, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** Attribute assignments grouped by name, in first-appearance order. */
-function byName(attrs: AttributeAssignment[]): Map<string, AttributeAssignment[]> {
-  const out = new Map<string, AttributeAssignment[]>();
+/** Attribute assignments grouped by name, in first-appearance order (a resource has a few: no map needed). */
+function byName(attrs: AttributeAssignment[]): Array<[string, AttributeAssignment[]]> {
+  const out: Array<[string, AttributeAssignment[]]> = [];
+  const index = attrs.length > 32 ? new Map<string, AttributeAssignment[]>() : undefined;
   for (const a of attrs) {
-    const list = out.get(a.name);
+    const list = index ? index.get(a.name) : out.find((e) => e[0] === a.name)?.[1];
     if (list) list.push(a);
-    else out.set(a.name, [a]);
+    else {
+      const entry: [string, AttributeAssignment[]] = [a.name, [a]];
+      out.push(entry);
+      index?.set(a.name, entry[1]);
+    }
   }
   return out;
 }
@@ -110,88 +154,219 @@ export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef)
 /** The primitive for `r` (its id already claimed), reporting what does not convert. */
 export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, id: string): Primitive {
   const { config, findings } = ctx;
-  const agent = parseAgent(m.agent.includes('{') ? fillTemplate(m.agent, ctx, r) : m.agent)!;
-  const globalPairs: NvPair[] = Object.entries(m.set).map(([name, value]) => ({ name, value }));
-  const perNode = new Map<string, NvPair[]>();
-  const meta: NvPair[] = [];
+  const agent = m.agent.includes('{') ? parseAgent(fillTemplate(m.agent, ctx, r))! : fixedAgent(m);
+  const globalPairs: NvPair[] = [];
+  for (const name in m.set) globalPairs.push({ name, value: m.set[name]! });
+  let perNode: Map<string, NvPair[]> | undefined;
+  let ownMeta: NvPair[] | undefined;
+  // The resource's own values of the statics its shape is made of.
+  let staticKey = '';
 
+  const plans = typePlans(ctx, r.type);
   for (const [name, assignments] of byName(r.attributes)) {
     const first = assignments[0]!;
-    if (builtinAttribute('resource', name)) {
-      resourceAttribute(ctx, r, name, assignments, meta);
+    const plan = plans.get(name) ?? attributePlan(ctx, plans, r.type, m, name);
+    if (plan.converted) {
+      const v = lastGlobal(assignments);
+      if (v) staticKey += `\0${name}=${asIs(v)}`;
+    }
+    if (plan.kind === 'resource') {
+      resourceAttribute(ctx, r, name, assignments, (ownMeta ??= []));
       continue;
     }
-    const def = cachedTypeAttribute(config, r.type, name);
-    if (def?.static) {
-      if (assignments.some((a) => a.system !== undefined) && CONVERTED_STATICS.has(name)) {
+    if (plan.kind === 'static') {
+      if (plan.converted && assignments.some((a) => a.system !== undefined)) {
         findings.add('faultHandling', first.pos, `${r.name}: ${name} has per-system values; Pacemaker operations and meta attributes cannot vary by node, the global value is used`);
       }
-      if (!CONVERTED_STATICS.has(name) && !ENGINE_STATICS.has(name)) {
+      if (!plan.converted && !ENGINE_STATICS.has(name)) {
         findings.add('attributeDropped', first.pos, `${r.name}: static attribute ${name} has no Pacemaker equivalent and is not converted`);
       }
       continue;
     }
-    const pm = Object.hasOwn(m.params, name) ? m.params[name] : m.otherAttributes === 'pass' ? { name, form: 'as-is' as const } : undefined;
-    if (pm === null) continue;
-    if (pm === undefined) {
+    if (plan.kind === 'ignored') continue;
+    if (plan.kind !== 'param') {
       findings.add('attributeDropped', first.pos, `${r.name}: attribute ${name} has no parameter in ${m.agent.replace('{resource}', r.name)}; not converted (name one with --map)`);
       continue;
     }
+    const pm = plan.param;
     // The last assignment of a scope wins, as in VCS.
-    const global = attributeValue({ attributes: assignments.filter((a) => a.system === undefined) }, name);
-    const locals = new Map<string, AttributeAssignment>();
-    for (const a of assignments) if (a.system !== undefined) locals.set(a.system, a);
-    const put = (into: NvPair[], v: Value, pos: AttributeAssignment['pos'], where: string) => {
-      const f = formatParam(v, pm.form);
-      if ('problem' in f) {
-        findings.add('attributeValue', pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
-        return;
-      }
-      const existing = into.find((p) => p.name === pm.name);
-      if (existing) existing.value = f.value;
-      else into.push({ name: pm.name, value: f.value });
-    };
-    if (global) put(globalPairs, global, first.pos, '');
-    for (const [sys, a] of locals) {
+    let global: AttributeAssignment | undefined;
+    let locals: Map<string, AttributeAssignment> | undefined;
+    for (const a of assignments) {
+      if (a.system === undefined) global = a;
+      else (locals ??= new Map()).set(a.system, a);
+    }
+    if (global) putParam(ctx, r, name, pm, globalPairs, global, '');
+    for (const [sys, a] of locals ?? []) {
+      perNode ??= new Map();
       let list = perNode.get(sys);
       if (!list) perNode.set(sys, (list = []));
-      put(list, a.value, a.pos, `@${sys}`);
+      putParam(ctx, r, name, pm, list, a, `@${sys}`);
     }
   }
 
-  if (m.passContainerInfo) containerInfo(ctx, globalPairs, perNode);
-  faultMeta(ctx, r, meta);
-  for (const [name, value] of Object.entries(m.meta)) setPair(meta, name, value);
+  if (m.passContainerInfo) containerInfo(ctx, globalPairs, (perNode ??= new Map()));
+  const shape = resourceShape(ctx, r, m, staticKey);
+  if (shape.onlineRetryLimit > 0) ctx.onlineRetries = true;
+  if (shape.tolerance > 0) {
+    const pos = r.attributes.find((a) => a.name === 'ToleranceLimit')?.pos ?? r.pos;
+    findings.add('faultHandling', pos, `${r.name}: ToleranceLimit = ${shape.tolerance}: Pacemaker acts on the first failed monitor; the agent's own retries are the nearest equivalent`);
+  }
+  let meta = shape.meta;
+  if (ownMeta) {
+    meta = ownMeta;
+    for (const p of shape.meta) setPair(meta, p.name, p.value);
+  }
 
   const params: AttrSet[] = [];
   if (globalPairs.length > 0) params.push({ id: subId(id, 'params'), pairs: globalPairs });
-  for (const [sys, pairs] of perNode) {
-    if (pairs.length === 0) continue;
-    const setId = subId(id, 'params', sys);
-    params.push({ id: setId, score: 1, node: sys, pairs });
-  }
+  if (perNode) params.push(...perNodeSets(ctx, id, perNode));
 
-  const migrate = m.meta['allow-migrate'] === 'true';
-  const prim: Primitive = {
-    kind: 'primitive',
-    id,
-    class: agent.class,
-    type: agent.type,
-    params,
-    meta,
-    ops: operations(ctx, r, migrate),
-    source: r.pos,
-  };
+  const prim: Primitive = { kind: 'primitive', id, class: agent.class, type: agent.type, params, meta, ops: shape.ops, source: r.pos };
   if (agent.provider) prim.provider = agent.provider;
   if (m.needs) findings.add('needsSetup', r.pos, `${r.name} (${r.type}): ${fillTemplate(m.needs, ctx, r)}`);
   containerCheck(ctx, r);
   return prim;
 }
 
+/**
+ * The per-node blocks: systems with the same values share one, whose rule
+ * names them all (`Attr@s1` and `Attr@s2` written alike, or ContainerInfo the
+ * same on every system); its id is the first system's.
+ */
+function perNodeSets(ctx: ResourceContext, id: string, perNode: Map<string, NvPair[]>): AttrSet[] {
+  const sets: AttrSet[] = [];
+  for (const [sys, pairs] of perNode) {
+    if (pairs.length === 0) continue;
+    const same = sets.find((set) => samePairs(set.pairs, pairs));
+    if (same) (same.nodes as string[]).push(sys);
+    else {
+      sets.push({ id: subId(id, 'params', sys), score: 1, nodes: [sys], pairs });
+    }
+  }
+  for (const set of sets) {
+    const nv = internNodeValues(ctx, set.nodes!, set.pairs);
+    set.nodes = nv.nodes;
+    set.pairs = nv.pairs;
+  }
+  return sets;
+}
+
+/** True when two lists set the same names to the same values, in any order. */
+function samePairs(a: NvPair[], b: NvPair[]): boolean {
+  if (a.length !== b.length) return false;
+  for (const x of a) if (b.find((y) => y.name === x.name)?.value !== x.value) return false;
+  return true;
+}
+
+/**
+ * The one NodeValues object for these nodes and pairs. The usual case, one
+ * node and one parameter, is looked up by its strings as they are (nested
+ * maps), without building a key.
+ */
+function internNodeValues(ctx: ResourceContext, nodes: string[], pairs: NvPair[]): NodeValues {
+  const single = nodes.length === 1 && pairs.length === 1;
+  let byValue: Map<string, NodeValues> | undefined;
+  let key: string;
+  if (single) {
+    const pair = pairs[0]!;
+    let byName = ctx.nodeValues.single.get(nodes[0]!);
+    if (!byName) ctx.nodeValues.single.set(nodes[0]!, (byName = new Map()));
+    byValue = byName.get(pair.name);
+    if (!byValue) byName.set(pair.name, (byValue = new Map()));
+    key = pair.value;
+  } else {
+    byValue = ctx.nodeValues.other;
+    key = `${nodes.join('\0')}\u0001${pairs.map((p) => `${p.name.length}:${p.name}${p.value.length}:${p.value}`).sort().join('')}`;
+  }
+  let nv = byValue.get(key);
+  if (!nv) byValue.set(key, (nv = { nodes, pairs }));
+  return nv;
+}
+
+/** What becomes of an attribute of a type: the same for every resource of the type. */
+type AttributePlan =
+  | { kind: 'resource' | 'static' | 'ignored' | 'unmapped'; /** One of the statics a Shape is made of (whatever the type declares it as). */ converted: boolean }
+  | { kind: 'param'; converted: boolean; param: ParamMapping };
+
+const plansSeen = new WeakMap<Map<string, Shape>, Map<string, Map<string, AttributePlan>>>();
+
+/** The plans made so far for the attributes of `type` in this conversion (the mapping of a type does not change during one). */
+function typePlans(ctx: ResourceContext, type: string): Map<string, AttributePlan> {
+  let byType = plansSeen.get(ctx.shapes);
+  if (!byType) plansSeen.set(ctx.shapes, (byType = new Map()));
+  let plans = byType.get(type);
+  if (!plans) byType.set(type, (plans = new Map()));
+  return plans;
+}
+
+/** The plan for attribute `name` of `type` (mapped by `m`), added to `plans`. */
+function attributePlan(ctx: ResourceContext, plans: Map<string, AttributePlan>, type: string, m: TypeMapping, name: string): AttributePlan {
+  let plan: AttributePlan;
+  const converted = CONVERTED_STATICS.has(name);
+  if (builtinAttribute('resource', name)) plan = { kind: 'resource', converted };
+  else if (cachedTypeAttribute(ctx.config, type, name)?.static) plan = { kind: 'static', converted };
+  else {
+    const pm = Object.hasOwn(m.params, name) ? m.params[name] : m.otherAttributes === 'pass' ? { name, form: 'as-is' as const } : undefined;
+    plan = pm === null ? { kind: 'ignored', converted } : pm === undefined ? { kind: 'unmapped', converted } : { kind: 'param', converted, param: pm };
+  }
+  plans.set(name, plan);
+  return plan;
+}
+
+const agents = new WeakMap<TypeMapping, ReturnType<typeof parseAgent>>();
+
+/** The agent of a mapping without a template, parsed once. */
+function fixedAgent(m: TypeMapping): NonNullable<ReturnType<typeof parseAgent>> {
+  let agent = agents.get(m);
+  if (!agent) agents.set(m, (agent = parseAgent(m.agent)));
+  return agent!;
+}
+
+/** The value of the last assignment without a system. */
+function lastGlobal(assignments: AttributeAssignment[]): Value | undefined {
+  for (let i = assignments.length - 1; i >= 0; i--) if (assignments[i]!.system === undefined) return assignments[i]!.value;
+  return undefined;
+}
+
+/** Sets parameter `pm` in `into` from assignment `a` of attribute `name`, or reports why it cannot. */
+function putParam(ctx: ResourceContext, r: ResourceDef, name: string, pm: ParamMapping, into: NvPair[], a: AttributeAssignment, where: string): void {
+  const f = formatParam(a.value, pm.form);
+  if ('problem' in f) {
+    ctx.findings.add('attributeValue', a.pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
+    return;
+  }
+  setPair(into, pm.name, f.value);
+}
+
+/**
+ * The shape of `r` (its type's, under this group's policy, with its own
+ * static values `staticKey`), made on first use.
+ */
+function resourceShape(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, staticKey: string): Shape {
+  const { policy } = ctx;
+  const key = `${r.type}\0${policy.onFail ?? ''}\0${policy.onlineRetryLimit}\0${policy.autoClearInterval}${staticKey}`;
+  let shape = ctx.shapes.get(key);
+  if (!shape) {
+    const meta: NvPair[] = [];
+    const tolerance = faultMeta(ctx, r, meta);
+    for (const name in m.meta) setPair(meta, name, m.meta[name]!);
+    // ethmonitor only sets its attribute: an offline monitor has nothing to watch.
+    const ops = operations(ctx, r, m.meta['allow-migrate'] === 'true', m.special !== 'nic');
+    shape = { ops, meta, tolerance, onlineRetryLimit: intOf(staticValue(ctx.config, r, 'OnlineRetryLimit'), 0) };
+    ctx.shapes.set(key, shape);
+  }
+  return shape;
+}
+
 function setPair(list: NvPair[], name: string, value: string): void {
-  const p = list.find((x) => x.name === name);
-  if (p) p.value = value;
-  else list.push({ name, value });
+  for (const p of list) {
+    if (p.name === name) {
+      p.value = value;
+      return;
+    }
+  }
+  list.push({ name, value });
 }
 
 /** Critical, Enabled, MonitorOnly, AutoStart; triggers reported; bookkeeping ignored. */
@@ -220,8 +395,8 @@ function resourceAttribute(ctx: ResourceContext, r: ResourceDef, name: string, a
   if (!RESOURCE_BOOKKEEPING.has(name)) ctx.findings.add('attributeDropped', first.pos, `${r.name}: ${name} has no Pacemaker equivalent and is not converted`);
 }
 
-/** migration-threshold, failure-timeout; ToleranceLimit reported. */
-function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
+/** migration-threshold, failure-timeout; returns ToleranceLimit (reported by the caller). */
+function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): number {
   const st = (name: string, fallback: number) => intOf(staticValue(ctx.config, r, name), fallback);
   const restart = st('RestartLimit', 0);
   const retry = Math.max(st('OnlineRetryLimit', 0), ctx.policy.onlineRetryLimit);
@@ -229,14 +404,10 @@ function faultMeta(ctx: ResourceContext, r: ResourceDef, meta: NvPair[]): void {
   if (threshold !== 1) setPair(meta, 'migration-threshold', String(threshold));
   if (ctx.policy.autoClearInterval > 0) setPair(meta, 'failure-timeout', `${ctx.policy.autoClearInterval}s`);
   else if (threshold > 1) setPair(meta, 'failure-timeout', `${st('ConfInterval', 600)}s`);
-  const tolerance = st('ToleranceLimit', 0);
-  if (tolerance > 0) {
-    const pos = r.attributes.find((a) => a.name === 'ToleranceLimit')?.pos ?? r.pos;
-    ctx.findings.add('faultHandling', pos, `${r.name}: ToleranceLimit = ${tolerance}: Pacemaker acts on the first failed monitor; the agent's own retries are the nearest equivalent`);
-  }
+  return st('ToleranceLimit', 0);
 }
 
-function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Operation[] {
+function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean, offlineMonitor: boolean): Operation[] {
   const st = (name: string, fallback: number) => Math.max(0, intOf(staticValue(ctx.config, r, name), fallback));
   const mi = st('MonitorInterval', 60);
   const mt = Math.max(1, st('MonitorTimeout', 60));
@@ -247,7 +418,7 @@ function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean): Ope
     withFail({ name: 'stop', interval: 0, timeout: Math.max(1, st('OfflineTimeout', 300) + st('OfflineWaitLimit', 0) * mi + st('CleanTimeout', 60)) }, onFail === 'block'),
   ];
   if (mi > 0) ops.push(withFail({ name: 'monitor', interval: mi, timeout: mt }, true));
-  let omi = st('OfflineMonitorInterval', 300);
+  let omi = offlineMonitor ? st('OfflineMonitorInterval', 300) : 0;
   if (omi > 0) {
     // Pacemaker tells operations apart by name and interval.
     if (omi === mi) omi += 1;

@@ -265,6 +265,20 @@ describe('bin/vcscf', () => {
     expect(garbage.stderr).toMatch(/^-:1:1: error VCF001/);
   });
 
+  it('writes the same bytes to a file (written directly) as to a pipe, multi-byte characters and several pieces included', () => {
+    const resources = Array.from({ length: 3000 }, (_, i) => `    Process p${i} ( PathName = "/opt/caf\u00e9/\u65e5\u672c/bin/p${i}" )\n`).join('');
+    const cf = scratch('stdout-file', `include "types.cf"\ncluster c ( )\nsystem s1 ( )\ngroup g ( SystemList = { s1 = 0 } AutoStartList = { s1 } )\n${resources}`);
+    const piped = spawnSync(process.execPath, [bin, 'convert', cf, '--to', 'cib'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(piped.status, String(piped.stderr)).toBe(0);
+    const file = join(tmp, 'stdout-file.xml');
+    const redirected = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" convert "${cf}" --to cib > "${file}"`], { encoding: 'utf8' });
+    expect(redirected.status, redirected.stderr).toBe(0);
+    const written = readFileSync(file);
+    expect(written.length).toBeGreaterThan(1 << 20);
+    expect(written.toString('utf8')).toContain('/opt/caf\u00e9/\u65e5\u672c/bin/p2999');
+    expect(written.equals(piped.stdout)).toBe(true);
+  });
+
   it('stops quietly when its reader goes away', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" graph "${fx('hacf')}" | head -c 1 >/dev/null`], { encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -2,11 +2,13 @@
  * The pieces with rules of their own: the parameter value forms (the
  * token form our OCF agents read back), member ordering, ids.
  */
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IdSpace, subId, xmlId } from '../../../../framework/cf/convert/ids.js';
 import { memberOrder } from '../../../../framework/cf/convert/member-order.js';
 import { asIs, formatParam, splitTokens, token } from '../../../../framework/cf/convert/param-values.js';
+import { shellWord } from '../../../../framework/cf/convert/pcs.js';
 
 describe('the token form', () => {
   it('splits back to exactly the items written, whatever they hold', () => {
@@ -82,5 +84,13 @@ describe('ids', () => {
 
   it('inside an owner are dotted paths of clean labels', () => {
     expect(subId('vip', 'params', 'node.one')).toBe('vip.params.node_one');
+  });
+});
+
+describe('shell words of the pcs script', () => {
+  it('reach the command as written; a # that starts a word is quoted (sh would read a comment)', () => {
+    const words = ['#uname', 'a#b', 'score=-INFINITY', "it's", 'regexp%^ethmonitor-', 'x y', '', '$HOME', 'a;b'];
+    const r = spawnSync('sh', ['-c', `printf '%s\\n' ${words.map(shellWord).join(' ')}`], { encoding: 'utf8' });
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(words);
   });
 });

@@ -4,7 +4,7 @@
  * on files only, and reading their XML.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,23 @@ export function simulate(input: string, output: string, args: string[]): string[
     .split('\n')
     .map((l) => l.trim().replace(/^\* /, '').replace(/\s+/g, ' '))
     .filter((l) => l !== '');
+}
+
+/**
+ * The resources a crm_simulate step starts, each with its node and its
+ * parameters as Pacemaker evaluated them for that node (the transition
+ * graph's action attributes: what the agent would be given).
+ */
+export function starts(input: string, output: string, args: string[]): Array<{ rsc: string; node: string; params: Record<string, string> }> {
+  const graph = `${output}.graph.xml`;
+  simulate(input, output, [...args, '--save-graph', graph]);
+  return find(parseXml(readFileSync(graph, 'utf8')), 'rsc_op')
+    .filter((op) => op.attrs.operation === 'start' && op.children.length > 0)
+    .map((op) => {
+      const all = op.children.find((c) => c.tag === 'attributes')?.attrs ?? {};
+      const params = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('CRM_meta_') && k !== 'crm_feature_set'));
+      return { rsc: op.children.find((c) => c.tag === 'primitive')!.attrs.id!, node: op.attrs.on_node!, params };
+    });
 }
 
 /** Where each primitive runs (primitive id → node names), as crm_mon reads the file. */

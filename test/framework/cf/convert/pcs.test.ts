@@ -58,6 +58,7 @@ group lpargrp (
     IP vip (
         Device @s1 = en0
         Device @s2 = en1
+        Device @s3 = en0
         Address = "10.1.1.50"
         NetMask = "255.255.254.0"
         )
@@ -85,7 +86,11 @@ group side (
         PathName = "/opt/side/bin/worker"
         Arguments = "-c '/etc/side.conf'"
         )
+    NIC sidenic (
+        Device = en1
+        )
     requires group lpargrp online remote firm
+    worker requires sidenic
 `;
 
 function canonical(el: XmlElement): unknown {
@@ -131,7 +136,7 @@ describe('vcscf convert --to pcs, applied with pcs -f to an empty CIB', () => {
       expect(configuration(pcs)).not.toEqual(configuration(cib.replace(from, to)));
     }
     // The comparison covered what it should.
-    for (const s of ['rsc_colocation', 'rsc_order', 'rsc_location', '<clone', 'role="Stopped"', 'on-fail="block"', '#uname', 'not_defined', 'symmetrical="false"', 'influence="false"', 'PhysicalServer']) {
+    for (const s of ['rsc_colocation', 'rsc_order', 'rsc_location', 'rsc-pattern="^ethmonitor-"', 'score="-INFINITY"', '<clone', 'role="Stopped"', 'on-fail="block"', '#uname', 'not_defined', 'symmetrical="false"', 'influence="false"', 'PhysicalServer']) {
       expect(cib).toContain(s);
     }
   }, 600_000);

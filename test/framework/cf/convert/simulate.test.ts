@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { asStored, placements, repo, scratchDir, setNodeAttribute, simulate, tool, vcscf } from './helpers.js';
+import { asStored, placements, repo, scratchDir, setNodeAttribute, simulate, starts, tool, vcscf } from './helpers.js';
 
 const tmp = scratchDir('simulate');
 afterAll(() => tmp.remove());
@@ -321,6 +321,90 @@ group app (
     setNodeAttribute(moved, 's2', 'ethmonitor-nic', '0');
     const again = step(moved, []).file;
     expect([where(again, 'vip'), where(again, 'srv')]).toEqual([['s3'], ['s3']]);
+  });
+});
+
+describe('NIC clones placed by one pattern constraint', () => {
+  // Two NICs on different systems: one constraint (rsc-pattern ^ethmonitor-) allows every NIC
+  // clone on the union of the systems, and a ban keeps the narrower one off the rest.
+  const twoNics = (otherGroup = 'side') => `include "types.cf"
+cluster c ( )
+${SYSTEMS}
+group net (
+    SystemList = { s1 = 0, s2 = 1, s3 = 2 }
+    AutoStartList = { s1 }
+    )
+    IP vip ( Address = "10.0.0.10"
+        NetMask = "255.255.255.0"
+        Device = en0 )
+    NIC nic ( Device = en0 )
+    vip requires nic
+
+group ${otherGroup} (
+    SystemList = { s1 = 0, s2 = 1 }
+    AutoStartList = { s2 }
+    )
+    Process srv ( PathName = "/bin/srv" )
+    NIC sidenic ( Device = en1 )
+    srv requires sidenic
+`;
+
+  it('runs each NIC clone on exactly the systems of the groups that need it', async () => {
+    const file = await cib(twoNics());
+    const xml = readFileSync(file, 'utf8');
+    expect(xml).toContain('rsc-pattern="^ethmonitor-"');
+    const up = allUp(file, ['s1', 's2', 's3']);
+    expect([where(up, 'nic'), where(up, 'sidenic')]).toEqual([['s1', 's2', 's3'], ['s1', 's2']]);
+    for (const n of ['s1', 's2', 's3']) setNodeAttribute(up, n, 'ethmonitor-nic', '1');
+    for (const n of ['s1', 's2']) setNodeAttribute(up, n, 'ethmonitor-sidenic', '1');
+    const running = step(up, []).file;
+    expect([where(running, 'vip'), where(running, 'srv')]).toEqual([['s1'], ['s2']]);
+    // sidenic's interface fails on s2: srv fails over to s1, the only other system of its group.
+    setNodeAttribute(running, 's2', 'ethmonitor-sidenic', '0');
+    expect(where(step(running, []).file, 'srv')).toEqual(['s1']);
+  });
+
+  it('falls back to one constraint per clone when another resource id starts like a NIC clone', async () => {
+    const file = await cib(twoNics('ethmonitor-app'));
+    const xml = readFileSync(file, 'utf8');
+    expect(xml).not.toContain('rsc-pattern');
+    const up = allUp(file, ['s1', 's2', 's3']);
+    expect([where(up, 'nic'), where(up, 'sidenic')]).toEqual([['s1', 's2', 's3'], ['s1', 's2']]);
+  });
+});
+
+describe('per-system attribute values', () => {
+  it('reach the agent on each node with that node\'s value; systems with the same value share one block', async () => {
+    const file = await cib(`include "types.cf"
+cluster c ( )
+${SYSTEMS}
+group g (
+    SystemList = { s1 = 0, s2 = 1, s3 = 2 }
+    AutoStartList = { s1 }
+    )
+    IP vip (
+        Address = "10.0.0.10"
+        NetMask = "255.255.255.0"
+        Device @s1 = en0
+        Device @s2 = en5
+        Device @s3 = en0
+        )
+    LPAR lp (
+        LPARName = lp
+        MCName = { hmc1 }
+        MCUser = { hscroot }
+        VIOSName @s1 = { vios1a, vios1b }
+        VIOSName @s2 = { vios2a, vios2b }
+        VIOSName @s3 = { vios3a, vios3b }
+        )
+`);
+    expect(readFileSync(file, 'utf8').match(/<instance_attributes id="vip\.params\.s\d"/g)).toEqual(['<instance_attributes id="vip.params.s1"', '<instance_attributes id="vip.params.s2"']);
+    const seen = (list: ReturnType<typeof starts>) => list.map((s) => `${s.rsc}@${s.node} ${s.params.nic ?? s.params.VIOSName}`).sort();
+    const upFile = `${file}.up.xml`;
+    expect(seen(starts(file, upFile, ['--node-up', 's1', '--node-up', 's2', '--node-up', 's3']))).toEqual(['lp@s1 vios1a vios1b', 'vip@s1 en0']);
+    const onS2 = `${file}.s2.xml`;
+    expect(seen(starts(upFile, onS2, ['--node-fail', 's1']))).toEqual(['lp@s2 vios2a vios2b', 'vip@s2 en5']);
+    expect(seen(starts(onS2, `${file}.s3.xml`, ['--node-fail', 's2']))).toEqual(['lp@s3 vios3a vios3b', 'vip@s3 en0']);
   });
 });
 
