@@ -44,7 +44,7 @@ async function appState(ctx: AppContext, timeoutMs: number): Promise<{ result: M
   if (a.MonitorProgram?.trim()) {
     const r = await runProgram(ctx, 'MonitorProgram', a.MonitorProgram, timeoutMs);
     result = r.timedOut ? 'unknown' : monitorProgramResult(r.code);
-    if (result === 'unknown') ctx.log.warn('MonitorProgram %s exited %s%s', a.MonitorProgram, r.code ?? r.signal, r.timedOut ? ' (timed out)' : '');
+    if (result === 'unknown') ctx.log.warn({ msgId: 49945 }, 'MonitorProgram %s exited %s%s', a.MonitorProgram, r.code ?? r.signal, r.timedOut ? ' (timed out)' : '');
     if (result !== 'online' && typeof result !== 'object') return { result };
   }
   const table = (a.MonitorProcesses ?? []).length ? await processTable(ctx) : undefined;
@@ -55,7 +55,7 @@ async function appState(ctx: AppContext, timeoutMs: number): Promise<{ result: M
 async function monitor(ctx: AppContext): Promise<MonitorResult> {
   if (!configured(ctx)) throw appError(ctx, 'none of MonitorProgram, PidFiles, MonitorProcesses is set: nothing to monitor');
   const { result, why } = await appState(ctx, remainingMs(ctx));
-  if (result === 'offline' && why) ctx.log.info('offline: %s', why);
+  if (result === 'offline' && why) ctx.log.info({ msgId: 29912 }, 'offline: %s', why);
   return result;
 }
 
@@ -68,16 +68,16 @@ async function online(ctx: AppContext): Promise<number> {
   // known, a copy may run: nothing is started, and the next monitor reports what is.
   const { result } = await appState(ctx, remainingMs(ctx) / 2);
   if (result === 'unknown') {
-    ctx.log.error('the application state is unknown (see MonitorProgram above): StartProgram %s not run, so as not to start a second copy; MonitorProgram must exit 1 or 100 when the application is stopped', a.StartProgram);
+    ctx.log.error({ msgId: 28810 }, 'the application state is unknown (see MonitorProgram above): StartProgram %s not run, so as not to start a second copy; MonitorProgram must exit 1 or 100 when the application is stopped', a.StartProgram);
     return 0;
   }
   if (result !== 'offline') {
-    ctx.log.info('already online: StartProgram %s not run', a.StartProgram);
+    ctx.log.info({ msgId: 46439 }, 'already online: StartProgram %s not run', a.StartProgram);
     return 0;
   }
   const r = await runProgram(ctx, 'StartProgram', a.StartProgram, remainingMs(ctx));
-  if (r.code !== 0) ctx.log.error('StartProgram %s exited %s%s%s', a.StartProgram, r.code ?? r.signal, r.timedOut ? ' (killed at the online timeout)' : '', r.output ? `: ${r.output.split('\n').pop()}` : '');
-  else ctx.log.info('StartProgram %s done', a.StartProgram);
+  if (r.code !== 0) ctx.log.error({ msgId: 53053 }, 'StartProgram %s exited %s%s%s', a.StartProgram, r.code ?? r.signal, r.timedOut ? ' (killed at the online timeout)' : '', r.output ? `: ${r.output.split('\n').pop()}` : '');
+  else ctx.log.info({ msgId: 32794 }, 'StartProgram %s done', a.StartProgram);
   return a.DelayAfterOnline ?? 0;
 }
 
@@ -85,8 +85,8 @@ async function offline(ctx: AppContext): Promise<number> {
   const a = ctx.attributes;
   if (!a.StopProgram?.trim()) throw appError(ctx, 'StopProgram is not set');
   const r = await runProgram(ctx, 'StopProgram', a.StopProgram, remainingMs(ctx));
-  if (r.code !== 0) ctx.log.error('StopProgram %s exited %s%s', a.StopProgram, r.code ?? r.signal, r.timedOut ? ' (killed at the offline timeout)' : '');
-  else ctx.log.info('StopProgram %s done', a.StopProgram);
+  if (r.code !== 0) ctx.log.error({ msgId: 22221 }, 'StopProgram %s exited %s%s', a.StopProgram, r.code ?? r.signal, r.timedOut ? ' (killed at the offline timeout)' : '');
+  else ctx.log.info({ msgId: 45755 }, 'StopProgram %s done', a.StopProgram);
   return a.DelayAfterOffline ?? 0;
 }
 
@@ -96,13 +96,13 @@ async function clean(ctx: AppContext): Promise<boolean> {
   const a = ctx.attributes;
   if (a.CleanProgram?.trim()) {
     const r = await runProgram(ctx, 'CleanProgram', a.CleanProgram, remainingMs(ctx, 4000) / 2);
-    if (r.code !== 0) ctx.log.warn('CleanProgram %s exited %s', a.CleanProgram, r.code ?? r.signal);
+    if (r.code !== 0) ctx.log.warn({ msgId: 29303 }, 'CleanProgram %s exited %s', a.CleanProgram, r.code ?? r.signal);
   }
   const table = async () => ((a.MonitorProcesses ?? []).length ? processTable(ctx) : []);
   let pids = targets(ctx, await table());
   for (const [signal, waitMs] of [['SIGTERM', 2000], ['SIGKILL', 1000]] as const) {
     if (!pids.length) break;
-    ctx.log.notice('cleaning: %s to %s', signal, pids.join(' '));
+    ctx.log.notice({ msgId: 57800 }, 'cleaning: %s to %s', signal, pids.join(' '));
     for (const pid of pids) {
       try {
         process.kill(pid, signal);
@@ -114,7 +114,7 @@ async function clean(ctx: AppContext): Promise<boolean> {
     pids = targets(ctx, await table());
   }
   if (pids.length) {
-    ctx.log.error('processes %s are still running after SIGKILL', pids.join(' '));
+    ctx.log.error({ msgId: 16868 }, 'processes %s are still running after SIGKILL', pids.join(' '));
     return false;
   }
   return true;

@@ -73,14 +73,14 @@ async function stateThere(l: Lpar, system: string): Promise<string | undefined> 
     // would see this one booting; no conflict seen, none made up.
     return state === 'Not Available' ? undefined : state;
   } catch (e) {
-    l.ctx.log.warn('cannot see %s on %s while it boots here: %s', l.name, system, e instanceof Error ? e.message : String(e));
+    l.ctx.log.warn({ msgId: 61260 }, 'cannot see %s on %s while it boots here: %s', l.name, system, e instanceof Error ? e.message : String(e));
     return undefined;
   }
 }
 
 /** Powers my partition off because another one runs; then fails the entry point. */
 async function backOff(l: Lpar, why: string): Promise<never> {
-  l.ctx.log.warn('%s: %s: backing off (powering it off on %s)', l.name, why, l.system);
+  l.ctx.log.warn({ msgId: 2893 }, '%s: %s: backing off (powering it off on %s)', l.name, why, l.system);
   const r = await immediateShutdown(l, l.hmc.remaining());
   forgetBoot(l.ctx, l.ctx.resource);
   if (!r.reached) throw fail(l, `${why}; backing off, but it is still ${r.state} on ${l.system}: clean must power it off`);
@@ -92,7 +92,7 @@ async function backOff(l: Lpar, why: string): Promise<never> {
  * seconds VCS should wait before monitoring (0).
  */
 export async function activateAndWatch(l: Lpar, profile: string, watch: Array<{ system: string }>): Promise<number> {
-  l.ctx.log.notice('starting %s on %s with profile %s (chsysstate -o on)', l.name, l.system, profile);
+  l.ctx.log.notice({ msgId: 8571 }, 'starting %s on %s with profile %s (chsysstate -o on)', l.name, l.system, profile);
   await l.hmc.change(cmd.activate(l.system, l.name, profile), l.system);
   return watchBoot(l, watch);
 }
@@ -126,18 +126,18 @@ export async function watchBoot(l: Lpar, watch: Array<{ system: string }>): Prom
         await backOff(l, `it is also ${c.state} on ${c.system}, started at the same time (${c.state === 'Starting' ? `the partition on ${l.system}, which sorts after ${c.system}, gives way` : 'the one already running keeps it'})`);
       }
       if (move === 'wait') waiting = true;
-      if (move === 'keep') log.info('%s is also Starting on %s: that one gives way (%s sorts first)', l.name, c.system, l.system);
+      if (move === 'keep') log.info({ msgId: 59651 }, '%s is also Starting on %s: that one gives way (%s sorts first)', l.name, c.system, l.system);
     }
     if (mine === 'Running' && !waiting) {
       forgetBoot(l.ctx, l.ctx.resource);
-      log.notice('%s is Running on %s', l.name, l.system);
+      log.notice({ msgId: 35943 }, '%s is Running on %s', l.name, l.system);
       return 0;
     }
     if (mine === 'Running') {
       // Running here, Starting (or shutting down) there: the other gives way; wait for it, within reason.
       yieldingSince ??= Date.now();
       if (Date.now() - yieldingSince > Math.min(YIELD_WAIT_MS, l.hmc.remaining())) {
-        log.warn('%s is Running on %s, and still %s on %s: the other node must power it off there', l.name, l.system, conflicts.map((c) => c.state).join('/'), conflicts.map((c) => c.system).join(', '));
+        log.warn({ msgId: 16117 }, '%s is Running on %s, and still %s on %s: the other node must power it off there', l.name, l.system, conflicts.map((c) => c.state).join('/'), conflicts.map((c) => c.system).join(', '));
         forgetBoot(l.ctx, l.ctx.resource);
         return 0;
       }
@@ -154,7 +154,7 @@ export async function watchBoot(l: Lpar, watch: Array<{ system: string }>): Prom
     }
     if (l.hmc.remaining() <= WATCH_POLL_MS) {
       if (conflicts.length) await backOff(l, `it is also ${conflicts[0]!.state} on ${conflicts[0]!.system} as OnlineTimeout nears`);
-      log.warn('%s is still %s on %s as OnlineTimeout nears; monitor will follow its boot', l.name, mine, l.system);
+      log.warn({ msgId: 7845 }, '%s is still %s on %s as OnlineTimeout nears; monitor will follow its boot', l.name, mine, l.system);
       return 0;
     }
     await sleep(WATCH_POLL_MS, undefined, l.ctx.signal ? { signal: l.ctx.signal } : undefined);

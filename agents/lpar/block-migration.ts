@@ -41,19 +41,19 @@ export async function blockMigration(ctx: BaseContext): Promise<boolean> {
   const drmgr = findDrmgr();
   const script = scriptPath();
   if (!drmgr) {
-    ctx.log.warn('drmgr is not on PATH (not AIX?): live migration of this management LPAR is not blocked');
+    ctx.log.warn({ msgId: 65446 }, 'drmgr is not on PATH (not AIX?): live migration of this management LPAR is not blocked');
     return false;
   }
   if (!script) {
-    ctx.log.error('%s is missing from the installation: live migration of this management LPAR is not blocked', SCRIPT_NAME);
+    ctx.log.error({ msgId: 36854 }, '%s is missing from the installation: live migration of this management LPAR is not blocked', SCRIPT_NAME);
     return false;
   }
   const r = await ctx.run([drmgr, '-i', script, '-f'], { timeoutMs: 30_000 });
   if (r.code !== 0) {
-    ctx.log.error('drmgr -i %s failed (exit %s): %s', script, r.code, (r.stderr || r.stdout).trim().split('\n')[0]);
+    ctx.log.error({ msgId: 48780 }, 'drmgr -i %s failed (exit %s): %s', script, r.code, (r.stderr || r.stdout).trim().split('\n')[0]);
     return false;
   }
-  ctx.log.info('live migration of this management LPAR is blocked (%s installed with drmgr)', SCRIPT_NAME);
+  ctx.log.info({ msgId: 21868 }, 'live migration of this management LPAR is blocked (%s installed with drmgr)', SCRIPT_NAME);
   return true;
 }
 
@@ -62,9 +62,9 @@ export async function unblockMigration(ctx: BaseContext): Promise<boolean> {
   if (!drmgr) return false;
   const r = await ctx.run([drmgr, '-u', SCRIPT_NAME], { timeoutMs: 30_000 });
   if (r.code !== 0) {
-    ctx.log.info('drmgr -u %s: %s', SCRIPT_NAME, (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`);
+    ctx.log.info({ msgId: 32374 }, 'drmgr -u %s: %s', SCRIPT_NAME, (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`);
     return false;
   }
-  ctx.log.info('live migration of this management LPAR is no longer blocked (%s removed with drmgr)', SCRIPT_NAME);
+  ctx.log.info({ msgId: 63487 }, 'live migration of this management LPAR is no longer blocked (%s removed with drmgr)', SCRIPT_NAME);
   return true;
 }

@@ -154,7 +154,7 @@ async function partitionThere(l: Lpar, system: string, index: number): Promise<s
     }
     if (r.code !== 0) {
       if (r.hscl.includes(HSCL_PARTITION_NOT_FOUND)) return 'absent';
-      l.ctx.log.info('HMC %s: %s: %s', r.hmc, argv.join(' '), r.stdout.trim().split('\n')[0] ?? `exit ${r.code}`);
+      l.ctx.log.info({ msgId: 25608 }, 'HMC %s: %s: %s', r.hmc, argv.join(' '), r.stdout.trim().split('\n')[0] ?? `exit ${r.code}`);
       continue;
     }
     try {
@@ -254,7 +254,7 @@ export async function confirmDown(l: Lpar, args: readonly string[]): Promise<str
     if (j.verdict.kind === 'powered') throw fail(`${j.verdict.why}: not recorded (power it off there first)`);
     const by = `${process.env.USER ?? 'unknown user'} via ${l.ctx.system}`;
     recordConfirmation(l.ctx, l.ctx.resource, sys, by);
-    l.ctx.log.notice('%s: an administrator (%s) confirmed it is down on %s; the next online on %s within %d minutes may start it (%s)', l.name, by, sys, l.ctx.system, CONFIRM_TTL_MS / 60_000, j.verdict.why);
+    l.ctx.log.notice({ msgId: 13014 }, '%s: an administrator (%s) confirmed it is down on %s; the next online on %s within %d minutes may start it (%s)', l.name, by, sys, l.ctx.system, CONFIRM_TTL_MS / 60_000, j.verdict.why);
     lines.push(`recorded: ${l.name} is down on ${sys} (${j.verdict.why}); the next online on ${l.ctx.system} within ${CONFIRM_TTL_MS / 60_000} minutes may start it`);
   }
   return lines.join('\n');

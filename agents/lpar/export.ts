@@ -39,7 +39,7 @@ export async function profileExport(l: Lpar, args: readonly string[]): Promise<s
   if (!prof) throw fail(l, `it has no profile ${profile} on ${l.system}`);
 
   const { mappings, skipped } = await viosMappingsOf(l, prof, await partitionsOf(l.hmc, l.system));
-  for (const v of new Set(skipped)) log.warn('VIOS %s is not Running: the mappings it holds for %s are not in the ProfileFile', v, l.name);
+  for (const v of new Set(skipped)) log.warn({ msgId: 37660 }, 'VIOS %s is not Running: the mappings it holds for %s are not in the ProfileFile', v, l.name);
 
   const text = generateProfileFile({ partition: record, profile: prof, mappings, source: { system: l.system, hmc: l.hmc.hmc ?? '?', when: new Date() } });
   mkdirSync(dirname(l.profileFile), { recursive: true });
@@ -47,7 +47,7 @@ export async function profileExport(l: Lpar, args: readonly string[]): Promise<s
   const msg = written
     ? `wrote ${l.profileFile}: partition ${l.name}, profile ${profile}, ${mappings.length} VIOS mapping(s), from ${l.system}${skipped.length ? ` (VIOS not Running: ${[...new Set(skipped)].join(', ')})` : ''}; the previous file, if any, is ${l.profileFile}.previous`
     : `${l.profileFile} is already up to date (partition ${l.name}, profile ${profile})`;
-  log.notice('%s', msg);
+  log.notice({ msgId: 38800 }, '%s', msg);
   return `${msg}\n`;
 }
 

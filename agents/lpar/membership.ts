@@ -78,12 +78,12 @@ export const vcsMembership: MembershipFactory = (ctx) => {
         try {
           const r = await ctx.run([hasys, '-state'], { timeoutMs: 30_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
           if (r.code !== 0) {
-            ctx.log.warn('hasys -state failed (%s): cluster membership unknown', (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`);
+            ctx.log.warn({ msgId: 45607 }, 'hasys -state failed (%s): cluster membership unknown', (r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`);
             return out;
           }
           for (const [node, sysState] of parseHasysState(r.stdout)) out.set(node, { state: vcsNodeState(sysState), detail: sysState });
         } catch (e) {
-          ctx.log.warn('hasys -state: %s: cluster membership unknown', e instanceof Error ? e.message : String(e));
+          ctx.log.warn({ msgId: 27099 }, 'hasys -state: %s: cluster membership unknown', e instanceof Error ? e.message : String(e));
         }
         return out;
       })();
@@ -109,7 +109,7 @@ export function membershipOf(ctx: MembershipContext, env: Readonly<Record<string
   const name = env.VCSPVM_MEMBERSHIP || (ctx.engine?.nodes ? 'engine' : 'vcs');
   const factory = Object.hasOwn(MEMBERSHIP_SOURCES, name) ? MEMBERSHIP_SOURCES[name]! : undefined;
   if (!factory) {
-    ctx.log.warn('VCSPVM_MEMBERSHIP=%s is not one of %s: cluster membership is taken as unknown', name, Object.keys(MEMBERSHIP_SOURCES).join(', '));
+    ctx.log.warn({ msgId: 12029 }, 'VCSPVM_MEMBERSHIP=%s is not one of %s: cluster membership is taken as unknown', name, Object.keys(MEMBERSHIP_SOURCES).join(', '));
     return noMembership(ctx, env);
   }
   return factory(ctx, env);

@@ -58,7 +58,7 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   const backupPath = join(backupDir, `${encodeURIComponent(l.name)}@${encodeURIComponent(l.system)}.premigrate.cfg`);
   mkdirSync(backupDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(backupPath, backupText, { mode: 0o600 });
-  log.notice('backed up the definition of %s on %s to %s', l.name, l.system, backupPath);
+  log.notice({ msgId: 19946 }, 'backed up the definition of %s on %s to %s', l.name, l.system, backupPath);
 
   // 2. The destination's own definition of the partition, parked under another name.
   const destination = await partitionsOf(l.hmc, target);
@@ -67,24 +67,24 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   if (theirs) {
     if (theirs.state !== 'Not Activated') throw fail(l, `it is ${theirs.state} on the destination ${target}: not migrating onto it`);
     if (destination.some((p) => p.name === parked)) throw fail(l, `${parked} already exists on ${target} (left by an earlier migration?): remove or rename it first`);
-    log.notice('renaming %s on %s to %s for the migration', l.name, target, parked);
+    log.notice({ msgId: 16561 }, 'renaming %s on %s to %s for the migration', l.name, target, parked);
     await l.hmc.check(cmd.renamePartition(target, l.name, parked));
   }
   const unpark = async () => {
     if (!theirs) return;
     try {
       await l.hmc.check(cmd.renamePartition(target, parked, l.name));
-      log.notice('renamed %s on %s back to %s', parked, target, l.name);
+      log.notice({ msgId: 11555 }, 'renamed %s on %s back to %s', parked, target, l.name);
     } catch (e) {
-      log.error('could not rename %s on %s back to %s: %s', parked, target, l.name, e instanceof Error ? e.message : String(e));
+      log.error({ msgId: 15401 }, 'could not rename %s on %s back to %s: %s', parked, target, l.name, e instanceof Error ? e.message : String(e));
     }
   };
 
   // 3. Validate, then migrate.
   try {
-    log.notice('validating the migration of %s from %s to %s (migrlpar -o v)', l.name, l.system, target);
+    log.notice({ msgId: 37225 }, 'validating the migration of %s from %s to %s (migrlpar -o v)', l.name, l.system, target);
     await l.hmc.check(cmd.migrate('v', l.system, target, l.name), { timeoutMs: l.hmc.remaining() });
-    log.notice('migrating %s from %s to %s (migrlpar -o m)', l.name, l.system, target);
+    log.notice({ msgId: 63138 }, 'migrating %s from %s to %s (migrlpar -o m)', l.name, l.system, target);
     await runMigration(l, target);
   } catch (e) {
     await unpark();
@@ -93,26 +93,26 @@ export async function migrate(l: Lpar, targetHost: string): Promise<number> {
   }
 
   // 4. Success: the partition runs on the destination.
-  log.notice('%s migrated from %s to %s', l.name, l.system, target);
+  log.notice({ msgId: 19663 }, '%s migrated from %s to %s', l.name, l.system, target);
   if (theirs) {
     try {
       await l.hmc.check(cmd.removePartition(target, parked));
-      log.notice('removed the parked definition %s on %s', parked, target);
+      log.notice({ msgId: 28061 }, 'removed the parked definition %s on %s', parked, target);
     } catch (e) {
-      log.error('could not remove %s on %s: %s', parked, target, e instanceof Error ? e.message : String(e));
+      log.error({ msgId: 8982 }, 'could not remove %s on %s: %s', parked, target, e instanceof Error ? e.message : String(e));
     }
   }
   if (l.profileFile && l.removeOnOffline) {
-    log.info('%s is not restored on %s: RemoveProfileOnOffline with ProfileFile creates it when it comes back', l.name, l.system);
+    log.info({ msgId: 7929 }, '%s is not restored on %s: RemoveProfileOnOffline with ProfileFile creates it when it comes back', l.name, l.system);
     rmSync(backupPath, { force: true });
   } else {
     try {
       const data = parseProfileFile(backupText, backupPath);
       await completeFromProfileFile(l, data, await partitionsOf(l.hmc, l.system), undefined, false, backupPath);
-      log.notice('restored the definition of %s on %s (Not Activated), with its VIOS side, for a later failback', l.name, l.system);
+      log.notice({ msgId: 47055 }, 'restored the definition of %s on %s (Not Activated), with its VIOS side, for a later failback', l.name, l.system);
       rmSync(backupPath, { force: true });
     } catch (e) {
-      log.error('could not restore the definition of %s on %s: %s; the backup stays in %s', l.name, l.system, e instanceof Error ? e.message : String(e), backupPath);
+      log.error({ msgId: 17705 }, 'could not restore the definition of %s on %s: %s; the backup stays in %s', l.name, l.system, e instanceof Error ? e.message : String(e), backupPath);
     }
   }
   return 0;
@@ -138,16 +138,16 @@ async function runMigration(l: Lpar, target: string): Promise<void> {
     if (!(e instanceof SshError)) throw e;
     const timedOut = e.code === 'VCSPVM_SSH_TIMEOUT' && Date.now() - started >= Math.max(5_000, budget) - 1_000;
     if (timedOut) {
-      log.error('migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
+      log.error({ msgId: 37443 }, 'migration of %s did not finish within MigrateTimeout (%s): stopping it', l.name, e.message);
       await stopAndRecover(l);
       throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
     }
-    log.warn('the session running migrlpar -o m was lost (%s): the migration goes on in the managed systems; following it through the next HMC', e.message);
+    log.warn({ msgId: 49505 }, 'the session running migrlpar -o m was lost (%s): the migration goes on in the managed systems; following it through the next HMC', e.message);
     return followMigration(l, target);
   }
   if (r.code === 0) return;
   const detail = r.stdout.trim().split('\n')[0] ?? '';
-  log.error('migration of %s to %s failed on HMC %s: %s', l.name, target, r.hmc, detail);
+  log.error({ msgId: 47663 }, 'migration of %s to %s failed on HMC %s: %s', l.name, target, r.hmc, detail);
   await stopAndRecover(l);
   throw fail(l, `migration to ${target} failed (${detail}); it stays on ${l.system}`);
 }
@@ -163,12 +163,12 @@ async function followMigration(l: Lpar, target: string): Promise<void> {
       there = await partitionState(l.hmc, target, l.name);
     } catch (e) {
       if (!(e instanceof SshError)) throw e;
-      log.warn('no HMC answers while following the migration of %s: %s', l.name, e.message);
+      log.warn({ msgId: 49215 }, 'no HMC answers while following the migration of %s: %s', l.name, e.message);
     }
     const migrating = (s: string | undefined) => s !== undefined && s.startsWith('Migrating');
     if (here !== undefined || there !== undefined) {
       if (here === undefined && there !== undefined && !migrating(there)) {
-        log.notice('followed through HMC %s: %s is %s on %s', l.hmc.hmc ?? '?', l.name, there, target);
+        log.notice({ msgId: 48336 }, 'followed through HMC %s: %s is %s on %s', l.hmc.hmc ?? '?', l.name, there, target);
         return;
       }
       if (here !== undefined && !migrating(here) && !migrating(there)) {
@@ -176,7 +176,7 @@ async function followMigration(l: Lpar, target: string): Promise<void> {
       }
     }
     if (l.hmc.remaining() < 15_000) {
-      log.error('migration of %s still under way as MigrateTimeout nears: stopping it', l.name);
+      log.error({ msgId: 59048 }, 'migration of %s still under way as MigrateTimeout nears: stopping it', l.name);
       await stopAndRecover(l);
       throw fail(l, `migration to ${target} did not finish in time; stopped, it stays on ${l.system}`);
     }
@@ -187,12 +187,12 @@ async function followMigration(l: Lpar, target: string): Promise<void> {
 async function stopAndRecover(l: Lpar): Promise<void> {
   const log = l.ctx.log;
   const stop = await l.hmc.run(cmd.migrationControl('s', l.system, l.name));
-  if (stop.code === 0) log.notice('stopped the migration of %s (migrlpar -o s)', l.name);
+  if (stop.code === 0) log.notice({ msgId: 64688 }, 'stopped the migration of %s (migrlpar -o s)', l.name);
   const state = await partitionState(l.hmc, l.system, l.name);
   if (state === undefined || state.startsWith('Migrating')) {
     const rec = await l.hmc.run(cmd.migrationControl('r', l.system, l.name));
-    if (rec.code === 0) log.notice('recovered %s on %s (migrlpar -o r)', l.name, l.system);
-    else log.error('recovery of %s failed (%s): administrator action needed (migrlpar -o r -m %s -p %s)', l.name, rec.stdout.trim().split('\n')[0], l.system, l.name);
+    if (rec.code === 0) log.notice({ msgId: 12734 }, 'recovered %s on %s (migrlpar -o r)', l.name, l.system);
+    else log.error({ msgId: 3398 }, 'recovery of %s failed (%s): administrator action needed (migrlpar -o r -m %s -p %s)', l.name, rec.stdout.trim().split('\n')[0], l.system, l.name);
   }
 }
 

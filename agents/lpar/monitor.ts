@@ -35,7 +35,7 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
   if (!me) {
     const { powered } = await survey(l, { clusterServers: false });
     if (powered) {
-      log.info('%s is not on %s: %s (migrated outside VCS?); intentionally offline here', l.name, l.system, powered.verdict.why);
+      log.info({ msgId: 7214 }, '%s is not on %s: %s (migrated outside VCS?); intentionally offline here', l.name, l.system, powered.verdict.why);
       // VCS has it offline here from now on: a partition migrated back later is not this system's to claim.
       expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
@@ -52,33 +52,33 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     // (online here and not taken away by offline, clean or migrate: this is the source).
     const role = view.role ?? (expectedOnline(l.ctx, l.ctx.resource) ? 'source' : 'destination');
     result = migratingRunning(role);
-    log.info('%s is migrating (%s of the migration%s; %s): %s here', l.name, role, view.role ? '' : ', as VCS had it', view.detail, typeof result === 'string' ? result : 'online');
+    log.info({ msgId: 10681 }, '%s is migrating (%s of the migration%s; %s): %s here', l.name, role, view.role ? '' : ', as VCS had it', view.detail, typeof result === 'string' ? result : 'online');
   } else if (me.state === 'Starting') {
     const verdict = await watchStarting(l);
     if (verdict) return verdict;
   } else if (result === 'unknown') {
-    log.warn('%s is in state "%s" on %s: %s', l.name, me.state, l.system, row.why);
+    log.warn({ msgId: 1508 }, '%s is in state "%s" on %s: %s', l.name, me.state, l.system, row.why);
   }
   if (me.state !== 'Starting') forgetBoot(l.ctx, l.ctx.resource);
 
   const online = result === 'online' || typeof result === 'object';
   if (online && l.vios.length > 0) {
     const h = viosHealth(l.vios, partitions);
-    for (const n of h.missing) log.warn('VIOSName %s is not a partition of %s', n, l.system);
-    for (const n of h.notVios) log.warn('VIOSName %s on %s is not a VIO server partition', n, l.system);
+    for (const n of h.missing) log.warn({ msgId: 43882 }, 'VIOSName %s is not a partition of %s', n, l.system);
+    for (const n of h.notVios) log.warn({ msgId: 58616 }, 'VIOSName %s on %s is not a VIO server partition', n, l.system);
     if (h.verdict === 'all-down') {
-      log.error('all VIO servers of %s on %s are down (%s): reporting offline so that VCS fails it over', l.name, l.system, describeHealth(h));
+      log.error({ msgId: 43822 }, 'all VIO servers of %s on %s are down (%s): reporting offline so that VCS fails it over', l.name, l.system, describeHealth(h));
       return 'offline';
     }
-    if (h.verdict === 'unknown') log.error('none of VIOSName (%s) is a partition of %s: VIOS health is not checked', h.configured.join(', '), l.system);
-    else if (h.down.length > 0) log.warn('VIO server(s) of %s down, but %s still serve: no failover (%s)', l.name, h.serving.join(', '), describeHealth(h));
+    if (h.verdict === 'unknown') log.error({ msgId: 46489 }, 'none of VIOSName (%s) is a partition of %s: VIOS health is not checked', h.configured.join(', '), l.system);
+    else if (h.down.length > 0) log.warn({ msgId: 37355 }, 'VIO server(s) of %s down, but %s still serve: no failover (%s)', l.name, h.serving.join(', '), describeHealth(h));
   }
-  if (result === 'offline' && isPowered(me.state)) log.warn('%s is %s on %s: %s', l.name, me.state, l.system, row.why);
+  if (result === 'offline' && isPowered(me.state)) log.warn({ msgId: 34732 }, '%s is %s on %s: %s', l.name, me.state, l.system, row.why);
   if (online) expectOnline(l.ctx, l.ctx.resource);
   else if (result === 'offline' && !isPowered(me.state) && expectedOnline(l.ctx, l.ctx.resource)) {
     const { powered } = await survey(l, { clusterServers: false });
     if (powered) {
-      log.info('%s is %s on %s but %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, powered.verdict.why);
+      log.info({ msgId: 8804 }, '%s is %s on %s but %s (started there outside VCS?); intentionally offline here', l.name, me.state, l.system, powered.verdict.why);
       expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
     }
@@ -100,7 +100,7 @@ async function watchStarting(l: Lpar): Promise<MonitorResult | undefined> {
   const seen = observeBoot(l.ctx, l.ctx.resource, l.system, code, bound);
   if (seen.hung) {
     log.error(
-      '%s has been Starting on %s at reference code %s for %d s (bound %d s, VCSPVM_LPAR_BOOT_STALL): its boot is hung; reporting offline so that VCS cleans it (immediate shutdown) and fails over',
+      { msgId: 53727 }, '%s has been Starting on %s at reference code %s for %d s (bound %d s, VCSPVM_LPAR_BOOT_STALL): its boot is hung; reporting offline so that VCS cleans it (immediate shutdown) and fails over',
       l.name, l.system, describeCode(code), Math.round(seen.stalledMs / 1000), bound / 1000,
     );
     return 'offline';
@@ -110,7 +110,7 @@ async function watchStarting(l: Lpar): Promise<MonitorResult | undefined> {
     const there = j.other.lpar;
     if (there === undefined || there === 'absent' || !isPowered(there)) continue;
     if (raceMove('Starting', l.system, there, j.other.system) === 'back-off') {
-      log.error('%s is Starting on %s while it is %s on %s: this boot gives way (the partition on the later-sorting managed system, or the one not yet running); reporting offline so that VCS cleans it here', l.name, l.system, there, j.other.system);
+      log.error({ msgId: 17820 }, '%s is Starting on %s while it is %s on %s: this boot gives way (the partition on the later-sorting managed system, or the one not yet running); reporting offline so that VCS cleans it here', l.name, l.system, there, j.other.system);
       return 'offline';
     }
   }

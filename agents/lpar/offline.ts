@@ -54,21 +54,21 @@ export async function offline(l: Lpar): Promise<number> {
   const partitions = await partitionsOf(l.hmc, l.system);
   const me = partitions.find((p) => p.name === l.name);
   if (!me) {
-    log.info('%s is not defined on %s: nothing to take offline', l.name, l.system);
+    log.info({ msgId: 20980 }, '%s is not defined on %s: nothing to take offline', l.name, l.system);
     return 0;
   }
   if (me.state === 'Migrating - Running') throw fail(l, `it is migrating from ${l.system}; not shutting it down`);
   if (me.state === 'Not Available') throw fail(l, `the HMCs cannot see managed system ${l.system}: it cannot be shut down now`);
   if (!OFF.has(me.state)) {
     if (NO_OS.has(me.state)) {
-      log.notice('%s is %s on %s: no operating system to shut down', l.name, me.state, l.system);
+      log.notice({ msgId: 15336 }, '%s is %s on %s: no operating system to shut down', l.name, me.state, l.system);
       const r = await immediateShutdown(l, l.hmc.remaining());
       if (!r.reached) throw fail(l, `still ${r.state} on ${l.system} after an immediate shutdown`);
     } else {
       await osShutdown(l, me.state);
     }
     forgetBoot(l.ctx, l.ctx.resource);
-    log.notice('%s is Not Activated on %s', l.name, l.system);
+    log.notice({ msgId: 6260 }, '%s is Not Activated on %s', l.name, l.system);
   }
   await removeIfConfigured(l, partitions);
   return 0;
@@ -83,7 +83,7 @@ async function osShutdown(l: Lpar, state: string): Promise<void> {
   let why = '';
   if (OS_UP.has(state)) {
     log.notice(
-      'shutting down the operating system of %s on %s (chsysstate -o osshutdown; %s)',
+      { msgId: 30355 }, 'shutting down the operating system of %s on %s (chsysstate -o osshutdown; %s)',
       l.name, l.system, hard ? `a hard shutdown after ${Math.round(grace / 1000)} s` : 'clean powers it off if it does not finish within OfflineTimeout',
     );
     try {
@@ -101,7 +101,7 @@ async function osShutdown(l: Lpar, state: string): Promise<void> {
   if (down) return;
   why ||= `its operating system did not shut down within ${hard ? 'the time before the hard shutdown' : 'OfflineTimeout'}`;
   if (!hard) throw fail(l, `${why}; it is left as it is for clean to power off (VCSPVM_LPAR_OFFLINE_HARD=1 makes offline do it)`);
-  log.warn('%s: %s: hard shutdown (VCSPVM_LPAR_OFFLINE_HARD=1)', l.name, why);
+  log.warn({ msgId: 50136 }, '%s: %s: hard shutdown (VCSPVM_LPAR_OFFLINE_HARD=1)', l.name, why);
   const r = await immediateShutdown(l, l.hmc.remaining());
   if (!r.reached) throw fail(l, `still ${r.state} on ${l.system} after a hard shutdown`);
 }
@@ -111,14 +111,14 @@ export async function clean(l: Lpar, reason: string): Promise<void> {
   const partitions = await partitionsOf(l.hmc, l.system);
   const me = partitions.find((p) => p.name === l.name);
   if (!me) {
-    log.info('%s is not defined on %s: clean (%s) has nothing to stop', l.name, l.system, reason);
+    log.info({ msgId: 38155 }, '%s is not defined on %s: clean (%s) has nothing to stop', l.name, l.system, reason);
     if (!(await finishUndo(l))) throw fail(l, `what an earlier online left half made on ${l.system} could not all be undone (see the log)`);
     return;
   }
   if (me.state.startsWith('Migrating')) throw fail(l, `it is ${me.state}: not powering it off during a migration`);
   if (me.state === 'Not Available') throw fail(l, `the HMCs cannot see managed system ${l.system}: it cannot be powered off now`);
   if (!OFF.has(me.state)) {
-    log.notice('cleaning %s (%s): it is %s on %s', l.name, reason, me.state, l.system);
+    log.notice({ msgId: 34789 }, 'cleaning %s (%s): it is %s on %s', l.name, reason, me.state, l.system);
     const r = await immediateShutdown(l, l.hmc.remaining());
     if (!r.reached) throw fail(l, `still ${r.state} on ${l.system} after a hard shutdown`);
   }
@@ -131,21 +131,21 @@ async function removeIfConfigured(l: Lpar, partitions: readonly PartitionRow[]):
   if (!l.removeOnOffline) return;
   const log = l.ctx.log;
   if (!l.profileFile) {
-    log.warn('RemoveProfileOnOffline = 1 but ProfileFile is not set for %s: %s is kept on %s (it could not be created again)', l.ctx.system, l.name, l.system);
+    log.warn({ msgId: 41280 }, 'RemoveProfileOnOffline = 1 but ProfileFile is not set for %s: %s is kept on %s (it could not be created again)', l.ctx.system, l.name, l.system);
     return;
   }
   let data;
   try {
     data = readProfileFile(l.profileFile);
   } catch (e) {
-    log.error('RemoveProfileOnOffline: %s is kept on %s because its ProfileFile cannot be used to create it again: %s', l.name, l.system, e instanceof Error ? e.message : String(e));
+    log.error({ msgId: 29099 }, 'RemoveProfileOnOffline: %s is kept on %s because its ProfileFile cannot be used to create it again: %s', l.name, l.system, e instanceof Error ? e.message : String(e));
     return;
   }
   if (data.partition !== l.name) {
-    log.error('RemoveProfileOnOffline: %s is kept: ProfileFile %s describes %s', l.name, l.profileFile, data.partition);
+    log.error({ msgId: 16366 }, 'RemoveProfileOnOffline: %s is kept: ProfileFile %s describes %s', l.name, l.profileFile, data.partition);
     return;
   }
-  log.notice('removing %s and its VIOS mappings from %s (RemoveProfileOnOffline)', l.name, l.system);
+  log.notice({ msgId: 58072 }, 'removing %s and its VIOS mappings from %s (RemoveProfileOnOffline)', l.name, l.system);
   // The definition's own adapters (a live migration may have moved them since the ProfileFile was made).
   const existing = await profileRecord(l.hmc, l.system, l.name, data.profile).catch(() => undefined);
   await removeFromSystem(l, existing ? asExisting(data, clientAdaptersOf(existing), partitions) : data, partitions);

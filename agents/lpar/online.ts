@@ -76,23 +76,23 @@ async function inspect(l: Lpar): Promise<Inspected> {
   if (!me) return { me, partitions };
   switch (me.state) {
     case 'Running':
-      log.info('%s is already Running on %s', l.name, l.system);
+      log.info({ msgId: 57764 }, '%s is already Running on %s', l.name, l.system);
       return { done: 0, me, partitions };
     case 'Starting':
     case 'Resuming': {
-      log.info('%s is already %s on %s: waiting for Running', l.name, me.state, l.system);
+      log.info({ msgId: 33478 }, '%s is already %s on %s: waiting for Running', l.name, me.state, l.system);
       const s = await survey(l, { clusterServers: false });
       return { done: await watchBoot(l, watchedSystems(s)), me, partitions };
     }
     case 'Shutting Down': {
-      log.notice('%s is shutting down on %s: waiting for it to finish before starting it', l.name, l.system);
+      log.notice({ msgId: 48630 }, '%s is shutting down on %s: waiting for it to finish before starting it', l.name, l.system);
       const r = await waitForState(l, isDown, l.hmc.remaining() / 2);
       if (!r.reached) throw fail(l, `still ${r.state} on ${l.system}; not started`);
       return { me: { ...me, state: r.state ?? 'Not Activated' }, partitions };
     }
     case 'Error':
     case 'Open Firmware': {
-      log.notice('%s is %s on %s: powering it off before starting it', l.name, me.state, l.system);
+      log.notice({ msgId: 11572 }, '%s is %s on %s: powering it off before starting it', l.name, me.state, l.system);
       const r = await immediateShutdown(l, l.hmc.remaining() / 2);
       if (!r.reached) throw fail(l, `did not power off (still ${r.state})`);
       return { me: { ...me, state: 'Not Activated' }, partitions };
@@ -127,7 +127,7 @@ async function refuseIfElsewhere(l: Lpar, before?: Survey): Promise<Survey> {
       action: systems.map((sys) => `hares -action ${l.ctx.resource} confirm-down -actionargs ${sys} -sys ${l.ctx.system}`).join('; '),
     });
   }
-  for (const j of s.warnings) l.ctx.log.warn('%s: %s [%s]', l.name, j.verdict.warning, j.verdict.row);
+  for (const j of s.warnings) l.ctx.log.warn({ msgId: 25012 }, '%s: %s [%s]', l.name, j.verdict.warning, j.verdict.row);
   return s;
 }
 
@@ -148,14 +148,14 @@ async function prepare(l: Lpar, me: PartitionRow | undefined, partitions: Partit
     return { profile, partition: me };
   }
   const data = readProfileFile(l.profileFile);
-  for (const w of data.warnings) log.warn('%s', w);
+  for (const w of data.warnings) log.warn({ msgId: 38800 }, '%s', w);
   if (data.partition !== l.name) throw fail(l, `ProfileFile ${l.profileFile} describes partition ${data.partition}, not ${l.name}`);
   const needProfile = me !== undefined && !(await hasProfile(l, me, data));
   // A definition that exists is completed as it is (its own adapters), from what the ProfileFile knows of its disks.
   const existing = me !== undefined && !needProfile ? await profileRecord(l.hmc, l.system, l.name, data.profile) : undefined;
   const wanted = existing ? asExisting(data, clientAdaptersOf(existing), partitions) : data;
   const r = await completeFromProfileFile(l, wanted, partitions, me, needProfile);
-  if (r.created.length) log.notice('%s: made %s', l.name, r.created.join(', '));
+  if (r.created.length) log.notice({ msgId: 34820 }, '%s: made %s', l.name, r.created.join(', '));
   const partition = me ?? (await partitionsOf(l.hmc, l.system)).find((p) => p.name === l.name);
   if (!partition) throw fail(l, `it is not on ${l.system} after creating it`);
   return { profile: data.profile, partition };

@@ -34,7 +34,7 @@ export const isDown = (s: string | undefined) => s === undefined || s === 'Not A
 
 /** `chsysstate -o shutdown --immed`, then waits for Not Activated. */
 export async function immediateShutdown(l: Lpar, timeoutMs: number): Promise<{ state: string | undefined; reached: boolean }> {
-  l.ctx.log.notice('powering %s off immediately on %s (chsysstate -o shutdown --immed)', l.name, l.system);
+  l.ctx.log.notice({ msgId: 59164 }, 'powering %s off immediately on %s (chsysstate -o shutdown --immed)', l.name, l.system);
   await l.hmc.change(cmd.immediateShutdown(l.system, l.name), l.system);
   return waitForState(l, isDown, timeoutMs);
 }

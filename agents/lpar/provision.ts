@@ -122,14 +122,14 @@ async function rollBack(l: Lpar, steps: readonly Undo[], why: string): Promise<U
   const log = l.ctx.log;
   const failed: Undo[] = [];
   const todo = [...steps].reverse();
-  log.error('%s: %s; rolling back %d step(s)', l.name, why, todo.length);
+  log.error({ msgId: 62286 }, '%s: %s; rolling back %d step(s)', l.name, why, todo.length);
   for (const [i, u] of todo.entries()) {
     const share = Math.max(1_000, l.hmc.remaining() / (todo.length - i));
     try {
       await l.hmc.change(u.argv, l.system, { timeoutMs: share, within: share });
-      log.notice('%s: rollback: %s', l.name, u.what);
+      log.notice({ msgId: 23950 }, '%s: rollback: %s', l.name, u.what);
     } catch (e) {
-      log.error('%s: rollback: %s failed: %s', l.name, u.what, e instanceof Error ? e.message : String(e));
+      log.error({ msgId: 50011 }, '%s: rollback: %s failed: %s', l.name, u.what, e instanceof Error ? e.message : String(e));
       failed.push(u);
     }
   }
@@ -144,12 +144,12 @@ export async function finishUndo(l: Lpar): Promise<boolean> {
   const u = loadUndo(l);
   if (!u || u.steps.length === 0) return true;
   if (u.system !== l.system) {
-    l.ctx.log.warn('%s: undo steps recorded for %s, not %s: left alone', l.name, u.system, l.system);
+    l.ctx.log.warn({ msgId: 42938 }, '%s: undo steps recorded for %s, not %s: left alone', l.name, u.system, l.system);
     return true;
   }
   const left = await rollBack(l, u.steps, `an earlier online left it half made (${u.steps.map((s) => s.what).join('; ')})`);
   saveUndo(l, left);
-  if (left.length) l.ctx.log.error('%s: still to undo by hand on %s: %s', l.name, l.system, left.map((s) => `${s.what} (${shortCommand(s.argv)})`).join('; '));
+  if (left.length) l.ctx.log.error({ msgId: 36539 }, '%s: still to undo by hand on %s: %s', l.name, l.system, left.map((s) => `${s.what} (${shortCommand(s.argv)})`).join('; '));
   return left.length === 0;
 }
 
@@ -219,7 +219,7 @@ export async function completeFromProfileFile(
   const usable = viosNeeded.filter((v) => running.has(v));
   for (const v of viosNeeded.filter((x) => !running.has(x))) {
     const p = partitions.find((x) => x.name === v);
-    log.warn('%s: VIOS %s is %s: its adapters and mappings are not made or checked; the partition boots through the others', l.name, v, p ? p.state : 'not on this managed system');
+    log.warn({ msgId: 39186 }, '%s: VIOS %s is %s: its adapters and mappings are not made or checked; the partition boots through the others', l.name, v, p ? p.state : 'not on this managed system');
   }
   if (viosNeeded.length > 0 && usable.length === 0) {
     throw fail(l, `none of the VIO servers its ProfileFile names (${viosNeeded.join(', ')}) is Running on ${l.system}: not creating it`);
@@ -230,7 +230,7 @@ export async function completeFromProfileFile(
     const reserve = reserveMs(undo.length + 1);
     const left = l.hmc.remaining() - reserve;
     if (left < 1_000) throw fail(l, `not enough of OnlineTimeout left to ${what} and still roll back (${Math.round(l.hmc.remaining() / 1000)} s left, ${reserve / 1000} s kept for the rollback)`);
-    log.notice('%s: %s', l.name, what);
+    log.notice({ msgId: 8907 }, '%s: %s', l.name, what);
     const out = await l.hmc.change(argv, l.system, { timeoutMs: left });
     undo.push(typeof undoStep === 'function' ? undoStep(out) : undoStep);
     saveUndo(l, undo);
@@ -258,7 +258,7 @@ export async function completeFromProfileFile(
       const there = serverAdapterThere(await rowsOf(n.kind), n);
       if (there) {
         if (!serves(there, l, data)) throw fail(l, `slot ${n.slot} of VIOS ${n.vios} already holds a ${n.kind} server adapter for ${there.remoteName || `partition ${there.remoteId}`}`);
-        log.info('%s: %s server adapter %s/%d is already there', l.name, n.kind, n.vios, n.slot);
+        log.info({ msgId: 64004 }, '%s: %s server adapter %s/%d is already there', l.name, n.kind, n.vios, n.slot);
         continue;
       }
       await step(
@@ -274,7 +274,7 @@ export async function completeFromProfileFile(
       const reserve = reserveMs(undo.length);
       const left = l.hmc.remaining() - reserve;
       if (left < 1_000) throw fail(l, `not enough of OnlineTimeout left for cfgdev on ${v} and still roll back`);
-      log.notice('%s: configuring the new adapters on VIOS %s (cfgdev)', l.name, v);
+      log.notice({ msgId: 33741 }, '%s: configuring the new adapters on VIOS %s (cfgdev)', l.name, v);
       await l.hmc.change(cmd.viosCommand(l.system, v, ['cfgdev']), l.system, { timeoutMs: left });
     }
 
@@ -319,7 +319,7 @@ async function applyMapping(l: Lpar, m: ViosMapping, step: Step): Promise<string
     const vhost = map.find((v) => v.slot === m.slot);
     if (!vhost) throw fail(l, `VIOS ${m.vios} has no virtual SCSI server adapter in slot ${m.slot} to map ${m.device} to`);
     if (vhost.vtds.some((v) => v.backing === m.device)) {
-      log.info('%s: %s is already mapped to %s on %s', l.name, m.device, vhost.device, m.vios);
+      log.info({ msgId: 24565 }, '%s: %s is already mapped to %s on %s', l.name, m.device, vhost.device, m.vios);
       return undefined;
     }
     const words = ['mkvdev', '-vdev', m.device, '-vadapter', deviceName(vhost.device, 'vhost device')];
@@ -336,7 +336,7 @@ async function applyMapping(l: Lpar, m: ViosMapping, step: Step): Promise<string
   const vfc = map.find((v) => v.slot === m.slot);
   if (!vfc) throw fail(l, `VIOS ${m.vios} has no virtual FC server adapter in slot ${m.slot} to map ${m.port} to`);
   if (vfc.port === m.port) {
-    log.info('%s: %s is already mapped to %s on %s', l.name, vfc.device, m.port, m.vios);
+    log.info({ msgId: 24565 }, '%s: %s is already mapped to %s on %s', l.name, vfc.device, m.port, m.vios);
     return undefined;
   }
   const dev = deviceName(vfc.device, 'vfchost device');
@@ -383,11 +383,11 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
   /** `fn` resolves true when it removed something, false when there was nothing to remove. */
   const attempt = async (what: string, fn: () => Promise<boolean>) => {
     try {
-      if (await fn()) log.notice('%s: removed %s', l.name, what);
-      else log.info('%s: %s: nothing to remove', l.name, what);
+      if (await fn()) log.notice({ msgId: 36099 }, '%s: removed %s', l.name, what);
+      else log.info({ msgId: 20890 }, '%s: %s: nothing to remove', l.name, what);
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      log.error('%s: removing %s failed: %s', l.name, what, reason);
+      log.error({ msgId: 27458 }, '%s: removing %s failed: %s', l.name, what, reason);
       failures.push(`${what}: ${reason}`);
     }
   };
@@ -399,7 +399,7 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
   for (const m of data.mappings) {
     if (!running.has(m.vios)) {
       failures.push(`mapping on ${m.vios}: the VIOS is not Running`);
-      log.error('%s: cannot remove its mapping on VIOS %s: the VIOS is not Running', l.name, m.vios);
+      log.error({ msgId: 49152 }, '%s: cannot remove its mapping on VIOS %s: the VIOS is not Running', l.name, m.vios);
       continue;
     }
     if (m.kind === 'scsi') {
@@ -442,6 +442,6 @@ export async function removeFromSystem(l: Lpar, data: ProfileFileData, partition
     if (r.hscl.includes('HSCL8012')) return false;
     throw new Error(r.stdout.trim().split('\n')[0] ?? `exit ${r.code}`);
   });
-  if (failures.length) log.error('%s: RemoveProfileOnOffline left work for the administrator: %s', l.name, failures.join('; '));
+  if (failures.length) log.error({ msgId: 3146 }, '%s: RemoveProfileOnOffline left work for the administrator: %s', l.name, failures.join('; '));
   return failures;
 }

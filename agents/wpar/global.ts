@@ -56,7 +56,7 @@ export async function globalMonitor(w: Wpar): Promise<'online' | 'offline'> {
   const stale = r === 'unreadable' ? 'it is not a record this agent wrote' : r.system !== w.ctx.system ? `it was written for ${r.system}` : await staleness(r, w.ctx.run);
   if (stale) {
     rmSync(marker(w), { force: true });
-    w.ctx.log.notice('WPAR resource %s: the online record %s is void (%s); reporting offline until VCS brings the group online here again', w.ctx.resource, marker(w), stale);
+    w.ctx.log.notice({ msgId: 35971 }, 'WPAR resource %s: the online record %s is void (%s); reporting offline until VCS brings the group online here again', w.ctx.resource, marker(w), stale);
     return 'offline';
   }
   return 'online';
@@ -71,7 +71,7 @@ export async function globalOnline(w: Wpar): Promise<void> {
   mkdirSync(dir(w), { recursive: true });
   const record: Record_ = { system: w.ctx.system, wpar: w.name, enabled: w.ctx.containerInfo?.Enabled ?? '', ...(await currentStamp(w.ctx.run)), written: new Date().toISOString() };
   writeFileAtomic(marker(w), `${JSON.stringify(record)}\n`, { backup: false });
-  w.ctx.log.info('WPAR %s is not used on %s (%s): online in the global environment', w.name, w.ctx.system, why(w));
+  w.ctx.log.info({ msgId: 32147 }, 'WPAR %s is not used on %s (%s): online in the global environment', w.name, w.ctx.system, why(w));
 }
 
 export function globalOffline(w: Wpar): void {

@@ -15,9 +15,9 @@ export async function monitor(w: Wpar): Promise<MonitorResult> {
     await sleep(500, w.ctx.signal);
     l = await listWpar(w, remainingMs(w, 500));
   }
-  if (!l) w.ctx.log.warn('WPAR %s is not defined on %s (lswpar does not list it)', w.name, w.ctx.system);
+  if (!l) w.ctx.log.warn({ msgId: 8409 }, 'WPAR %s is not defined on %s (lswpar does not list it)', w.name, w.ctx.system);
   const result = monitorResultOf(l?.state);
-  if (l && HELD.has(l.state)) w.ctx.log.warn('WPAR %s is %s: neither running nor stopped, reported unknown; resume it (or stop it) yourself', w.name, stateName(l.state));
-  else if (l && l.state !== 'A' && l.state !== 'D') w.ctx.log.info('WPAR %s is %s', w.name, stateName(l.state));
+  if (l && HELD.has(l.state)) w.ctx.log.warn({ msgId: 10308 }, 'WPAR %s is %s: neither running nor stopped, reported unknown; resume it (or stop it) yourself', w.name, stateName(l.state));
+  else if (l && l.state !== 'A' && l.state !== 'D') w.ctx.log.info({ msgId: 31265 }, 'WPAR %s is %s', w.name, stateName(l.state));
   return result;
 }

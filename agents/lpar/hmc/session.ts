@@ -164,19 +164,19 @@ export class HmcSession {
     const others = this.endpointList.map((_, i) => i).filter((i) => i !== first.index);
     for (const [k, i] of others.entries()) {
       const name = this.endpointList[i]!.host;
-      this.log.info({ hmc: first.hmc }, `HMC ${first.hmc} ${describeView(first)} for ${shortCommand(argv)}; asking HMC ${name}`);
+      this.log.info({ msgId: 58736, hmc: first.hmc }, `HMC ${first.hmc} ${describeView(first)} for ${shortCommand(argv)}; asking HMC ${name}`);
       try {
         const left = others.length - k;
         const r = await this.runOn(i, argv, { idempotent: true, timeoutMs: Math.max(1_000, Math.min(opts.timeoutMs ?? COMMAND_CAP_MS, this.remaining() / left)) });
         out.push({ hmc: name, result: r });
         if (usable(r)) {
-          this.log.info({ hmc: name }, `HMC ${name} sees what HMC ${first.hmc} could not (${shortCommand(argv)})`);
+          this.log.info({ msgId: 11338, hmc: name }, `HMC ${name} sees what HMC ${first.hmc} could not (${shortCommand(argv)})`);
           break;
         }
       } catch (e) {
         if (!(e instanceof SshError)) throw e;
         out.push({ hmc: name, error: e });
-        this.log.warn({ hmc: name }, `HMC ${name} could not be asked: ${e.message}`);
+        this.log.warn({ msgId: 7188, hmc: name }, `HMC ${name} could not be asked: ${e.message}`);
       }
     }
     // The one to use last: the first usable view, else the last answer.
@@ -228,7 +228,7 @@ export class HmcSession {
       for (let i = 0; i < this.endpointList.length; i++) {
         if (i === r.index || !(await this.sees(i, system))) continue;
         const name = this.endpointList[i]!.host;
-        this.log.info({ hmc: r.hmc }, `HMC ${r.hmc} cannot see managed system ${system} and refused ${shortCommand(argv)} (${errorSummary(r.stdout)}); HMC ${name} sees it: asking it`);
+        this.log.info({ msgId: 25817, hmc: r.hmc }, `HMC ${r.hmc} cannot see managed system ${system} and refused ${shortCommand(argv)} (${errorSummary(r.stdout)}); HMC ${name} sees it: asking it`);
         const again = await this.runOn(i, argv, opts);
         if (again.code === 0) return again.stdout;
         throw commandError(again, argv);

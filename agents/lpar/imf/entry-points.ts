@@ -27,11 +27,11 @@ function source(ctx: TypeContext): LparImfSource {
     const endpoints = loadRestConfig(path);
     if (endpoints && endpoints.size > 0) {
       rest = new RestFeedSource({ endpoints: (names) => names.map((n) => endpoints.get(n)).filter((e) => e !== undefined), log });
-      ctx.log.info('HMC REST event feed for %s (from %s); SSH polling for the other HMCs', [...endpoints.keys()].join(', '), path);
+      ctx.log.info({ msgId: 44539 }, 'HMC REST event feed for %s (from %s); SSH polling for the other HMCs', [...endpoints.keys()].join(', '), path);
     }
   } catch (e) {
     // A bad credentials file must not stop IMF: poll over SSH instead, and say why.
-    ctx.log.error('%s: polling over SSH instead', e instanceof Error ? e.message : String(e));
+    ctx.log.error({ msgId: 46136 }, '%s: polling over SSH instead', e instanceof Error ? e.message : String(e));
   }
   return new LparImfSource(cli, rest);
 }

@@ -103,13 +103,13 @@ class Feed {
   /** Every registered partition's state, and the UUID map the events are read with. */
   private async fullPoll(why: string): Promise<void> {
     this.opts.onFullPoll?.(this.hmc, why);
-    this.opts.log.info({ hmc: this.hmc, why }, 'REST full poll of %s (%s)', this.hmc, why);
+    this.opts.log.info({ msgId: 57908, hmc: this.hmc, why }, 'REST full poll of %s (%s)', this.hmc, why);
     const wanted = new Set([...this.regs.values()].map((r) => watchOf(r.target.data).system));
     const systems = await this.client.managedSystems();
     for (const system of wanted) {
       const ms = systems.find((s) => s.name === system);
       if (!ms) {
-        this.opts.log.warn({ hmc: this.hmc, system }, 'HMC %s does not manage %s', this.hmc, system);
+        this.opts.log.warn({ msgId: 50170, hmc: this.hmc, system }, 'HMC %s does not manage %s', this.hmc, system);
         continue;
       }
       const parts = await this.client.partitions(ms.uuid);
@@ -162,7 +162,7 @@ class Feed {
       try {
         if (!this.client.session) {
           await this.client.logon();
-          this.opts.log.info({ hmc: this.hmc, user: this.client.endpoint.user }, 'logged on to the REST API of %s', this.hmc);
+          this.opts.log.info({ msgId: 19742, hmc: this.hmc, user: this.client.endpoint.user }, 'logged on to the REST API of %s', this.hmc);
           this.fullWhy ??= 'logon';
         }
         if (this.fullWhy !== undefined) {
@@ -190,20 +190,20 @@ class Feed {
     this.fullWhy ??= err.kind;
     switch (err.kind) {
       case 'session-expired':
-        this.opts.log.info({ hmc: this.hmc }, 'REST session on %s expired: logging on again', this.hmc);
+        this.opts.log.info({ msgId: 5579, hmc: this.hmc }, 'REST session on %s expired: logging on again', this.hmc);
         this.client.session = undefined;
         return;
       case 'event-limit':
-        this.opts.log.warn({ hmc: this.hmc }, '%s', err.message);
+        this.opts.log.warn({ msgId: 38800, hmc: this.hmc }, '%s', err.message);
         await this.sleep(Math.min(1000, this.opts.backoffMs ?? 5000));
         return;
       default: {
-        this.opts.log.warn({ hmc: this.hmc, kind: err.kind }, '%s; full poll once it answers', err.message);
+        this.opts.log.warn({ msgId: 61298, hmc: this.hmc, kind: err.kind }, '%s; full poll once it answers', err.message);
         if (this.endpoints.length > 1) {
           this.client.session = undefined;
           this.index = (this.index + 1) % this.endpoints.length;
           this.client = this.makeClient();
-          this.opts.log.info({ hmc: this.hmc }, 'trying the REST API of %s', this.hmc);
+          this.opts.log.info({ msgId: 18454, hmc: this.hmc }, 'trying the REST API of %s', this.hmc);
         }
         await this.sleep(this.opts.backoffMs ?? 5000);
       }

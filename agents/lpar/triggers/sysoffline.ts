@@ -168,14 +168,14 @@ async function serverView(hmc: HmcSession, server: string): Promise<{ state: str
 export async function sysoffline(system: string, systemState: string, t: TriggerContext): Promise<number> {
   const log = t.log;
   if (systemState !== 'FAULTED') {
-    log.info('system %s is %s (not FAULTED): LPAR groups are left alone', system, systemState);
+    log.info({ msgId: 45129 }, 'system %s is %s (not FAULTED): LPAR groups are left alone', system, systemState);
     return 0;
   }
   const groups = lparGroupsOf(t.config, system);
   if (groups.length === 0) return 0;
   const hagrp = findVcsCommand('hagrp', t.vcs);
   if (!hagrp) {
-    log.error('the VCS CLI (hagrp) is not found in %s/bin or on PATH: cannot fail LPAR groups over from %s', t.vcs.home, system);
+    log.error({ msgId: 52958 }, 'the VCS CLI (hagrp) is not found in %s/bin or on PATH: cannot fail LPAR groups over from %s', t.vcs.home, system);
     return 1;
   }
   let server: string;
@@ -184,7 +184,7 @@ export async function sysoffline(system: string, systemState: string, t: Trigger
     if (!v) throw new Error(`system ${system} has no PhysicalServer attribute`);
     server = systemName(v, `PhysicalServer of ${system}`);
   } catch (e) {
-    log.error('cannot learn the physical server of %s: %s; its LPAR groups stay autodisabled', system, e instanceof Error ? e.message : String(e));
+    log.error({ msgId: 46875 }, 'cannot learn the physical server of %s: %s; its LPAR groups stay autodisabled', system, e instanceof Error ? e.message : String(e));
     return 1;
   }
 
@@ -192,12 +192,12 @@ export async function sysoffline(system: string, systemState: string, t: Trigger
   for (const { group, resources } of groups) {
     const st = await t.run([hagrp, '-state', group.name, '-sys', system], { timeoutMs: 30_000 });
     if (st.code !== 0) {
-      log.error('hagrp -state %s -sys %s failed (%s): leaving the group alone', group.name, system, (st.stderr || st.stdout).trim());
+      log.error({ msgId: 49245 }, 'hagrp -state %s -sys %s failed (%s): leaving the group alone', group.name, system, (st.stderr || st.stdout).trim());
       failures++;
       continue;
     }
     if (!wasOnline(st.stdout)) {
-      log.info('group %s was not online on %s (%s): nothing to fail over', group.name, system, st.stdout.trim());
+      log.info({ msgId: 58679 }, 'group %s was not online on %s (%s): nothing to fail over', group.name, system, st.stdout.trim());
       continue;
     }
     let d: Decision;
@@ -208,20 +208,20 @@ export async function sysoffline(system: string, systemState: string, t: Trigger
     }
     if (d.action === 'none') {
       log.warn(
-        'group %s stays autodisabled (SysDownPolicy AutoDisableNoOffline): %s. After making sure its LPARs are down on %s: hagrp -autoenable %s -sys %s; hagrp -online %s -any',
+        { msgId: 58318 }, 'group %s stays autodisabled (SysDownPolicy AutoDisableNoOffline): %s. After making sure its LPARs are down on %s: hagrp -autoenable %s -sys %s; hagrp -online %s -any',
         group.name, d.reason, server, group.name, system, group.name,
       );
       continue;
     }
-    log.notice('group %s: %s; bringing it online on another system', group.name, d.reason);
+    log.notice({ msgId: 54218 }, 'group %s: %s; bringing it online on another system', group.name, d.reason);
     const en = await t.run([hagrp, '-autoenable', group.name, '-sys', system], { timeoutMs: 30_000 });
-    if (en.code !== 0) log.warn('hagrp -autoenable %s -sys %s: %s', group.name, system, (en.stderr || en.stdout).trim());
+    if (en.code !== 0) log.warn({ msgId: 62706 }, 'hagrp -autoenable %s -sys %s: %s', group.name, system, (en.stderr || en.stdout).trim());
     const on = await t.run([hagrp, '-online', group.name, '-any'], { timeoutMs: 60_000 });
     if (on.code !== 0) {
-      log.error('hagrp -online %s -any failed: %s', group.name, (on.stderr || on.stdout).trim());
+      log.error({ msgId: 16563 }, 'hagrp -online %s -any failed: %s', group.name, (on.stderr || on.stdout).trim());
       failures++;
     } else {
-      log.notice('group %s: hagrp -online -any accepted%s', group.name, on.stdout.trim() ? ` (${on.stdout.trim()})` : '');
+      log.notice({ msgId: 4573 }, 'group %s: hagrp -online -any accepted%s', group.name, on.stdout.trim() ? ` (${on.stdout.trim()})` : '');
     }
   }
   return failures ? 1 : 0;
@@ -246,7 +246,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
     if (system === undefined || state === undefined) {
-      log.error('usage: sysoffline SYSTEM SYSTEMSTATE (as VCS runs the trigger)');
+      log.error({ msgId: 46900 }, 'usage: sysoffline SYSTEM SYSTEMSTATE (as VCS runs the trigger)');
       return 2;
     }
     const path = join(vcs.conf, 'conf', 'config', 'main.cf');
@@ -254,7 +254,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const { config, errors } = loadConfig(path);
     const fatal = errors.find((e) => e.code !== 'VCSPVM_CF_INCLUDE');
     if (fatal) {
-      log.error('cannot read the configuration %s: %s', path, fatal.message);
+      log.error({ msgId: 28474 }, 'cannot read the configuration %s: %s', path, fatal.message);
       return 1;
     }
     return await sysoffline(system, state, {
@@ -267,7 +267,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       env,
     });
   } catch (e) {
-    log.error('sysoffline: %s', e instanceof Error ? e.message : String(e));
+    log.error({ msgId: 62081 }, 'sysoffline: %s', e instanceof Error ? e.message : String(e));
     return 1;
   } finally {
     const { closeAllConnections } = await import('../../../framework/remote/remote.js');
