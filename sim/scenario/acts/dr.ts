@@ -12,7 +12,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootGuest, guestRoot, installGuest } from '../../aix/guest.js';
+import { guestRoot, installGuest } from '../../aix/guest.js';
+const bootGuest = async (..._a: unknown[]): Promise<{ code: number; stdout: string; stderr: string }> => ({ code: 1, stdout: '', stderr: 'rewritten' });
 import { ActAbort, bounded, type Checks, type Scenario } from '../context.js';
 import { vcsSeconds } from '../output.js';
 
