@@ -20,10 +20,12 @@
  * serving here once the partition runs on the target. The management LPAR
  * is the partition named as the cluster system (the seed's naming).
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AttrChangedContext } from '../../../framework/agent/define.js';
 import { VcsPowervmError } from '../../../framework/errors.js';
 import { writeFileAtomic } from '../../../framework/fs.js';
+import { isProcessAlive } from '../../../framework/process.js';
 import { managementKeyDir, managementKeyFile, readKey } from '../../reconfig/keys.js';
 import { MANAGEMENT_ADDRESS } from '../../reconfig/protocol.js';
 import { drOptsVerdict, toDrOpts, type NetworkSettings } from '../../reconfig/settings.js';
@@ -60,6 +62,37 @@ function describe(s: NetworkSettings): string {
 
 const writeState = (file: string, value: unknown) => writeFileAtomic(file, `${JSON.stringify(value)}\n`, { mode: 0o600, backup: false });
 
+/** How long an entry point waits for another one setting up or taking down the management LPAR's end. */
+const LOCK_WAIT_MS = 60_000;
+
+/**
+ * One entry point at a time sets up or takes down the management LPAR's end
+ * (two resources' onlines at once would each add an adapter): a lock
+ * directory holding the owner's pid; a dead owner's lock is taken over.
+ */
+async function withManagementLock<T>(paths: DrPaths, fn: () => Promise<T>): Promise<T> {
+  const lock = join(paths.dir, 'management.lock');
+  const end = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock, { mode: 0o700 });
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(readFileSync(join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (owner > 0 && !isProcessAlive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > end) throw drError(`another entry point (pid ${owner || '?'}) has been setting up VLAN 123 for ${LOCK_WAIT_MS / 1000} s`);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** The management LPAR's end: adapter (DLPAR) and interface, recorded as soon as each exists so that offline and clean undo them. */
 async function ensureManagementSide(l: Lpar, paths: DrPaths): Promise<string[]> {
   const management = managementOf(l);
@@ -94,6 +127,11 @@ export async function drServe(l: Lpar, settings: NetworkSettings, how: ServeHow)
   checkKey(l);
   const paths = drPaths(l.ctx.vcs.log);
   ensureDrDirs(paths);
+  // Under the lock: an offline of another partition does not take the management LPAR's end away meanwhile.
+  return withManagementLock(paths, () => serveLocked(l, settings, how, paths));
+}
+
+async function serveLocked(l: Lpar, settings: NetworkSettings, how: ServeHow, paths: DrPaths): Promise<string> {
   const done = await ensureManagementSide(l, paths);
   const profile = await profileRecord(l.hmc, l.system, l.name, how.profile);
   if (!profile) throw drError(`profile ${how.profile} of ${l.name} is not on ${l.system}: the VLAN ${DR_VLAN_ID} adapter cannot be put into it`);
@@ -136,14 +174,16 @@ function attempter(l: Lpar, bestEffort: boolean): Attempt {
 /** With nothing served any more: the responder stops, the management LPAR's interface and adapter go. */
 async function releaseManagementSide(l: Lpar, paths: DrPaths, attempt: Attempt): Promise<void> {
   if (servedPartitions(paths).length > 0) return;
-  const pid = await stopResponder(paths);
-  if (pid) l.ctx.log.notice('DR: the responder (pid %d) stopped: no partition is served any more', pid);
-  // Another resource's online may have recorded its partition while this one stopped the responder.
-  if (servedPartitions(paths).length > 0) {
-    const r = await ensureResponder(paths, { management: managementOf(l), keys: managementKeyDir(l.ctx.vcs.conf) });
-    l.ctx.log.notice('DR: the responder started again (pid %d): another partition is served now', r.pid);
-    return;
-  }
+  await withManagementLock(paths, async () => {
+    // An online that came meanwhile keeps the management LPAR's end.
+    if (servedPartitions(paths).length > 0) return;
+    const pid = await stopResponder(paths);
+    if (pid) l.ctx.log.notice('DR: the responder (pid %d) stopped: no partition is served any more', pid);
+    await releaseInterfaceAndAdapter(l, paths, attempt);
+  });
+}
+
+async function releaseInterfaceAndAdapter(l: Lpar, paths: DrPaths, attempt: Attempt): Promise<void> {
   const vlan = readJsonFile<VlanState>(paths.vlan);
   if (!vlan) return;
   await attempt(`removing the VLAN ${DR_VLAN_ID} interface of ${vlan.partition}`, async () => {
