@@ -91,6 +91,7 @@ export const ERROR_TABLE = {
   VCSPVM_LPAR_DROPTS: { exitCode: 2, message: 'LPAR {lpar}: DROpts refused, not started: {detail}' },
   VCSPVM_LPAR_DR: { exitCode: 1, message: 'DR network configuration: {detail}' },
   VCSPVM_RECONFIG: { exitCode: 1, message: 'vcs-reconfig: {detail}' },
+  VCSPVM_DR_KEY: { exitCode: 1, message: 'DR key {file}: {detail}' },
   VCSPVM_WPAR: { exitCode: 1, message: 'WPAR {wpar}: {detail}' },
   VCSPVM_APPLICATION: { exitCode: 1, message: 'Application {resource}: {detail}' },
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { defineAgent, type ResourceContext } from '../../framework/agent/define.js';
 import { expectOffline, expectOnline } from './expected-online.js';
 import { lparImf } from './imf/index.js';
+import type { PartitionRow } from './hmc/queries.js';
 import { forgetPhysicalServer, lparOf, physicalServerOf, type Lpar, type LparAttributes } from './resource.js';
 
 async function withLpar<T>(ctx: ResourceContext<LparAttributes>, fn: (l: Lpar) => Promise<T>): Promise<T> {
@@ -44,9 +45,9 @@ export default defineAgent<LparAttributes>({
     async open(ctx) {
       try {
         const ms = await physicalServerOf(ctx, ctx.system, true);
-        ctx.log.info('%s manages LPAR %s on managed system %s', ctx.system, ctx.attributes.LPARName, ms);
+        ctx.log.info({ msgId: 10148 }, '%s manages LPAR %s on managed system %s', ctx.system, ctx.attributes.LPARName, ms);
       } catch (e) {
-        ctx.log.error('%s', e instanceof Error ? e.message : String(e));
+        ctx.log.error({ msgId: 38800 }, '%s', e instanceof Error ? e.message : String(e));
       }
       const { blockMigration } = await import('./block-migration.js');
       await blockMigration(ctx);
@@ -58,18 +59,25 @@ export default defineAgent<LparAttributes>({
       forgetPhysicalServer(ctx, ctx.system);
       // The HMC connections go with the agent rather than idle on for minutes.
       const pid = await (await import('./hmc/session.js')).retireHmcBroker();
-      if (pid) ctx.log.info('the HMC connection broker (pid %d) exits with the agent', pid);
+      if (pid) ctx.log.info({ msgId: 51135 }, 'the HMC connection broker (pid %d) exits with the agent', pid);
     },
 
     monitor: (ctx) => withLpar(ctx, async (l) => (await import('./monitor.js')).monitor(l)),
     online: (ctx) =>
       withLpar(ctx, async (l) => {
-        // DROpts is checked before anything starts: a refused DROpts starts nothing.
+        // DROpts and its key are checked before anything starts: refused, nothing starts.
         const dr = Object.keys(ctx.attributes.DROpts ?? {}).length ? await import('./dr/index.js') : undefined;
         const settings = dr?.drSettingsOf(l);
-        const waitMore = await (await import('./online.js')).online(l);
+        if (dr && settings) dr.checkKey(l);
+        // The VLAN 123 side is in place before the partition boots (its boot service asks at once).
+        let served = false;
+        const beforeActivation = dr && settings ? [async (lp: Lpar, step: { profile: string; partition: PartitionRow }) => {
+          await dr.drBeforeActivation(lp, settings, step);
+          served = true;
+        }] : [];
+        const waitMore = await (await import('./online.js')).online(l, { beforeActivation });
         expectOnline(ctx, ctx.resource);
-        if (dr && settings) await dr.drOnline(l, settings);
+        if (dr && settings && !served) await dr.drServeRunning(l, settings);
         return waitMore;
       }),
     offline: (ctx) =>
@@ -92,8 +100,16 @@ export default defineAgent<LparAttributes>({
       withLpar(ctx, async (l) => {
         // Gone from here when it succeeds; a failed one leaves it running, and monitor marks it again.
         expectOffline(ctx, ctx.resource);
-        return (await import('./migrate.js')).migrate(l, ctx.targetHost);
+        const code = await (await import('./migrate.js')).migrate(l, ctx.targetHost);
+        // Served from the target's management LPAR from its next monitor; no longer from here.
+        if (existsSync(join(l.ctx.vcs.log, 'tmp', 'LPAR', 'dr'))) await (await import('./dr/index.js')).drNotHere(l, ctx.targetHost);
+        return code;
       }),
+
+    // DROpts changed while online: served at once (RegList = { DROpts } in types.cf).
+    async attr_changed(ctx) {
+      if (ctx.changed.attribute === 'DROpts') (await import('./dr/index.js')).drAttrChanged(ctx);
+    },
 
     action: {
       'profile-export': (ctx) => withLpar(ctx, async (l) => (await import('./export.js')).profileExport(l, ctx.args)),

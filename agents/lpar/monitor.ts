@@ -27,6 +27,9 @@ import type { Lpar } from './resource.js';
 import { isPowered, migratingRunning, stateRow } from './state.js';
 import { describeHealth, viosHealth } from './vios.js';
 
+/** DR is configured for this resource (the DR module loads only then). */
+const hasDrOpts = (l: Lpar) => Object.keys(l.ctx.attributes.DROpts ?? {}).length > 0;
+
 export async function monitor(l: Lpar): Promise<MonitorResult> {
   const log = l.ctx.log;
   const partitions = await partitionsOf(l.hmc, l.system);
@@ -36,6 +39,7 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     const { powered } = await survey(l, { clusterServers: false });
     if (powered) {
       log.info({ msgId: 7214 }, '%s is not on %s: %s (migrated outside VCS?); intentionally offline here', l.name, l.system, powered.verdict.why);
+      if (hasDrOpts(l)) await (await import('./dr/index.js')).drNotHere(l, powered.other.system);
       // VCS has it offline here from now on: a partition migrated back later is not this system's to claim.
       expectOffline(l.ctx, l.ctx.resource);
       return 'intentional-offline';
@@ -74,6 +78,8 @@ export async function monitor(l: Lpar): Promise<MonitorResult> {
     else if (h.down.length > 0) log.warn({ msgId: 37355 }, 'VIO server(s) of %s down, but %s still serve: no failover (%s)', l.name, h.serving.join(', '), describeHealth(h));
   }
   if (result === 'offline' && isPowered(me.state)) log.warn({ msgId: 34732 }, '%s is %s on %s: %s', l.name, me.state, l.system, row.why);
+  // The DR side (dr/index.ts): responder restarted, DROpts changes served, a partition migrated here served.
+  if (online && me.state === 'Running' && hasDrOpts(l)) await (await import('./dr/index.js')).drMonitor(l, me);
   if (online) expectOnline(l.ctx, l.ctx.resource);
   else if (result === 'offline' && !isPowered(me.state) && expectedOnline(l.ctx, l.ctx.resource)) {
     const { powered } = await survey(l, { clusterServers: false });

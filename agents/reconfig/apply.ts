@@ -11,31 +11,16 @@
  *
  * Current values come from `lsattr -E -l DEV -a ATTR -F value`.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../framework/fs.js';
-import { VcsPowervmError } from '../../framework/errors.js';
+import { aixCommand as run, deviceAttr as attr } from './aix.js';
 import type { NetworkSettings } from './settings.js';
 
 export interface ApplyOptions {
   /** The guest's root ("/" on AIX). */
   root: string;
   env?: NodeJS.ProcessEnv;
-}
-
-function run(argv: string[], env: NodeJS.ProcessEnv | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(argv[0]!, argv.slice(1), { env: env ?? process.env, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) reject(new VcsPowervmError('VCSPVM_RECONFIG', { detail: `${argv.join(' ')} failed: ${(stderr || err.message).trim().split('\n')[0]}` }));
-      else resolve(stdout);
-    });
-  });
-}
-
-async function attr(dev: string, name: string, env: NodeJS.ProcessEnv | undefined): Promise<string[]> {
-  const out = await run(['lsattr', '-E', '-l', dev, '-a', name, '-F', 'value'], env);
-  return out.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 const defaultRoute = (gw: string) => `net,-hopcount,0,,0,${gw}`;

@@ -1,24 +1,24 @@
 /** vcs-reconfig's request over VLAN 123: one connection, one line each way, bounded in time. */
-import { connect } from 'node:net';
-import { MAX_LINE, PROTOCOL_VERSION, parseReply, type Reply } from './protocol.js';
+import { MAX_LINE, parseReply, type GetRequest, type Reply } from './protocol.js';
+import type { Transport } from './transport.js';
 
-export type AskResult = { kind: 'reply'; reply: Reply } | { kind: 'failed'; reason: string };
+export type AskResult = { kind: 'reply'; reply: Reply } | { kind: 'failed'; reason: string; code?: string };
 
-export function ask(endpoint: { host: string; port: number }, partition: string, timeoutMs = 3_000): Promise<AskResult> {
+export function ask(transport: Transport, endpoint: { host: string; port: number }, request: GetRequest, timeoutMs = 3_000): Promise<AskResult> {
   return new Promise((resolve) => {
     let buf = '';
     let settled = false;
+    const sock = transport.connect(endpoint.host, endpoint.port);
     const done = (r: AskResult) => {
       if (settled) return;
       settled = true;
       sock.destroy();
       resolve(r);
     };
-    const sock = connect({ host: endpoint.host, port: endpoint.port });
     sock.setEncoding('utf8');
-    sock.setTimeout(timeoutMs, () => done({ kind: 'failed', reason: `no answer within ${timeoutMs} ms` }));
-    sock.on('error', (e) => done({ kind: 'failed', reason: e.message }));
-    sock.on('connect', () => sock.write(`${JSON.stringify({ v: PROTOCOL_VERSION, op: 'get', partition })}\n`));
+    sock.setTimeout(timeoutMs, () => done({ kind: 'failed', reason: `no answer within ${timeoutMs} ms`, code: 'ETIMEDOUT' }));
+    sock.on('error', (e: NodeJS.ErrnoException) => done({ kind: 'failed', reason: e.code ?? e.message, ...(e.code ? { code: e.code } : {}) }));
+    sock.on('connect', () => sock.write(`${JSON.stringify(request)}\n`));
     sock.on('data', (d: string) => {
       buf += d;
       if (buf.length > MAX_LINE) return done({ kind: 'failed', reason: 'the reply is too long' });

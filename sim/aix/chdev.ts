@@ -8,7 +8,8 @@
  * $AIXSIM_ROOT/var/adm/sim/chdev.log for tests.
  */
 import { isDomainName, parseIPv4, parseNetmask } from '../../framework/cf/dropts.js';
-import { loadDevices, noDevice, saveDevices } from './odm.js';
+import { dropOverride } from './ifnet.js';
+import { loadDevices, loadRecords, noDevice, saveDevices, saveRecords } from './odm.js';
 import { record, runMain, simPath, SimUsageError } from './root.js';
 
 const USAGE = 'Usage: chdev -l Name [-a Attribute=Value]... [-P]';
@@ -76,6 +77,16 @@ export async function chdev(argv: string[]): Promise<number> {
     } else attrs[k] = v;
   }
   saveDevices(devices);
+  if (dev !== 'inet0') {
+    // The ODM's configuration is the running one again; an interface brought up is Available.
+    dropOverride(dev);
+    const records = loadRecords();
+    const r = records[dev];
+    if (r && attrs.state === 'up' && r.status !== 'Available') {
+      r.status = 'Available';
+      saveRecords(records);
+    }
+  }
   process.stdout.write(`${dev} changed\n`);
   return 0;
 }

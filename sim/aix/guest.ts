@@ -1,21 +1,27 @@
 /**
- * A simulated managed LPAR's operating system: its own AIX root under
- * <base>/<partition>/ (ODM, /etc/resolv.conf, logs) and its boot, which runs
- * the vcs-reconfig service as /etc/inittab would on AIX. The HMC simulator
- * only knows the partition's state; the caller (a test, the scenario) boots
- * the guest once the HMC shows it Running on a managed system, and so says
- * which VLAN 123 it is attached to: the management LPARs published under
- * <vlanDir>/<managed system>/.
+ * Simulated AIX hosts for the DR tests and the scenario: a managed LPAR (a
+ * guest) or a management LPAR, each its own root under <base>/<partition>/
+ * — the directory `hmcsim --aix <base>` knows it by — with its ODM
+ * (etc/objrepos), /etc/inittab, /etc/resolv.conf and logs.
+ *
+ * - installGuest: the guest's replicated rootvg, with the primary site's
+ *   network; installService: `vcs-reconfig install` in it, and its key;
+ * - a management LPAR's root needs nothing but the directory: hmcsim
+ *   shows it its adapters, the agent configures them.
+ *
+ * hmcsim runs a root's boot (boot.ts) when the partition boots; bootOs
+ * runs it by hand, for tests of the simulated AIX alone.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_INITTAB } from './inittab.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The project root, from dist/sim/aix (compiled) or sim/aix (a test importing the source). */
 const ROOT = HERE.includes(`${sep}dist${sep}`) ? resolve(HERE, '..', '..', '..') : resolve(HERE, '..', '..');
-const BIN = join(ROOT, 'sim', 'aix', 'bin');
+export const AIX_BIN = join(ROOT, 'sim', 'aix', 'bin');
 
 export interface GuestNetwork {
   id?: number;
@@ -31,6 +37,11 @@ export function guestRoot(base: string, partition: string): string {
   return join(base, partition);
 }
 
+/** The environment of a command run in that simulated host. */
+export function aixEnv(root: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, PATH: `${AIX_BIN}:${env.PATH ?? '/usr/bin:/bin'}`, AIXSIM_ROOT: root, VCS_RECONFIG_ROOT: root };
+}
+
 /** Installs a guest with the primary site's network (as the replicated rootvg brings it). */
 export function installGuest(base: string, partition: string, net: GuestNetwork = {}): string {
   const root = guestRoot(base, partition);
@@ -42,28 +53,40 @@ export function installGuest(base: string, partition: string, net: GuestNetwork 
     inet0: { hostname: net.hostName ?? '', route: net.gateway ? [`net,-hopcount,0,,0,${net.gateway}`] : [] },
   };
   writeFileSync(join(root, 'etc', 'objrepos', 'CuAt.json'), `${JSON.stringify(devices, null, 2)}\n`);
+  writeFileSync(join(root, 'etc', 'inittab'), `${DEFAULT_INITTAB.join('\n')}\n`);
   if (net.resolvConf !== undefined) writeFileSync(join(root, 'etc', 'resolv.conf'), net.resolvConf);
   return root;
 }
 
-export interface BootResult {
+export interface CommandResult {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** The guest boots on `system`: `vcs-reconfig start` runs in it, a real process. */
-export function bootGuest(base: string, partition: string, o: { vlanDir?: string; system?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BootResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...(o.env ?? process.env),
-    PATH: `${BIN}:${(o.env ?? process.env).PATH ?? ''}`,
-    AIXSIM_ROOT: guestRoot(base, partition),
-    VCS_RECONFIG_ROOT: guestRoot(base, partition),
-  };
-  if (o.vlanDir && o.system) env.VCS_RECONFIG_VLAN_DIR = join(o.vlanDir, o.system);
-  else delete env.VCS_RECONFIG_VLAN_DIR;
+/** A simulated AIX command (or vcs-reconfig) run in that host, to completion. */
+export function aixRun(root: string, command: string, args: string[], env?: NodeJS.ProcessEnv): CommandResult {
+  const r = spawnSync(join(AIX_BIN, command), args, { encoding: 'utf8', env: aixEnv(root, env) });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The vcs-reconfig service installed in the guest as VRTSvcsnr installs it
+ * (rc.d script, inittab record), with its key: `key` is the file made by
+ * `vcs-reconfig keygen` that the management LPARs hold too.
+ */
+export function installService(root: string, key: string | undefined, env?: NodeJS.ProcessEnv): CommandResult {
+  if (key !== undefined) {
+    mkdirSync(join(root, 'etc', 'vcs-reconfig'), { recursive: true, mode: 0o700 });
+    spawnSync('cp', ['-p', key, join(root, 'etc', 'vcs-reconfig', 'key')]);
+  }
+  return aixRun(root, 'vcs-reconfig', ['install'], env);
+}
+
+/** Runs the root's boot by hand (hmcsim does it when the partition boots): a real process. */
+export function bootOs(root: string, env?: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((res) => {
-    const p = spawn(join(BIN, 'vcs-reconfig'), ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(join(AIX_BIN, 'aixsim-boot'), [], { env: aixEnv(root, env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,20 +1,25 @@
 /**
- * lparstat -i — the partition's identity, from $AIXSIM_ROOT/etc/lpar.json
+ * lparstat -i — the partition's identity: from the hypervisor
+ * (var/adm/sim/platform.json, written by hmcsim: the name and number the
+ * partition has where it runs now), else from $AIXSIM_ROOT/etc/lpar.json
  * ({ "name": ..., "id": ... }, written when the simulated guest is set up).
  */
-import { readJson, runMain, simPath, SimUsageError } from './root.js';
+import { readPlatform } from './platform.js';
+import { readJson, runMain, simPath, simRoot, SimUsageError } from './root.js';
 
 export async function lparstat(argv: string[]): Promise<number> {
   if (argv.length !== 1 || argv[0] !== '-i') throw new SimUsageError('Usage: lparstat -i');
   const me = readJson<{ name?: string; id?: number; node?: string } | null>(simPath('etc', 'lpar.json'), null);
-  if (!me?.name) {
+  const platform = readPlatform(simRoot());
+  const name = platform?.lparName ?? me?.name;
+  if (!name) {
     process.stderr.write('lparstat: this simulated host is not a partition (no etc/lpar.json)\n');
     return 1;
   }
   const rows: [string, string][] = [
-    ['Node Name', me.node ?? me.name],
-    ['Partition Name', me.name],
-    ['Partition Number', String(me.id ?? 1)],
+    ['Node Name', me?.node ?? name],
+    ['Partition Name', name],
+    ['Partition Number', String(platform?.lparId ?? me?.id ?? 1)],
     ['Type', 'Shared-SMT-4'],
     ['Mode', 'Uncapped'],
   ];

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { Server } from 'node:net';
 import ssh2 from './ssh2-limits.js';
 import { parseCommandLine } from '../../framework/cli-args.js';
@@ -24,6 +25,7 @@ import { loadWorldFile } from './worldfile.js';
 
 const USAGE = `usage: hmcsim (--world FILE.json | --from-maincf main.cf) [--listen HOST:PORT]... [--authorized-keys FILE]
               [--host-key FILE] [--speed N] [--control SOCKET] [--login-grace-time SECONDS] [--max-startups N]
+              [--aix DIR]
        hmcsim ctl --control SOCKET COMMAND [ARGS...]
        hmcsim --version | --help
 
@@ -44,6 +46,9 @@ SIGTERM or SIGINT.
   --control SOCKET         the control socket hmcsim ctl talks to (fault injection)
   --login-grace-time SECS  drop a connection not logged in within SECS (30; 0: no limit)
   --max-startups N         unauthenticated connections at once (100), as sshd's MaxStartups
+  --aix DIR                partitions' operating systems: DIR/<partition> is that partition's
+                           simulated AIX root; it sees its adapters, and boots (cfgmgr, inittab)
+                           before RMC comes up (docs/hmcsim.md, "Operating systems")
 
 ctl commands:
 ${CTL_USAGE.map((l) => `  ${l}`).join('\n')}`;
@@ -56,6 +61,7 @@ interface ServeArgs {
   hostKey?: string;
   speed: number;
   control?: string;
+  aix?: string;
   admission: AdmissionOptions;
 }
 
@@ -75,6 +81,7 @@ const SERVE_OPTIONS = {
   control: { type: 'string' },
   'login-grace-time': { type: 'string' },
   'max-startups': { type: 'string' },
+  aix: { type: 'string' },
 } as const;
 
 function parseServe(argv: string[]): ServeArgs {
@@ -86,6 +93,10 @@ function parseServe(argv: string[]): ServeArgs {
   if (v['authorized-keys'] !== undefined) out.authorizedKeys = v['authorized-keys'];
   if (v['host-key'] !== undefined) out.hostKey = v['host-key'];
   if (v.control !== undefined) out.control = v.control;
+  if (v.aix !== undefined) {
+    if (!isDirectory(v.aix)) throw new UsageError(`--aix ${v.aix}: not a directory (it holds one simulated AIX root per partition)`);
+    out.aix = resolvePath(v.aix);
+  }
   if (v.speed !== undefined) {
     out.speed = Number(v.speed);
     if (!(out.speed > 0) || !Number.isFinite(out.speed)) throw new UsageError(`--speed ${v.speed}: expected a positive number`);
@@ -155,6 +166,13 @@ async function loadWorld(args: ServeArgs): Promise<World> {
 async function serve(argv: string[]): Promise<void> {
   const args = parseServe(argv);
   const world = await loadWorld(args);
+  if (args.aix) {
+    const { AixRoots } = await import('./guest-os.js');
+    const os = new AixRoots(args.aix);
+    world.os = os;
+    // Partitions already running show their operating systems what they have.
+    for (const sys of world.systems) for (const p of sys.partitions) if (p.state === 'Running') os.changed(sys, p);
+  }
   const listen = args.listen.length ? args.listen : Array.from({ length: Math.max(1, world.hmcNames.length) }, () => ({ host: '127.0.0.1', port: 0 }));
   const hostKey = loadHostKey(args.hostKey);
   const sim = await Simulator.start({ world, listen, hostKey: hostKey.key, authorizedKeys: readAuthorizedKeys(args.authorizedKeys), admission: args.admission });

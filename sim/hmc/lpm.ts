@@ -242,6 +242,8 @@ export class Mobility {
     if (m.active) moved.allocated = this.world.demand(moved);
     tgt.partitions.push(moved);
     moved.timer = null;
+    // Its operating system now runs on the target: another system, maybe another partition ID.
+    this.world.os?.changed(tgt, moved);
     settle(m, null);
   }
 }

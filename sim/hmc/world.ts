@@ -24,6 +24,7 @@ import {
   type User,
   type VirtualIo,
 } from './model.js';
+import type { PartitionOs } from './guest-os.js';
 import { macFor } from './partitions.js';
 import { ioFromProfile } from './profiles.js';
 import { syncViosDevices } from './vios/devices.js';
@@ -76,6 +77,10 @@ export class World {
   readonly viosLatencyMs = new Map<string, number>();
   /** Live partition mobility on this world. */
   readonly lpm: Mobility = new Mobility(this);
+  /** The partitions' operating systems (`--aix DIR`): their view of the hypervisor, their boot. */
+  os: PartitionOs | undefined;
+  /** Counts each partition's activations: a boot's services finishing after another activation do not count. */
+  private readonly boots = new WeakMap<Partition, number>();
   /** Files users copied to their HMC home directory (scp), read by `-f FILE`. */
   private readonly files = new Map<string, Map<string, string>>();
 
@@ -303,6 +308,8 @@ export class World {
       if (p.vios) syncViosDevices(p);
     }
     this.allocate(sys, p);
+    const generation = (this.boots.get(p) ?? 0) + 1;
+    this.boots.set(p, generation);
     const prof = p.profiles.find((pr) => pr.name === p.currProfile);
     const mode = bootMode ?? String(prof?.attrs.get('boot_mode') ?? p.attrs.get('boot_mode') ?? 'norm');
     p.state = 'Starting';
@@ -358,8 +365,14 @@ export class World {
           p.timer = this.after(ipl, () => aix(i + 1));
           return;
         }
-        this.setRefcode(p, '');
-        if (!p.hung) p.rmcState = 'active';
+        const up = (): void => {
+          if (p.state !== 'Running' || this.boots.get(p) !== generation) return;
+          this.setRefcode(p, '');
+          if (!p.hung) p.rmcState = 'active';
+        };
+        // The OS's boot services (rc.d, inittab) run before RMC starts: the HMC sees RMC once they are through.
+        if (this.os) void this.os.boot(sys, p).then(up, up);
+        else up();
       };
       aix(0);
     };

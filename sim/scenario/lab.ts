@@ -96,6 +96,7 @@ export class Lab {
     this.home = join(this.dir, 'home');
     this.control = join(this.dir, 'hmcsim.sock');
     mkdirSync(join(this.home, '.ssh'), { recursive: true, mode: 0o700 });
+    mkdirSync(this.aixDir, { recursive: true });
   }
 
   get vcsagent(): string {
@@ -127,7 +128,9 @@ export class Lab {
    * Host key and client key, then hmcsim with one endpoint per HMC; once it
    * listens, the SSH client configuration that names the HMCs.
    */
-  async startHmcs(mainCf: string, hmcNames: readonly string[]): Promise<Endpoint[]> {
+  async startHmcs(mainCf: string, hmcNames: readonly string[], partitions: readonly string[] = []): Promise<Endpoint[]> {
+    // The management LPARs' simulated AIX roots exist before hmcsim starts: it shows them their adapters from the start.
+    for (const p of partitions) mkdirSync(join(this.aixDir, p), { recursive: true });
     const keygen = (file: string) => {
       const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'vcs-powervm-scenario', '-f', file], { encoding: 'utf8', env: this.baseEnv() });
       if (r.status !== 0) throw setupError(`ssh-keygen failed: ${r.error?.message ?? r.stderr.trim()}`);
@@ -140,6 +143,7 @@ export class Lab {
     copyFileSync(`${idKey}.pub`, authorized);
     const args = [this.hmcsimBin, '--from-maincf', mainCf, '--host-key', hostKey, '--authorized-keys', authorized, '--control', this.control, '--speed', String(this.speed)];
     for (let i = 0; i < hmcNames.length; i++) args.push('--listen', '127.0.0.1:0');
+    args.push('--aix', this.aixDir);
     const sim = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.baseEnv() });
     this.sim = sim;
     sim.stderr!.on('data', (d: Buffer) => (this.simErr = (this.simErr + d.toString()).slice(-4000)));
@@ -170,17 +174,13 @@ export class Lab {
   }
 
   /**
-   * The simulation's VLAN 123 (DR network reconfiguration): each node's DR
-   * responder publishes its loopback address in <vlanDir>/<managed system>/,
-   * where a guest booting on that managed system finds it.
+   * The partitions' simulated AIX roots (`hmcsim --aix`): one directory per
+   * partition — each management LPAR's (a cluster node's), the managed
+   * LPAR's once the DR act installs it — which hmcsim shows its adapters and
+   * boots; their VLANs are in .vswitch/.
    */
-  get vlanDir(): string {
-    return join(this.dir, 'vlan123');
-  }
-
-  /** The managed LPARs' own simulated AIX roots (sim/aix/guest.ts). */
-  get guestsDir(): string {
-    return join(this.dir, 'guests');
+  get aixDir(): string {
+    return join(this.dir, 'aix');
   }
 
   get sshConfig(): string {
@@ -228,6 +228,8 @@ export class Lab {
    */
   async node(system: string, mainCf: string): Promise<NodeDirs> {
     const d = nodeDirs(join(this.dir, 'nodes', system), system, mainCf);
+    d.aixRoot = join(this.aixDir, system);
+    mkdirSync(d.aixRoot, { recursive: true });
     writeFileSync(join(d.vcsConf, 'conf', 'sysname'), `${system}\n`);
     d.env = {
       ...this.baseEnv(),
@@ -238,9 +240,6 @@ export class Lab {
       VCS_HOME: d.vcsHome,
       // The connection broker goes back to the first HMC 60 s after it moved away: VCS time, so scaled.
       VCS_REMOTE_FAILBACK: String(60 / this.speed),
-      // The DR responder listens on loopback (any free port) and publishes it on the simulated VLAN 123.
-      VCSPVM_DR_LISTEN: '127.0.0.1:0',
-      VCSPVM_DR_VLAN_DIR: this.vlanDir,
     };
     const inst = await this.run([process.execPath, this.vcsagent, 'install', '--vcs-home', d.vcsHome, 'LPAR'], d.env);
     if (inst.code !== 0) throw setupError(`vcsagent install on ${system}: ${(inst.stderr || inst.stdout).trim()}`);

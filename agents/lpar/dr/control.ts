@@ -3,19 +3,14 @@
  * process (its own session and process group), so it survives online's exit
  * and the framework's kill of an entry point's commands; its pid file, written
  * once it listens, is how offline and clean find it again.
- *
- * Environment (the agent's):
- *   VCSPVM_DR_LISTEN    HOST:PORT the responder listens on (default 0.0.0.0:14123,
- *                       reachable through the management LPAR's VLAN 123 interface)
- *   VCSPVM_DR_VLAN_DIR  the simulation's VLAN 123: the responder publishes its address
- *                       in DIR/<managed system>/<management LPAR>.json for guests to find
+ * It listens on the management LPAR's VLAN 123 address only
+ * (MANAGEMENT_ADDRESS:DEFAULT_PORT, agents/reconfig/protocol.ts), which
+ * online configures before starting it.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VcsPowervmError } from '../../../framework/errors.js';
-import { DEFAULT_PORT, parseEndpoint } from '../../reconfig/protocol.js';
 import { ensureDrDirs, readJsonFile, type DrPaths, type ResponderInfo } from './paths.js';
 import { isProcessAlive as alive } from '../../../framework/process.js';
 
@@ -50,25 +45,13 @@ export function runningResponder(p: DrPaths): ResponderInfo | undefined {
   return info && alive(info.pid) && isResponder(info.pid) ? info : undefined;
 }
 
-export function listenSetting(env: NodeJS.ProcessEnv): { host: string; port: number } {
-  const text = env.VCSPVM_DR_LISTEN;
-  if (!text) return { host: '0.0.0.0', port: DEFAULT_PORT };
-  const e = parseEndpoint(text);
-  if (!e) throw new VcsPowervmError('VCSPVM_LPAR_DR', { detail: `VCSPVM_DR_LISTEN ${JSON.stringify(text)} is not HOST:PORT` });
-  return e;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Starts the responder unless one runs; returns the one that serves. */
-export async function ensureResponder(p: DrPaths, where: { system: string; management: string }, env: NodeJS.ProcessEnv = process.env): Promise<ResponderInfo & { started: boolean }> {
+export async function ensureResponder(p: DrPaths, where: { management: string; keys: string }, env: NodeJS.ProcessEnv = process.env): Promise<ResponderInfo & { started: boolean }> {
   ensureDrDirs(p);
   const running = runningResponder(p);
   if (running) return { ...running, started: false };
-  const listen = listenSetting(env);
-  const vlanDir = env.VCSPVM_DR_VLAN_DIR;
-  const publish = vlanDir ? join(vlanDir, where.system, `${where.management}.json`) : undefined;
-  if (publish) mkdirSync(join(vlanDir!, where.system), { recursive: true });
 
   // Two onlines at once start one responder: the one that creates the claim file starts it.
   let claimed = false;
@@ -91,7 +74,7 @@ export async function ensureResponder(p: DrPaths, where: { system: string; manag
     if (claimed) {
       const { spawn } = await import('node:child_process');
       const script = fileURLToPath(new URL('./responder-main.js', import.meta.url));
-      const args = [script, '--dir', p.dir, '--listen', `${listen.host}:${listen.port}`, ...(publish ? ['--publish', publish] : [])];
+      const args = [script, '--dir', p.dir, '--keys', where.keys, '--management', where.management];
       const err = openSync(p.log, 'a', 0o600);
       const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', err], cwd: '/', env });
       closeSync(err);
@@ -128,6 +111,5 @@ export async function stopResponder(p: DrPaths): Promise<number | undefined> {
     }
   }
   rmSync(p.pid, { force: true });
-  if (info.publish) rmSync(info.publish, { force: true });
   return info.pid;
 }

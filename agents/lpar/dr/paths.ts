@@ -2,8 +2,8 @@
  * Where the DR side of the LPAR agent keeps its state on the management
  * LPAR, under $VCS_LOG/tmp/LPAR/dr (owner-only):
  *
- *   served/<partition>.json   what online serves to that partition (and the guest adapter it added)
- *   vlan.json                 the management LPAR's VLAN 123 adapter, when the agent added it
+ *   served/<partition>.json   what is served to that partition (and the profile adapter this site added)
+ *   vlan.json                 the management LPAR's VLAN 123 adapter and interface, as online set them up
  *   responder.pid             the responder's pid and address, written by the responder once it listens
  *   responder.log             the responder's own log (requests answered and refused)
  *   responder.starting        an entry point is starting a responder (others wait)
@@ -42,14 +42,18 @@ export function ensureDrDirs(p: DrPaths): void {
   mkdirSync(p.served, { recursive: true, mode: 0o700 });
 }
 
-/** One served partition, as online records it. */
+/** One served partition, as online (or monitor, taking over after a migration) records it. */
 export interface Served {
-  v: 1;
+  v: 2;
   partition: string;
   resource: string;
   system: string;
+  /** Its partition ID on that managed system (the guest sends its own: they must match). */
+  lparId: number;
   settings: Record<string, string>;
-  /** The guest's VLAN 123 adapter slot when online added it (offline removes it), null when it was there. */
+  /** The profile it is started with. */
+  profile: string;
+  /** The VLAN 123 adapter slot this site added to that profile (offline removes it); null when it was there. */
   guestSlot: number | null;
 }
 
@@ -80,12 +84,18 @@ export interface ResponderInfo {
   pid: number;
   host: string;
   port: number;
-  /** Where the address is published for the guest (the simulation's VLAN 123), if anywhere. */
-  publish?: string;
 }
 
+/** The management LPAR's end of VLAN 123. */
 export interface VlanState {
   system: string;
+  /** The management LPAR. */
   partition: string;
   slot: number;
+  /** The adapter was added by online (offline removes it, and its devices). */
+  added: boolean;
+  /** Its interface (enN). */
+  device: string;
+  /** online gave the interface its address (offline detaches it). */
+  configured: boolean;
 }

@@ -1,31 +1,31 @@
 /**
- * The responder process, started detached by the LPAR agent's online:
- *   node responder-main.js --dir DIR --listen HOST:PORT [--publish FILE]
- * It outlives the entry point that starts it and stops with offline or clean.
+ * The responder process, started detached by the LPAR agent:
+ *   node responder-main.js --dir DIR --keys DIR --management NAME [--listen HOST:PORT]
+ * (--listen defaults to the well-known MANAGEMENT_ADDRESS:DEFAULT_PORT). It
+ * outlives the entry point that starts it and stops with offline or clean.
  */
-import { parseEndpoint } from '../../reconfig/protocol.js';
+import { parseCommandLine } from '../../../framework/cli-args.js';
+import { isProcessAlive as alive } from '../../../framework/process.js';
+import { deviceAttr } from '../../reconfig/aix.js';
+import { DEFAULT_PORT, MANAGEMENT_ADDRESS, parseEndpoint } from '../../reconfig/protocol.js';
+import { transportFor } from '../../reconfig/transport.js';
 import { drPathsIn, readJsonFile, type ResponderInfo } from './paths.js';
 import { runResponder } from './responder.js';
-import { isProcessAlive as alive } from '../../../framework/process.js';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 
 async function main(): Promise<number> {
-  const dir = arg('--dir');
-  const listen = parseEndpoint(arg('--listen') ?? '');
-  if (!dir || !listen) {
-    process.stderr.write('usage: responder-main --dir DIR --listen HOST:PORT [--publish FILE]\n');
+  const { values: v } = parseCommandLine(process.argv.slice(2), { dir: { type: 'string' }, keys: { type: 'string' }, management: { type: 'string' }, listen: { type: 'string' } }, { positionals: false });
+  const listen = v.listen === undefined ? { host: MANAGEMENT_ADDRESS, port: DEFAULT_PORT } : parseEndpoint(v.listen);
+  if (!v.dir || !v.keys || !v.management || !listen) {
+    process.stderr.write('usage: responder-main --dir DIR --keys DIR --management NAME [--listen HOST:PORT]\n');
     return 2;
   }
-  const paths = drPathsIn(dir);
+  const paths = drPathsIn(v.dir);
   const other = readJsonFile<ResponderInfo>(paths.pid);
   // One responder per management LPAR: a live one already serves every partition.
   if (other && other.pid !== process.pid && alive(other.pid)) return 0;
-  const publish = arg('--publish');
-  await runResponder({ paths, host: listen.host, port: listen.port, ...(publish ? { publish } : {}) });
+  const [systemid] = await deviceAttr('sys0', 'systemid');
+  if (!systemid) throw new Error('cannot tell this managed system (lsattr -E -l sys0 -a systemid)');
+  await runResponder({ paths, keys: v.keys, management: v.management, systemid, host: listen.host, port: listen.port, transport: await transportFor() });
   return 0;
 }
 

@@ -22,6 +22,7 @@ import { VerifyContext } from './context.js';
 import { compareFindings, type Finding, type Rule, type RuleSetting, type Severity } from './finding.js';
 import { fingerprint } from './fingerprint.js';
 import { ruleOfLoadError } from './rules/input.js';
+import { crossRules } from './rules/gco.js';
 import { findRule, RULES } from './rules/index.js';
 import { isSuppressed, parseSuppressions, type Suppressions } from './suppress.js';
 
@@ -157,10 +158,12 @@ export function verifyPaths(paths: readonly string[], opts: VerifyOptions = {}):
   const settings = resolveRuleSettings(opts.rules);
   const all: VerifyResult = { findings: [], suppressed: [], files: [], errors: 0, warnings: 0, truncated: [], configs: [] };
   const seen = new Set<string>();
+  const verified: string[] = [];
   for (const path of paths.flatMap(expandPath)) {
     const key = path === '-' ? '-' : resolve(path);
     if (seen.has(key)) continue;
     seen.add(key);
+    if (path !== '-') verified.push(path);
     const r = verifyPath(path, opts, settings);
     all.findings.push(...r.findings);
     all.suppressed.push(...r.suppressed);
@@ -170,7 +173,30 @@ export function verifyPaths(paths: readonly string[], opts: VerifyOptions = {}):
     all.truncated.push(...r.truncated);
     all.configs.push(...r.configs);
   }
+  if (verified.length > 1) addCrossFindings(all, verified, settings);
   return all;
+}
+
+/** The rules over the configurations of one run together (a global cluster's peers: rules/gco.ts). */
+function addCrossFindings(all: VerifyResult, paths: readonly string[], settings: Map<string, RuleSetting>): void {
+  const configs = paths.map((p) => loadConfig(p).config);
+  let added = false;
+  for (const rule of crossRules) {
+    const severity = effectiveSeverity(rule, settings);
+    if (!severity) continue;
+    rule.across(configs, (pos, message) => {
+      all.findings.push({ file: relativeTo(pos.file, paths), line: pos.line, column: pos.column, severity, code: rule.code, name: rule.name, message });
+      if (severity === 'error') all.errors++;
+      else all.warnings++;
+      added = true;
+    });
+  }
+  if (added) all.findings.sort(compareFindings);
+}
+
+/** A file as the caller spelled the configuration it belongs to (findings name files that way). */
+function relativeTo(file: string, paths: readonly string[]): string {
+  return paths.find((p) => resolve(p) === resolve(file)) ?? file;
 }
 
 /**

@@ -210,5 +210,7 @@ export function chhwres(ctx: CommandContext): CommandResult {
     world.removeAdapter(p, subtype as keyof VirtualIo, Number(slotText));
   } else if (subtype === 'eth') setEth(p, slotText, attrs);
   else fail(msg.missingParam(['-o']));
+  // The partition's operating system sees the adapter come or go (cfgmgr finds it).
+  world.os?.changed(sys, p);
   return ok();
 }

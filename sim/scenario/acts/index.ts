@@ -28,5 +28,5 @@ export const ACTS: readonly Act[] = [
   { title: 'HMC outage: the first HMC down, the monitors carry on through the second', run: actHmc, ownStats: true },
   { title: 'Live migration: through VCS (hagrp -migrate), then outside VCS (detected, never a fault)', run: actMigrate },
   { title: "WPAR failover: the WPAR online with DROpts and an application inside it, the application restarted in place, a WPAR crash seen by IMF, failover with the other site's DNS", run: actWpar },
-  { title: 'DR: the group moves to the DR site, the guest comes up with its network (DROpts over VLAN 123)', run: actDr },
+  { title: "DR: the two sites as two GCO clusters; the guest's own boot takes each site's network over VLAN 123 (DROpts)", run: actDr },
 ];

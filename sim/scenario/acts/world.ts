@@ -26,9 +26,9 @@ export async function actWorld(s: Scenario, c: Checks): Promise<void> {
   for (const sys of setup.systems) out.say(`  system ${sys.name}: PhysicalServer ${sys.physicalServer}, VIOSName ${sys.vios.join(', ') || '(none)'}`);
   out.say(`  MCName ${setup.hmcs.join(', ')}`);
 
-  const endpoints = await lab.startHmcs(s.seedPath, setup.hmcs);
+  const endpoints = await lab.startHmcs(s.seedPath, setup.hmcs, setup.systems.map((x) => x.name));
   out.say('');
-  out.say(`$ hmcsim --from-maincf ${rel} ${endpoints.map(() => '--listen 127.0.0.1:0').join(' ')} --speed ${s.speed} ...`);
+  out.say(`$ hmcsim --from-maincf ${rel} ${endpoints.map(() => '--listen 127.0.0.1:0').join(' ')} --speed ${s.speed} --aix DIR ...`);
   out.say(`  ${endpoints.map((e) => `HMC ${e.name} on 127.0.0.1:${e.port}`).join(', ')} (one simulated PowerVM world behind both)`);
   const world = await lab.world();
   for (const sys of world) {

@@ -19,7 +19,7 @@ import { requireBuild, ROOT } from '../../bin/helpers.js';
 import { calibration, shortestTimeoutS, speedFor } from '../../support/timing.js';
 
 const MAIN = join(ROOT, 'dist', 'sim', 'scenario', 'main.js');
-const CONFIGS = ['seed-lpar', 'wpar'].map((c) => join(ROOT, 'sim', 'configs', c, 'main.cf'));
+const CONFIGS = ['seed-lpar', 'wpar', 'dr-sites/site-a', 'dr-sites/site-b'].map((c) => join(ROOT, 'sim', 'configs', c, 'main.cf'));
 /** The scenario's VCS time, all acts (about 900 s at the time of writing), with room. */
 const SCENARIO_VCS_S = 1500;
 
@@ -142,11 +142,15 @@ describe('npm start: the PowerVM scenario', () => {
     expect(out).toMatch(/ok\s+IMF \(lswpar polling\) noticed the crash [\d.]+ s after it/);
     expect(out).toMatch(/aixnode56mp1 {2}wpar1_res \(WPAR, group WPAR_wpar1\): OFFLINE -> ONLINE \(VCS initiated\)/);
     expect(out).toMatch(/nameserver 10\.20\.1\.53/);
-    // Act 8: DR: VLAN 123 adapters, the guest takes the DR site's network, offline undoes it.
+    // Act 8: DR: two GCO clusters, the guest's own boot at each site, offline at either end cleans its side.
+    expect(out).toMatch(/ok\s+both sites' main.cf verify, and as a pair/);
+    expect(out).toMatch(/ok\s+online put the VLAN 123 side in place .* before it started the partition/);
+    expect(out).toMatch(/ok\s+the guest's own boot applied the primary site's settings/);
+    expect(out).toMatch(/ok\s+offline at the primary site: responder stopped/);
     expect(out).toMatch(/ok\s+VLAN 123 adapters in aixnode5556mp2 and in the management LPAR aixnode56mp1/);
-    expect(out).toMatch(/vcs-reconfig: aixnode5556mp2: en0: address 10\.10\.1\.15\/255\.255\.255\.0 -> 10\.20\.1\.15\/255\.255\.255\.0/);
+    expect(out).toMatch(/vcs-reconfig: aixnode5556mp2: en0: address 10\.10\.1\.15\/255\.255\.255\.0 -> 10\.20\.1\.15\/255\.255\.255\.0 \(from aixnode56mp1 at 169\.254\.123\.1:14123\)/);
     expect(out).toMatch(/ok\s+a second boot changes nothing/);
-    expect(out).toMatch(/ok\s+offline at the DR site stopped the responder and removed the VLAN 123 adapters it added \(0 left\)/);
+    expect(out).toMatch(/ok\s+offline at the DR site stopped the responder and removed the management LPAR's VLAN 123 adapter \(0 left\)/);
     // Never a line that fails, and the totals.
     expect(out).not.toMatch(/^\s+FAIL /m);
     expect(out).toMatch(new RegExp(`total \\d+(\\.\\d)? s at speed ${speed}; the HMCs`));

@@ -27,6 +27,8 @@ export interface BenchOptions {
   speed?: number;
   /** Extra lines for each Host block of ~/.ssh/config. */
   sshExtra?: string[];
+  /** hmcsim --aix ROOTS: partitions with a directory under `aixRoots` have a simulated AIX (sim/aix/guest.ts). */
+  aix?: boolean;
 }
 
 export interface AgentRun {
@@ -87,6 +89,8 @@ export class Bench {
   readonly mainCfPath: string;
   readonly control: string;
   readonly hmcNames: string[];
+  /** The partitions' simulated AIX roots, one directory per partition name (with `aix`). */
+  readonly aixRoots: string;
   ports: number[] = [];
   private sim: HmcsimProcess | undefined;
   /** VCS_LOG directories of other management LPARs (own brokers, markers, logs). */
@@ -104,6 +108,8 @@ export class Bench {
     mkdirSync(join(this.vcsLog, 'log'), { recursive: true });
     mkdirSync(join(this.vcsConf, 'conf', 'config'), { recursive: true });
     mkdirSync(this.aixRoot, { recursive: true });
+    this.aixRoots = join(this.dir, 'roots');
+    if (opts.aix) mkdirSync(this.aixRoots, { recursive: true });
     this.mainCfPath = join(this.vcsConf, 'conf', 'config', 'main.cf');
     writeFileSync(this.mainCfPath, opts.mainCf ?? SEED_MAINCF);
   }
@@ -121,6 +127,7 @@ export class Bench {
     writeFileSync(authorized, readFileSync(join(this.home, '.ssh', 'id_ed25519.pub')));
     const args = ['--from-maincf', this.mainCfPath, '--host-key', hostKey, '--authorized-keys', authorized, '--control', this.control, '--speed', String(this.opts.speed ?? 10)];
     for (let i = 0; i < this.hmcNames.length; i++) args.push('--listen', '127.0.0.1:0');
+    if (this.opts.aix) args.push('--aix', this.aixRoots);
     this.sim = await launchHmcsim(HMCSIM, args, { ports: this.hmcNames.length });
     this.ports = this.sim.ports;
     const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../../../framework/cf/verify/rules/index.js';
-import { verifyPath } from '../../../../framework/cf/verify/verify.js';
+import { verifyPath, verifyPaths } from '../../../../framework/cf/verify/verify.js';
 
 const dir = fileURLToPath(new URL('./fixtures/rules/', import.meta.url));
 const codes = readdirSync(dir).sort();
@@ -32,6 +32,25 @@ describe('rule fixtures', () => {
   });
 
   for (const code of codes) {
+    // A rule over several configurations together (a GCO pair): fail/ and pass/ hold one main.cf per cluster.
+    if (existsSync(join(dir, code, 'fail'))) {
+      describe(code, () => {
+        const files = (d: string) => readdirSync(join(dir, code, d)).sort().map((s) => join(dir, code, d, s, 'main.cf'));
+        it('reports at each marked line of the configurations in fail/, verified together, and nowhere else', () => {
+          const r = verifyPaths(files('fail'));
+          for (const file of files('fail')) {
+            const want = expectedLines(file, code);
+            const got = [...new Set(r.findings.filter((f) => f.code === code && f.file === file).map((f) => f.line))].sort((a, b) => a - b);
+            expect(got, file).toEqual(want);
+          }
+          expect(r.findings.filter((f) => f.code === code).length).toBeGreaterThan(0);
+        });
+        it('finds nothing in the configurations of pass/, verified together', () => {
+          expect(verifyPaths(files('pass')).findings.map((f) => `${f.file}:${f.line}: ${f.code} ${f.message}`)).toEqual([]);
+        });
+      });
+      continue;
+    }
     describe(code, () => {
       it('reports at each marked line of fail.cf, and nowhere else', () => {
         const file = join(dir, code, 'fail.cf');
