@@ -12,8 +12,11 @@ import { isProcessAlive, isProcessRunning, procStat } from '../../framework/proc
 describe('isProcessRunning', () => {
   it('a running process runs; a zombie and a reaped process do not', async () => {
     expect(isProcessRunning(process.pid)).toBe(true);
-    // The shell starts `true` in the background, then becomes `sleep`, which never waits for it: a zombie.
-    const parent = spawn('/bin/sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The shell starts a child in the background, then becomes `sleep`, which never waits for it: a
+    // zombie. The child exits only once its parent is `sleep` — a child that exited first (`true &`
+    // on a busy machine) could be reaped by the shell before its exec, and there was no zombie.
+    const child = 'while [ "$(cat /proc/$PARENT/comm)" != sleep ]; do sleep 0.05; done';
+    const parent = spawn('/bin/sh', ['-c', `PARENT=$$; (${child}) & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const [line] = (await once(parent.stdout, 'data')) as [Buffer];
       const zombie = Number(line.toString().trim());

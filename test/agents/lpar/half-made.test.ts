@@ -7,10 +7,11 @@
  * attempted and logged, what is left is clean's, and a partition is only
  * activated once its VIOS side is verified complete.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAdapter } from '../../../agents/lpar/adapters.js';
+import { allowMs } from '../../support/timing.js';
 import { Bench, NODE_A as A, SEED_LPAR as L, SEED_MAINCF } from './helpers/harness.js';
 
 let bench: Bench;
@@ -19,6 +20,14 @@ let profileA: string;
 let config: string;
 /** The same, keeping the partition defined on offline. */
 let keep: string;
+/**
+ * `config` with an OnlineTimeout just long enough to reach cfgdev with HMCs at their normal pace
+ * and leave the test time to hang them while cfgdev runs: the rollback reserve of three steps
+ * (20 s, provision.ts), the agent's 2 s margin, the steps before cfgdev (process start, login,
+ * queries, three changes: 4 s on a quiet machine, scaled) and 3 s of cfgdev. An online whose
+ * rollback hangs waits all of it out, so the seed's 40 s cost the file 40 s.
+ */
+let hangConfig: string;
 
 beforeAll(async () => {
   bench = await new Bench().start();
@@ -26,6 +35,8 @@ beforeAll(async () => {
   const with_ = (extra: string) => bench.file(`cfg-${Math.random().toString(36).slice(2)}.cf`, SEED_MAINCF.replace('    RestartLimit = 1\n', `    RestartLimit = 1\n    ProfileFile @aixnode55mp1 = "${profileA}"\n${extra}`).replace('OnlineTimeout = 60', 'OnlineTimeout = 40'));
   config = with_('    RemoveProfileOnOffline = 1\n');
   keep = with_('');
+  hangConfig = config.replace(/\.cf$/, '-hang.cf');
+  writeFileSync(hangConfig, readFileSync(config, 'utf8').replace('OnlineTimeout = 40', `OnlineTimeout = ${Math.min(40, 25 + Math.ceil(allowMs(4_000) / 1000))}`));
   // The ProfileFile, from the HMC; then the partition removed from sys1 (it is made again from the file).
   expect((await bench.agent('action/profile-export', A, [], { config })).code).toBe(0);
   expect((await bench.agent('offline', A, [], { config })).code).toBe(0);
@@ -81,7 +92,7 @@ describe('a partition made from its ProfileFile', () => {
 
   it('an undo the HMCs cannot do in time is left for clean, which finishes it; the entry point says so', async () => {
     await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '120000');
-    const online = bench.agent('online', A, [], { config });
+    const online = bench.agent('online', A, [], { config: hangConfig });
     await bench.waitFor(async () => /configuring the new adapters on VIOS aixnode55vio1 \(cfgdev\)/.test(bench.log().split('rolled back:').pop()!), 30_000, 'cfgdev');
     await bench.ctl('hmc-hang', 'hmc6');
     await bench.ctl('hmc-hang', 'hmc7');

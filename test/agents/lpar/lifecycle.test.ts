@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, seedArgList, VCSAGENT } from './helpers/harness.js';
+import { allowMs } from '../../support/timing.js';
+import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, SEED_MAINCF, seedArgList, VCSAGENT } from './helpers/harness.js';
 
 let bench: Bench;
 beforeAll(async () => {
@@ -113,8 +114,13 @@ describe('LPAR lifecycle', () => {
   });
 
   it('a hung OS: offline leaves the hard stop to clean (the default policy); VCSPVM_LPAR_OFFLINE_HARD=1 makes offline do it', async () => {
+    // A hung OS makes offline wait out OfflineTimeout (the seed's 20 s): shorter ones of the test's
+    // own, which leave the entry point its start, login and shutdown request (2 s on a quiet
+    // machine, scaled) and, with the hard stop, that stop's 10 s reserve and the agent's margin.
+    const withOfflineTimeout = (seconds: number) => bench.file(`offline-timeout-${seconds}.cf`, SEED_MAINCF.replace('OfflineTimeout = 20', `OfflineTimeout = ${seconds}`));
+    const need = Math.ceil(allowMs(2_000) / 1000);
     await bench.ctl('lpar-hang', 'sys1', L);
-    const r = await bench.agent('offline', A);
+    const r = await bench.agent('offline', A, [], { config: withOfflineTimeout(4 + need) });
     expect(r.code).toBe(0); // offline's exit is a wait: VCS monitors, finds it online, and cleans
     expect(await stateOn('sys1')).toBe('Running');
     expect(bench.log()).toMatch(/aixnode5556mp2: .*it is left as it is for clean to power off \(VCSPVM_LPAR_OFFLINE_HARD=1 makes offline do it\)/);
@@ -126,7 +132,7 @@ describe('LPAR lifecycle', () => {
     // The other policy: offline powers it off itself when the OS does not finish in time.
     expect((await bench.agent('online', A)).code).toBe(0);
     await bench.ctl('lpar-hang', 'sys1', L);
-    const hard = await bench.agent('offline', A, [], { env: { VCSPVM_LPAR_OFFLINE_HARD: '1' } });
+    const hard = await bench.agent('offline', A, [], { config: withOfflineTimeout(12 + need), env: { VCSPVM_LPAR_OFFLINE_HARD: '1' } });
     expect(hard.code).toBe(0);
     expect(await stateOn('sys1')).toBe('Not Activated');
     expect(bench.log()).toMatch(/(did not shut down within the time before the hard shutdown: hard shutdown|refused the OS shutdown .*: hard shutdown)/);

@@ -18,6 +18,15 @@ const where = async () => {
   const s = await bench.states();
   return { sys1: s.sys1![L], sys2: s.sys2![L], parked1: s.sys1![`${L}_vcsmig`], parked2: s.sys2![`${L}_vcsmig`] };
 };
+/**
+ * hmcsim's speed for a live migration (12 s of its time) that lasts what the test must do while it
+ * runs — `lookMs` on a quiet machine (monitors, a query), scaled — and never longer than at speed 1.
+ * Returns the speed and the real time the migration takes.
+ */
+const migrationLasting = (lookMs: number) => {
+  const ms = Math.min(allowMs(lookMs), 12_000);
+  return { speed: String(12_000 / ms), ms };
+};
 const rmcActive = (sys: string) => async () => {
   const world = await bench.ctl('dump');
   const p = world.systems.find((s: any) => s.name === sys).partitions.find((x: any) => x.name === L);
@@ -109,7 +118,9 @@ describe('live migration', () => {
     expect((await bench.agent('online', A)).code).toBe(0);
     await bench.waitFor(rmcActive('sys1'), 20_000, 'RMC active on sys1');
     await bench.ctl('lslparmigr-form', 'minimal');
-    await bench.ctl('speed', '1');
+    // Two monitors while it migrates.
+    const migration = migrationLasting(4_000);
+    await bench.ctl('speed', migration.speed);
     try {
       await bench.ctl('migrate', 'sys1', L, 'sys2');
       const source = await bench.agent('monitor', A);
@@ -117,7 +128,7 @@ describe('live migration', () => {
       expect(source.code).toBe(110);
       expect(target.code).toBe(100);
       expect(bench.log()).toMatch(/aixnode5556mp2 is migrating \(source of the migration, as VCS had it; HMC hmc\d: lslparmigr says Migration In Progress without naming either end\): online here/);
-      await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', 30_000, 'migration done');
+      await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', migration.ms + allowMs(20_000), 'migration done');
     } finally {
       await bench.ctl('speed', '10');
       await bench.ctl('lslparmigr-form', 'full');
@@ -134,11 +145,13 @@ describe('live migration', () => {
     // It runs on sys2 where VCS has it online (the test before).
     expect((await bench.agent('monitor', B)).code).toBe(110);
     await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
-    await bench.ctl('speed', '1'); // a 12 s migration
+    // A migration that outlasts the look that finds it under way on hmc6 and hmc6 going down.
+    await bench.ctl('speed', migrationLasting(3_000).speed);
     try {
       const migrate = bench.agent('migrate', B, [], { target: A });
       await bench.waitFor(async () => /migrating aixnode5556mp2 from sys2 to sys1 \(migrlpar -o m\)/.test(bench.log()), 30_000, 'migrlpar -o m sent');
-      await new Promise((r) => setTimeout(r, 4_000));
+      // migrlpar -o m runs on hmc6 once the world shows the migration (not merely once the agent logged it).
+      await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Migrating - Running', 30_000, 'migration under way');
       await bench.ctl('hmc-down', 'hmc6');
       const r = await migrate;
       expect(r.code).toBe(0);
@@ -163,14 +176,16 @@ describe('live migration', () => {
     await bench.waitFor(async () => (await bench.states()).sys2![L] === 'Running', 30_000, 'on sys2');
     expect((await bench.agent('monitor', A)).code).toBe(200); // VCS has it offline on A from now on
     await bench.waitFor(rmcActive('sys2'), 20_000, 'RMC active on sys2');
-    // Back to sys1, outside VCS again, while the first HMC has lost sys1 (its lslparmigr there fails).
-    await bench.ctl('speed', '1');
+    // Back to sys1, outside VCS again, while the first HMC has lost sys1 (its lslparmigr there fails):
+    // a migration that outlasts a look at the world and a monitor.
+    const migration = migrationLasting(3_000);
+    await bench.ctl('speed', migration.speed);
     try {
       await bench.ctl('migrate', 'sys2', L, 'sys1');
       await bench.ctl('hmc-lose-system', 'hmc6', 'sys1');
       expect((await bench.states()).sys2![L]).toBe('Migrating - Running');
       expect((await bench.agent('monitor', A)).code).toBe(100); // sys1 holds the destination's placeholder
-      await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', 30_000, 'migration done');
+      await bench.waitFor(async () => (await bench.states()).sys1![L] === 'Running', migration.ms + allowMs(20_000), 'migration done');
     } finally {
       await bench.ctl('hmc-regain-system', 'hmc6', 'sys1');
       await bench.ctl('speed', '10');

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { requireBuild, ROOT } from '../../bin/helpers.js';
 import { calibration, shortestTimeoutS, speedFor } from '../../support/timing.js';
 
@@ -24,6 +24,8 @@ const CONFIGS = ['seed-lpar', 'wpar', 'dr-sites/site-a', 'dr-sites/site-b'].map(
 const SCENARIO_VCS_S = 1500;
 
 interface Run {
+  /** The run's own TMPDIR: empty once it is done, removed after the file. */
+  tmp: string;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -33,21 +35,21 @@ interface Run {
 /** Measured when the file loads, so that the test's own time limit follows from it. */
 const speed = speedFor({ shortestTimeoutS: Math.min(...CONFIGS.map((c) => shortestTimeoutS(c))), max: 20, min: 4 });
 
-let tmp: string | undefined;
+const tmps: string[] = [];
 beforeAll(() => {
   requireBuild();
   if (!existsSync(MAIN)) throw new Error('run `npm run build` first: dist/sim/scenario/main.js is missing');
   const c = calibration();
   console.log(`scenario at --speed ${speed} (machine slowdown ${c.slowdown}: node starts in ${c.nodeStartMs} ms, load ${c.loadPerCpu} per CPU)`);
 });
-afterEach(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
+afterAll(() => {
+  for (const t of tmps) rmSync(t, { recursive: true, force: true });
 });
 
 /** Runs the scenario with its own TMPDIR, so what it leaves behind can be seen. */
 function scenario(args: string[], opts: { interruptOn?: RegExp } = {}): Promise<Run> {
-  tmp = mkdtempSync(join(tmpdir(), 'scenario-test-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'scenario-test-'));
+  tmps.push(tmp);
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -61,7 +63,7 @@ function scenario(args: string[], opts: { interruptOn?: RegExp } = {}): Promise<
       }
     });
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    p.on('close', (code, signal) => resolve({ tmp, code, signal, stdout, stderr }));
   });
 }
 
@@ -88,8 +90,10 @@ function verdicts(stdout: string): Record<number, string> {
   return out;
 }
 
-describe('npm start: the PowerVM scenario', () => {
-  it('--help prints the usage; a bad argument is a usage error', async () => {
+// The runs are independent (each its own TMPDIR, simulators on ports of their own): the short
+// ones run while the full one waits on simulated time, rather than after it.
+describe.concurrent('npm start: the PowerVM scenario', () => {
+  it('--help prints the usage; a bad argument is a usage error', async ({ expect }) => {
     const help = await scenario(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--speed N/);
@@ -103,7 +107,7 @@ describe('npm start: the PowerVM scenario', () => {
     expect(speed.stderr).toMatch(/--speed must be a number/);
   });
 
-  it('runs every act as the seed says, and leaves nothing behind', { timeout: (SCENARIO_VCS_S / speed + 120) * 1000 }, async () => {
+  it('runs every act as the seed says, and leaves nothing behind', { timeout: (SCENARIO_VCS_S / speed + 120) * 1000 }, async ({ expect }) => {
     const r = await scenario(['--speed', String(speed)]);
     const out = r.stdout;
     expect(r.code, `${out}\n${r.stderr}`).toBe(0);
@@ -156,24 +160,24 @@ describe('npm start: the PowerVM scenario', () => {
     expect(out).toMatch(new RegExp(`total \\d+(\\.\\d)? s at speed ${speed}; the HMCs`));
     expect(out).not.toMatch(/TIMED OUT/);
     expect(out).toMatch(/; the HMCs saw [1-9]\d* SSH logins? and [1-9]\d* commands/);
-    expect(readdirSync(tmp!)).toEqual([]);
-    expect(processesUnder(tmp!)).toEqual([]);
+    expect(readdirSync(r.tmp)).toEqual([]);
+    expect(processesUnder(r.tmp)).toEqual([]);
   });
 
-  it('Ctrl-C stops the agents and the simulated HMCs and removes the temporary directory', { timeout: 120_000 }, async () => {
+  it('Ctrl-C stops the agents and the simulated HMCs and removes the temporary directory', { timeout: 120_000 }, async ({ expect }) => {
     const r = await scenario(['--speed', String(speed)], { interruptOn: /\$ hagrp -online/ });
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/SIGINT: stopping the agents and the simulated HMCs/);
     expect(verdicts(r.stdout)).toMatchObject({ 1: 'PASS', 2: 'INTERRUPTED', 3: 'NOT RUN' });
-    expect(readdirSync(tmp!)).toEqual([]);
-    expect(processesUnder(tmp!)).toEqual([]);
+    expect(readdirSync(r.tmp)).toEqual([]);
+    expect(processesUnder(r.tmp)).toEqual([]);
   });
 
-  it('--act N stops after act N', { timeout: 120_000 }, async () => {
+  it('--act N stops after act N', { timeout: 120_000 }, async ({ expect }) => {
     const r = await scenario(['--act', '1']);
     expect(r.code).toBe(0);
     expect(verdicts(r.stdout)).toEqual({ 1: 'PASS', 2: 'NOT RUN', 3: 'NOT RUN', 4: 'NOT RUN', 5: 'NOT RUN', 6: 'NOT RUN', 7: 'NOT RUN', 8: 'NOT RUN' });
     expect(r.stdout).not.toMatch(/== Act 2/);
-    expect(readdirSync(tmp!)).toEqual([]);
+    expect(readdirSync(r.tmp)).toEqual([]);
   });
 });

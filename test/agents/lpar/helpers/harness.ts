@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ctlRequest } from '../../../../sim/hmc/control.js';
 import { type HmcsimProcess, launchHmcsim } from '../../../../sim/hmc/launch.js';
 import { stopBrokers } from '../../../framework/remote/helpers/brokers.js';
 
@@ -201,15 +202,16 @@ export class Bench {
     ]);
   }
 
-  /** `hmcsim ctl --control SOCKET ...`, parsed when it prints JSON. */
+  /**
+   * What `hmcsim ctl --control SOCKET ...` asks, sent straight down the control socket (its JSON
+   * lines, test/sim/hmc/cli.test.ts proves the command-line client): a test polls the world
+   * dozens of times, and a Node process per look cost the suite minutes on a busy machine.
+   */
   async ctl(...args: string[]): Promise<any> {
-    const r = await this.run(process.execPath, [HMCSIM, 'ctl', '--control', this.control, ...args]);
-    if (r.code !== 0) throw new Error(`hmcsim ctl ${args.join(' ')}: exit ${r.code}: ${r.stderr}${r.stdout}`);
-    try {
-      return JSON.parse(r.stdout);
-    } catch {
-      return r.stdout;
-    }
+    const [command, ...rest] = args;
+    const r = await ctlRequest(this.control, command!, rest);
+    if (!r.ok) throw new Error(`hmcsim ctl ${args.join(' ')}: ${r.error}`);
+    return r.result ?? '';
   }
 
   /** The world's partitions by managed system: { sys1: { name: state } }. */
