@@ -259,7 +259,8 @@ class Checker {
   }
 
   /** Ends what online (and, with `all`, any entry point) left running, so that the check leaves the system as it found it. */
-  killLeftovers(all = false): Leftover[] {
+  /** SIGKILLs what entry points left running and waits (up to 10 s) until the kernel has ended it. */
+  async killLeftovers(all = false): Promise<Leftover[]> {
     const alive = [...this.started, ...(all ? this.strays : [])].filter(([pid]) => isProcessRunning(pid)).map(([pid, command]) => ({ pid, command }));
     for (const l of alive) {
       try {
@@ -270,6 +271,8 @@ class Checker {
     }
     this.started.clear();
     if (all) this.strays.clear();
+    // A SIGKILLed process is gone only once the kernel has torn it down: on a busy machine, later than kill() returns.
+    for (const end = Date.now() + 10_000; alive.some((l) => isProcessRunning(l.pid)) && Date.now() < end; ) await sleep(50);
     return alive;
   }
 
@@ -453,7 +456,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     const alive = await c.stillStarted();
     if (alive.length) c.fail(label, `still running after ${ep}: ${describeLeftovers(alive)}`);
     else c.pass(label);
-    c.killLeftovers();
+    await c.killLeftovers();
   };
 
   const first = await transitionStep('online', 'online, then monitor reports online');
@@ -503,7 +506,7 @@ export async function run(argv: string[], opts: MainOptions): Promise<number> {
     c.fail('no entry point but online leaves a process running', each.join(', '));
   }
   else c.pass('no entry point but online leaves a process running');
-  const killed = c.killLeftovers(true);
+  const killed = await c.killLeftovers(true);
   if (killed.length) c.note(`ended the ${killed.length} process(es) entry points left running`);
 
   out(`${c.failed ? 'FAILED' : 'PASSED'}: ${c.passed} passed, ${c.failed} failed\n`);
