@@ -55,8 +55,20 @@ export interface Run {
 }
 
 /** Runs a command to its end; `timeoutMs` only bounds a hung one (a busy machine makes a second's work take many). */
+/**
+ * The children's temporary directory: never one that holds this checkout. A
+ * clone under /tmp would otherwise make every `vcsagent install` warn that the
+ * package may be cleaned away.
+ */
+const CHILD_TMPDIR = join(tmpdir(), 'vcspvm-test-children');
+
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Run {
   const started = Date.now();
+  const childTmp = resolve(env.TMPDIR ?? tmpdir());
+  if (`${ROOT}/`.startsWith(`${childTmp}/`)) {
+    mkdirSync(CHILD_TMPDIR, { recursive: true });
+    env = { ...env, TMPDIR: CHILD_TMPDIR };
+  }
   const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
