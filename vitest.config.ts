@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { LongRunningFirst } from './test/support/sequencer.js';
+import { LongestFirst } from './test/support/sequencer.js';
 
 // Most of the suite waits — on simulated time, SSH logins, entry point processes — rather than
 // computes (CPU time is about a third of wall time with one worker): two test files per CPU keep
@@ -18,9 +18,9 @@ export default defineConfig({
     teardownTimeout: 30_000,
     pool: 'forks',
     maxWorkers: workers,
-    // Files marked @long-running (docs/testing.md) start first, so that the longest ones do not
-    // start last and leave the other workers idle at the end of the run.
-    sequence: { sequencer: LongRunningFirst },
+    // The longest files start first (test/support/durations.json, docs/testing.md), so that a long
+    // one does not start last and leave the other workers idle at the end of the run.
+    sequence: { sequencer: LongestFirst },
     // Per-file wall and CPU time when VCSPVM_TEST_USAGE_LOG names a file (scripts/test-report.mjs).
     setupFiles: ['test/support/usage-log.ts'],
   },

@@ -4,15 +4,21 @@
 // file when a usage log (VCSPVM_TEST_USAGE_LOG, test/support/usage-log.ts) is
 // given too. CPU time is steadier than wall time on a shared machine.
 //
-//   node scripts/test-report.mjs REPORT.json [USAGE.log] [--top N] [--tests]
-import { existsSync, readFileSync } from 'node:fs';
+//   node scripts/test-report.mjs REPORT.json [USAGE.log] [--top N] [--tests] [--write-durations [FILE]]
+//
+// --write-durations records each file's wall time (s) in FILE (by default
+// test/support/durations.json), which the test sequencer reads to start the
+// longest files first (test/support/sequencer.ts). Write it from a whole,
+// passing run of the suite on the 2-CPU machine.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '10' }, tests: { type: 'boolean', default: false } } });
-const [reportPath, usagePath] = positionals;
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '10' }, tests: { type: 'boolean', default: false }, 'write-durations': { type: 'boolean', default: false } } });
+const durationsPath = values['write-durations'] ? (positionals.find((p) => p.endsWith('durations.json')) ?? 'test/support/durations.json') : undefined;
+const [reportPath, usagePath] = positionals.filter((p) => p !== durationsPath);
 if (!reportPath) {
-  process.stderr.write('usage: node scripts/test-report.mjs REPORT.json [USAGE.log] [--top N] [--tests]\n');
+  process.stderr.write('usage: node scripts/test-report.mjs REPORT.json [USAGE.log] [--top N] [--tests] [--write-durations [FILE]]\n');
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
@@ -53,3 +59,19 @@ for (const f of files.slice(0, Number(values.top))) {
   if (values.tests) for (const a of [...f.results].sort((x, y) => (y.duration ?? 0) - (x.duration ?? 0)).slice(0, 5)) console.log(`${''.padStart(usage.size ? 29 : 15)}${s(a.duration ?? 0).padStart(6)}  ${a.title}`);
 }
 for (const f of files) for (const a of f.results) if (a.status === 'failed') console.log(`\nFAILED ${f.file} > ${a.fullName}\n  ${(a.failureMessages ?? []).join('\n').split('\n').slice(0, 6).join('\n  ')}`);
+
+if (durationsPath) {
+  const failed = files.filter((f) => f.failed > 0).map((f) => f.file);
+  if (failed.length > 0) {
+    process.stderr.write(`not writing ${durationsPath}: ${failed.length} file(s) failed (${failed.slice(0, 3).join(', ')}); record a passing run\n`);
+    process.exit(1);
+  }
+  const record = {
+    comment: 'Wall time (s) of each test file in a whole run on the 2-CPU machine; the sequencer starts the longest first (docs/testing.md).',
+    files: Object.fromEntries([...files].sort((a, b) => a.file.localeCompare(b.file)).map((f) => [f.file, Math.round(f.wall / 100) / 10])),
+  };
+  const tmp = `${durationsPath}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(tmp, durationsPath);
+  console.log(`\nwrote ${durationsPath}: ${files.length} files`);
+}

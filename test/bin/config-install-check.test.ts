@@ -1,4 +1,4 @@
-/** vcsagent config, install and check as an administrator runs them. @long-running (starts first: docs/testing.md) */
+/** vcsagent config, install and check as an administrator runs them. */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -4,8 +4,6 @@
  * it over. Now the boot is followed through lsrefcode: a code unchanged for
  * the stall bound (VCSPVM_LPAR_BOOT_STALL) is a hung boot, reported
  * offline; a slow boot whose code changes is waited for.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bench, NODE_A as A, SEED_LPAR as L } from './helpers/harness.js';

@@ -6,8 +6,6 @@
  * the detached responder process, and the simulated VLAN 123 of each
  * managed system between them. Each cluster node has its own $VCS_LOG and
  * AIX root, as two management LPARs on two managed systems.
- *
- * @long-running
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

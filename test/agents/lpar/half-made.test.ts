@@ -6,8 +6,6 @@
  * mapping. Now steps stop while a rollback reserve is left, every undo is
  * attempted and logged, what is left is clean's, and a partition is only
  * activated once its VIOS side is verified complete.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

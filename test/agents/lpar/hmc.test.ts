@@ -3,8 +3,6 @@
  * passed over within a bounded time, and hostile attribute values refused or
  * quoted — proven against the simulator, whose restricted shell does run
  * backtick substitution as a real HMC does.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

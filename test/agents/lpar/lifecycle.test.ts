@@ -2,8 +2,6 @@
  * The LPAR agent's entry points through `vcsagent` processes against hmcsim
  * over SSH (redundant HMCs hmc6/hmc7 from ~/.ssh/config), the seed's sample
  * main.cf: the ordinary life of a resource, crashes and VIOS outages.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

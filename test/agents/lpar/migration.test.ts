@@ -3,8 +3,6 @@
  * seed's profile handling done by the agent), failed and timed-out
  * migrations (the partition keeps running where it was), and a migration
  * started outside VCS (intentional offline on the source, online on the target).
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowMs } from '../../support/timing.js';

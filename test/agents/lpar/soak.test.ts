@@ -5,8 +5,6 @@
  * the invariants checked from the world's truth all along: never powered on
  * two managed systems (beyond the residual window), never reported ONLINE
  * while not running, no hung boot reported online, nothing left half made.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../../bench/soak/run.js';

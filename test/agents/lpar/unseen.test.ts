@@ -5,8 +5,6 @@
  * node left the cluster (the whole server went down) or an administrator
  * confirms it; an HMC that cannot see, or refuses, is not the last word
  * while the other HMC can see.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,8 +3,6 @@
  * process, the simulated AIX WPAR commands on PATH over a temporary
  * $AIXSIM_ROOT. Every lswpar state, online/offline/clean including a hung
  * stopwpar and a Broken WPAR, DROpts, resource controls, bad input.
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -5,8 +5,6 @@
  * vcs-reconfig asking a real responder process (the LPAR agent's) over the
  * simulated VLAN 123 of one managed system. The hypervisor's view
  * (platform.json) is written here as hmcsim writes it. Needs dist/.
- *
- * @long-running
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

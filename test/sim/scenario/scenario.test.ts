@@ -7,7 +7,7 @@
  * (test/support/timing.ts: 6 s or more; speed 10 on a quiet machine, lower
  * when it is busy). Asserts every act's verdict, the lines that tell the
  * seed's story, and that nothing is left behind — after a full run and after
- * Ctrl-C. Needs dist/ (npm test builds). @long-running: about 10 s plus 900
+ * Ctrl-C. Needs dist/ (npm test builds). It takes about 10 s plus 900
  * s of VCS time at that speed.
  */
 import { spawn } from 'node:child_process';

@@ -5,8 +5,6 @@
  * per managed system per poll). A crash seen through the notification path;
  * imf_getnotification killed mid-run and the fallback; RegisterRetryLimit
  * exhausted. Needs dist/ (npm test builds).
- *
- * @long-running (starts first: docs/testing.md)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
