@@ -12,14 +12,15 @@ import { passedContainerInfo } from '../../../framework/agent/arglist.js';
 import { loadConfig } from '../../../framework/cf/load.js';
 import { buildPlan } from '../../../framework/runner/plan.js';
 
-let dir: string | undefined;
+/** The directories this test made (a test may load several configurations). */
+const dirs: string[] = [];
 afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function plan(text: string, system: string) {
-  dir = mkdtempSync(join(tmpdir(), 'cinfo-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cinfo-'));
+  dirs.push(dir);
   writeFileSync(join(dir, 'main.cf'), text);
   const { config, errors } = loadConfig(join(dir, 'main.cf'));
   expect(errors.map((e) => e.message)).toEqual([]);

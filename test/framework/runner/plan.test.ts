@@ -11,14 +11,15 @@ import { loadConfig } from '../../../framework/cf/load.js';
 import { buildPlan, systemListOf } from '../../../framework/runner/plan.js';
 import { settingsFrom } from '../../../framework/runner/settings.js';
 
-let dir: string | undefined;
+/** The directories this test made (a test may load several configurations). */
+const dirs: string[] = [];
 afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function configOf(text: string) {
-  dir = mkdtempSync(join(tmpdir(), 'plan-'));
+  const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+  dirs.push(dir);
   const path = join(dir, 'main.cf');
   writeFileSync(path, text);
   const r = loadConfig(path);

@@ -1,10 +1,11 @@
 /** Shared by the hmcsim tests: an in-process world and shell, and a real hmcsim process. */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
+import { afterAll } from 'vitest';
 import type { ConnectConfig } from 'ssh2';
 import { Interpreter } from '../../../sim/hmc/interpreter.js';
 import { launchHmcsim } from '../../../sim/hmc/launch.js';
@@ -16,8 +17,16 @@ export const FIXTURE = join(ROOT, 'test/sim/hmc/fixtures/two-systems.json');
 export const HMCSIM = join(ROOT, 'bin/hmcsim');
 const SSH_NOCHECK = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
 
+/** Temporary directories made by tmp(), removed after the test file (after its own afterAll hooks). */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmp(prefix = 'hmcsim-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** The fixture world with simulated time running `speed` times faster. */
@@ -85,13 +94,17 @@ export function sshPassword(port: number, command: string, opts: { password?: st
   const askpass = join(dir, 'askpass.sh');
   spawnSync('sh', ['-c', `printf '#!/bin/sh\\necho "%s"\\n' "$PW" > ${askpass} && chmod 700 ${askpass}`], { env: { ...process.env, PW: opts.password ?? 'abc123' } });
   const checks = (opts.extra ?? []).some((o) => o.startsWith('StrictHostKeyChecking')) ? ['-o', 'LogLevel=ERROR'] : SSH_NOCHECK;
-  const r = spawnSync('/usr/bin/ssh', [...checks, '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', ...(opts.extra ?? []), '-p', String(port), `${opts.user ?? 'hscroot'}@127.0.0.1`, ...(command ? [command] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-    input: opts.input ?? '',
-    timeout: 90_000,
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  try {
+    const r = spawnSync('/usr/bin/ssh', [...checks, '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', ...(opts.extra ?? []), '-p', String(port), `${opts.user ?? 'hscroot'}@127.0.0.1`, ...(command ? [command] : [])], {
+      encoding: 'utf8',
+      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      input: opts.input ?? '',
+      timeout: 90_000,
+    });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execOn, sshClient, sshInteractive, sshPassword, startSim, tmp, type SimProcess } from './helpers.js';
@@ -114,11 +114,15 @@ describe('files on the HMC', () => {
     const dir = tmp('askpass-');
     const askpass = join(dir, 'askpass.sh');
     writeFileSync(askpass, '#!/bin/sh\necho abc123\n', { mode: 0o700 });
-    return spawnSync('/usr/bin/scp', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-P', String(port), from, to], {
-      encoding: 'utf8',
-      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-      timeout: 90_000,
-    });
+    try {
+      return spawnSync('/usr/bin/scp', ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-P', String(port), from, to], {
+        encoding: 'utf8',
+        env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+        timeout: 90_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 
   it('takes files copied with scp into the home directory, where mksyscfg -f reads them', () => {
