@@ -159,7 +159,8 @@ export class CibWriter {
 
   private nvpairs(depth: number, setId: string, pairs: NvPair[]): void {
     const open = NVPAIR[depth]!;
-    for (const p of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
       let middle = this.nvMiddle.get(p.name);
       if (middle === undefined) this.nvMiddle.set(p.name, (middle = `${subId('', p.name)}" name="${e(p.name)}" value="`));
       this.push(`${open}${setId}${middle}${e(p.value)}"/>\n`);
@@ -199,7 +200,8 @@ export class CibWriter {
   private primitive(depth: number, p: Primitive): void {
     this.line(depth, `<primitive id="${p.id}" class="${e(p.class)}"${opt('provider', p.provider)} type="${e(p.type)}"${opt('description', p.description)}>`);
     const inner = depth + 1;
-    for (const s of p.params) {
+    for (let i = 0; i < p.params.length; i++) {
+      const s = p.params[i]!;
       // Per-node blocks with the same values (resource.ts interns them) differ only by the primitive's id.
       if (s.nodes && s.id.startsWith(p.id) && s.id.charCodeAt(p.id.length) === 0x2e) {
         const suffix = s.id.slice(p.id.length);
@@ -227,7 +229,7 @@ export class CibWriter {
   private group(depth: number, g: Group): void {
     this.line(depth, `<group id="${g.id}"${opt('description', g.description)}>`);
     this.meta(depth + 1, subId(g.id, 'meta'), g.meta);
-    for (const m of g.members) this.primitive(depth + 1, m);
+    for (let i = 0; i < g.members.length; i++) this.primitive(depth + 1, g.members[i]!);
     this.line(depth, '</group>');
   }
 

@@ -105,6 +105,7 @@ class Converter {
   readonly nics = new Map<string, NicInfo>();
   readonly resourceIds = new Map<string, string>();
   readonly seen = conversionCache();
+  private readonly byType = new Map<string, TypeMapping | undefined>();
   /** Second definitions of a name, which are left out. */
   readonly duplicates = new Set<object>();
   startRetries = false;
@@ -119,15 +120,23 @@ class Converter {
     this.emit = opts.onResource ?? ((r) => void this.resources.push(r));
   }
 
+  /** The mapping of `type`, or undefined. */
   mapping(type: string): TypeMapping | undefined {
-    return Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined;
+    // A map lookup: a property lookup by a name read from main.cf would look the name up in V8's string table each time.
+    let m = this.byType.get(type);
+    if (m === undefined && !this.byType.has(type)) this.byType.set(type, (m = Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined));
+    return m;
   }
 
   run(): ConvertResult {
     this.findDuplicates();
-    // Resource names first: they keep their VCS names, groups yield on a clash.
-    for (const g of this.config.groups) {
-      for (const r of g.resources) {
+    // Resource names first: they keep their VCS names, groups yield on a clash. (Indexed loops:
+    // this runs for every resource before the JIT has warmed up, where for-of costs an object per step.)
+    const all = this.config.groups;
+    for (let i = 0; i < all.length; i++) {
+      const resources = all[i]!.resources;
+      for (let j = 0; j < resources.length; j++) {
+        const r = resources[j]!;
         const m = this.mapping(r.type);
         if (m && m.special !== 'proxy' && !this.duplicates.has(r)) this.resourceIds.set(r.name, this.ids.claim(r.name));
       }
@@ -172,7 +181,8 @@ class Converter {
         continue;
       }
       groups.set(g.name, g);
-      for (const r of g.resources) {
+      for (let i = 0; i < g.resources.length; i++) {
+        const r = g.resources[i]!;
         const seen = resources.get(r.name);
         if (seen) {
           this.duplicates.add(r);
@@ -231,7 +241,8 @@ class Converter {
     }
 
     const edges: IndexEdges = { parents: [], children: [] };
-    for (const d of g.dependencies) {
+    for (let k = 0; k < g.dependencies.length; k++) {
+      const d = g.dependencies[k]!;
       const p = index.get(d.parent);
       const c = index.get(d.child);
       if (p === undefined || c === undefined) {
@@ -246,7 +257,10 @@ class Converter {
       this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.map((i) => resources[i]!.name).join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
     }
     const list: Primitive[] = [];
-    for (const i of order) if (members[i]) list.push(members[i]!);
+    for (let k = 0; k < order.length; k++) {
+      const member = members[order[k]!];
+      if (member) list.push(member);
+    }
 
     this.groups.set(g.name, cg);
     if (list.length === 0) {

@@ -109,10 +109,14 @@ export function startOrder(n: number, critical: readonly boolean[], edges: Index
     const i = k >= n ? k - n : k;
     placed[i] = true;
     order.push(i);
-    for (const p of parentsOf[i]!) if (--indegree[p]! === 0) ready.push(critical[p] ? p : n + p);
+    const parents = parentsOf[i]!;
+    for (let j = 0; j < parents.length; j++) {
+      const p = parents[j]!;
+      if (--indegree[p]! === 0) ready.push(critical[p] ? p : n + p);
+    }
   }
   const cyclic: number[] = [];
   for (let i = 0; i < n; i++) if (!placed[i]) cyclic.push(i);
-  for (const i of cyclic) order.push(i);
+  for (let k = 0; k < cyclic.length; k++) order.push(cyclic[k]!);
   return { order, cyclic };
 }

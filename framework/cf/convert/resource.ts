@@ -157,30 +157,58 @@ function intOf(v: Value | undefined, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** Attribute assignments grouped by name, in first-appearance order (a resource has a few: no map needed). */
-function byName(attrs: AttributeAssignment[]): Array<[string, AttributeAssignment[]]> {
-  const out: Array<[string, AttributeAssignment[]]> = [];
-  if (attrs.length > 32) {
-    const index = new Map<string, AttributeAssignment[]>();
-    for (const a of attrs) {
-      const list = index.get(a.name);
-      if (list) list.push(a);
-      else {
-        const entry: [string, AttributeAssignment[]] = [a.name, [a]];
-        out.push(entry);
-        index.set(a.name, entry[1]);
-      }
-    }
-    return out;
-  }
+/**
+ * Attribute assignments grouped by name, in first-appearance order: `lists[k]`
+ * are the assignments of `names[k]` (a resource has a few: no map needed).
+ * Loops here and below are indexed: a large configuration runs them before
+ * the JIT has warmed up, where for-of and destructuring cost an iterator
+ * object per step.
+ */
+function byName(attrs: AttributeAssignment[]): { names: string[]; lists: AttributeAssignment[][] } {
+  const names: string[] = [];
+  const lists: AttributeAssignment[][] = [];
+  const index = attrs.length > 32 ? new Map<string, AttributeAssignment[]>() : undefined;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    let j = 0;
-    while (j < out.length && out[j]![0] !== a.name) j++;
-    if (j < out.length) out[j]![1].push(a);
-    else out.push([a.name, [a]]);
+    let list: AttributeAssignment[] | undefined;
+    if (index) list = index.get(a.name);
+    else {
+      for (let j = 0; j < names.length; j++) {
+        if (names[j] === a.name) {
+          list = lists[j];
+          break;
+        }
+      }
+    }
+    if (list) list.push(a);
+    else {
+      list = [a];
+      names.push(a.name);
+      lists.push(list);
+      index?.set(a.name, list);
+    }
   }
-  return out;
+  return { names, lists };
+}
+
+/** Per-system parameters, systems in the order they first appear: `systems[k]` sets `lists[k]`. */
+interface NodeParams {
+  systems: string[];
+  lists: NvPair[][];
+}
+
+/** The parameter list of `sys`, made on first use. */
+function nodePairs(np: NodeParams, sys: string): NvPair[] {
+  for (let k = 0; k < np.systems.length; k++) if (np.systems[k] === sys) return np.lists[k]!;
+  const list: NvPair[] = [];
+  np.systems.push(sys);
+  np.lists.push(list);
+  return list;
+}
+
+function hasLocal(assignments: AttributeAssignment[]): boolean {
+  for (let i = 0; i < assignments.length; i++) if (assignments[i]!.system !== undefined) return true;
+  return false;
 }
 
 /** A mapping's text with `{resource}` and `{Attr}` places, split once: literals[0] names[0] literals[1] ... */
@@ -253,14 +281,17 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   const info = typeInfo(ctx, r.type, m);
   const agent = info.agent ?? parseAgent(fillTemplate(m.agent, ctx, r))!;
   const globalPairs: NvPair[] = [];
-  for (const p of info.set) globalPairs.push({ name: p.name, value: p.value });
-  let perNode: Map<string, NvPair[]> | undefined;
+  for (let i = 0; i < info.set.length; i++) globalPairs.push({ name: info.set[i]!.name, value: info.set[i]!.value });
+  let perNode: NodeParams | undefined;
   let ownMeta: NvPair[] | undefined;
   // The resource's own values of the statics its shape is made of.
   let staticKey = '';
 
   const plans = info.plans;
-  for (const [name, assignments] of byName(r.attributes)) {
+  const { names, lists } = byName(r.attributes);
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    const assignments = lists[k]!;
     const first = assignments[0]!;
     const plan = plans.get(name) ?? attributePlan(ctx, plans, r.type, m, name);
     if (plan.converted) {
@@ -271,18 +302,26 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
       const pm = plan.param;
       if (assignments.length === 1) {
         if (first.system === undefined) putParam(ctx, r, name, pm, globalPairs, first);
-        else putParam(ctx, r, name, pm, nodePairs((perNode ??= new Map()), first.system), first);
+        else putParam(ctx, r, name, pm, nodePairs((perNode ??= { systems: [], lists: [] }), first.system), first);
         continue;
       }
-      // The last assignment of a scope wins, as in VCS.
+      // The last assignment of a scope wins, as in VCS; systems in the order they first appear.
       let global: AttributeAssignment | undefined;
-      let locals: Map<string, AttributeAssignment> | undefined;
-      for (const a of assignments) {
-        if (a.system === undefined) global = a;
-        else (locals ??= new Map()).set(a.system, a);
+      const systems: string[] = [];
+      const last: AttributeAssignment[] = [];
+      for (let j = 0; j < assignments.length; j++) {
+        const a = assignments[j]!;
+        if (a.system === undefined) {
+          global = a;
+          continue;
+        }
+        let s = 0;
+        while (s < systems.length && systems[s] !== a.system) s++;
+        if (s === systems.length) systems.push(a.system);
+        last[s] = a;
       }
       if (global) putParam(ctx, r, name, pm, globalPairs, global);
-      if (locals) for (const [sys, a] of locals) putParam(ctx, r, name, pm, nodePairs((perNode ??= new Map()), sys), a);
+      for (let s = 0; s < systems.length; s++) putParam(ctx, r, name, pm, nodePairs((perNode ??= { systems: [], lists: [] }), systems[s]!), last[s]!);
       continue;
     }
     if (plan.kind === 'resource') {
@@ -290,7 +329,7 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
       continue;
     }
     if (plan.kind === 'static') {
-      if (plan.converted && assignments.some((a) => a.system !== undefined)) {
+      if (plan.converted && hasLocal(assignments)) {
         findings.add('faultHandling', first.pos, `${r.name}: ${name} has per-system values; Pacemaker operations and meta attributes cannot vary by node, the global value is used`);
       }
       if (!plan.converted && !ENGINE_STATICS.has(name)) {
@@ -302,7 +341,7 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
     findings.add('attributeDropped', first.pos, `${r.name}: attribute ${name} has no parameter in ${m.agent.replace('{resource}', r.name)}; not converted (name one with --map)`);
   }
 
-  if (m.passContainerInfo) containerInfo(ctx, globalPairs, (perNode ??= new Map()));
+  if (m.passContainerInfo) containerInfo(ctx, globalPairs, (perNode ??= { systems: [], lists: [] }));
   const shape = resourceShape(ctx, r, m, staticKey);
   if (shape.onlineRetryLimit > 0) ctx.onlineRetries = true;
   if (shape.tolerance > 0) {
@@ -312,7 +351,7 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   let meta = shape.meta;
   if (ownMeta) {
     meta = ownMeta;
-    for (const p of shape.meta) setPair(meta, p.name, p.value);
+    for (let i = 0; i < shape.meta.length; i++) setPair(meta, shape.meta[i]!.name, shape.meta[i]!.value);
   }
 
   const params: AttrSet[] = [];
@@ -326,21 +365,16 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   return prim;
 }
 
-/** The parameter list of `sys` in `perNode`, made on first use. */
-function nodePairs(perNode: Map<string, NvPair[]>, sys: string): NvPair[] {
-  let list = perNode.get(sys);
-  if (!list) perNode.set(sys, (list = []));
-  return list;
-}
-
 /**
  * The per-node blocks, added to `into`: systems with the same values share
  * one, whose rule names them all (`Attr@s1` and `Attr@s2` written alike, or
  * ContainerInfo the same on every system); its id is the first system's.
  */
-function perNodeSets(ctx: ResourceContext, id: string, perNode: Map<string, NvPair[]>, into: AttrSet[]): void {
+function perNodeSets(ctx: ResourceContext, id: string, perNode: NodeParams, into: AttrSet[]): void {
   const start = into.length;
-  for (const [sys, pairs] of perNode) {
+  for (let k = 0; k < perNode.systems.length; k++) {
+    const sys = perNode.systems[k]!;
+    const pairs = perNode.lists[k]!;
     if (pairs.length === 0) continue;
     let same: AttrSet | undefined;
     for (let i = start; i < into.length; i++) {
@@ -367,9 +401,11 @@ function perNodeSets(ctx: ResourceContext, id: string, perNode: Map<string, NvPa
 /** True when two lists set the same names to the same values, in any order. */
 function samePairs(a: NvPair[], b: NvPair[]): boolean {
   if (a.length !== b.length) return false;
-  for (const x of a) {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
     let found = false;
-    for (const y of b) {
+    for (let j = 0; j < b.length; j++) {
+      const y = b[j]!;
       if (y.name === x.name) {
         if (y.value !== x.value) return false;
         found = true;
@@ -467,7 +503,8 @@ function resourceShape(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, sta
 }
 
 function setPair(list: NvPair[], name: string, value: string): void {
-  for (const p of list) {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
     if (p.name === name) {
       p.value = value;
       return;
@@ -539,16 +576,12 @@ function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean, offl
 }
 
 /** The group's ContainerInfo as the ContainerInfo parameter (global and per-system). */
-function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: Map<string, NvPair[]>): void {
+function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: NodeParams): void {
   for (const a of ctx.group.attributes) {
     if (a.name !== 'ContainerInfo') continue;
     const value = asIs(a.value);
     if (a.system === undefined) setPair(globalPairs, 'ContainerInfo', value);
-    else {
-      let list = perNode.get(a.system);
-      if (!list) perNode.set(a.system, (list = []));
-      setPair(list, 'ContainerInfo', value);
-    }
+    else setPair(nodePairs(perNode, a.system), 'ContainerInfo', value);
   }
 }
 
