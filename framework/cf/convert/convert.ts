@@ -28,7 +28,7 @@ import { dependencyRule } from './group-deps.js';
 import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
 import { startOrder, type IndexEdges } from './member-order.js';
-import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type AttrSet, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
 import { buildPrimitive, conversionCache, resourceContext, type GroupPolicy } from './resource.js';
 
 export interface ConvertOptions {
@@ -344,7 +344,8 @@ class Converter {
   /** A NIC's primitive as the clone that runs it on every node where a group needs the NIC. */
   nicClone(r: ResourceDef, prim: Primitive): { clone: TopResource; nic: NicInfo } {
     const attribute = `ethmonitor-${prim.id}`;
-    const base = prim.params.find((s) => !s.nodes);
+    let base: AttrSet | undefined;
+    for (let i = 0; i < prim.params.length && !base; i++) if (!prim.params[i]!.nodes) base = prim.params[i];
     if (base) base.pairs.push({ name: 'name', value: attribute });
     else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
     const cloneId = this.ids.claim(`${NIC_CLONE_PREFIX}${prim.id}`);
@@ -398,7 +399,9 @@ class Converter {
   nicConstraints(): void {
     if (this.nics.size === 0) return;
     for (const cg of this.groups.values()) {
-      for (const nic of cg.nics ?? []) for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
+      if (!cg.nics) continue;
+      const systems = Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {});
+      for (const nic of cg.nics) for (const s of systems) nic.nodes.add(s);
     }
     const nics = [...this.nics.values()];
     const union = [...new Set(nics.flatMap((n) => [...n.nodes]))];
