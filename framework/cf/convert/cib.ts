@@ -200,7 +200,10 @@ export class CibWriter {
   private primitive(depth: number, p: Primitive): void {
     this.line(depth, `<primitive id="${p.id}" class="${e(p.class)}"${opt('provider', p.provider)} type="${e(p.type)}"${opt('description', p.description)}>`);
     const inner = depth + 1;
-    for (let i = 0; i < p.params.length; i++) {
+    // Per-node blocks shared with other primitives (resource.ts): one text for all of them.
+    const blocks = p.nodeBlocks;
+    const own = blocks ? p.params.length - blocks.count : p.params.length;
+    for (let i = 0; i < own; i++) {
       const s = p.params[i]!;
       // Per-node blocks with the same values (resource.ts interns them) differ only by the primitive's id.
       if (s.nodes && s.id.startsWith(p.id) && s.id.charCodeAt(p.id.length) === 0x2e) {
@@ -208,6 +211,17 @@ export class CibWriter {
         const pieces = this.made(s.pairs, inner, suffix, s.score) ?? this.make(s.pairs, inner, suffix, s.score, (id) => this.attrSet(inner, { ...s, id: id + suffix }));
         this.push(pieces.join(p.id));
       } else this.attrSet(inner, s);
+    }
+    if (blocks) {
+      const pieces =
+        this.made(blocks, inner, '', undefined) ??
+        this.make(blocks, inner, '', undefined, (id) => {
+          for (let i = own; i < p.params.length; i++) {
+            const s = p.params[i]!;
+            this.attrSet(inner, { ...s, id: id + s.id.slice(p.id.length) });
+          }
+        });
+      this.push(pieces.join(p.id));
     }
     if (p.meta.length > 0) {
       const pieces = this.made(p.meta, inner, '', undefined) ?? this.make(p.meta, inner, '', undefined, (id) => this.meta(inner, subId(id, 'meta'), p.meta));

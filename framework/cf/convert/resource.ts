@@ -75,12 +75,19 @@ export interface ConversionCache {
   /** By group policy (policyKey), type and the resource's own static values. */
   shapes: Map<string, Map<string, Map<string, Shape>>>;
   nodeValues: NodeValuesSeen;
+  /** The per-node blocks of a primitive, by their NodeValues in order (Primitive.nodeBlocks). */
+  nodeBlocks: Map<NodeValues, BlockTrie>;
   /** System → `.params.SYSTEM` (subId). */
   paramsSuffix: Map<string, string>;
 }
 
+interface BlockTrie {
+  next: Map<NodeValues, BlockTrie>;
+  blocks?: { readonly count: number };
+}
+
 export function conversionCache(): ConversionCache {
-  return { types: new Map(), shapes: new Map(), nodeValues: { single: new Map(), other: new Map() }, paramsSuffix: new Map() };
+  return { types: new Map(), shapes: new Map(), nodeValues: { single: new Map(), other: new Map() }, nodeBlocks: new Map(), paramsSuffix: new Map() };
 }
 
 /** The context for the resources of group `g` under `policy`. */
@@ -356,10 +363,10 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
 
   const params: AttrSet[] = [];
   if (globalPairs.length > 0) params.push({ id: `${id}.params`, pairs: globalPairs });
-  if (perNode) perNodeSets(ctx, id, perNode, params);
+  const nodeBlocks = perNode ? perNodeSets(ctx, id, perNode, params) : undefined;
 
   // One object layout for every primitive (provider undefined for classes without one): the writers see one shape.
-  const prim: Primitive = { kind: 'primitive', id, class: agent.class, provider: agent.provider, type: agent.type, params, meta, ops: shape.ops, source: r.pos };
+  const prim: Primitive = { kind: 'primitive', id, class: agent.class, provider: agent.provider, type: agent.type, params, meta, ops: shape.ops, source: r.pos, nodeBlocks };
   if (m.needs) findings.add('needsSetup', r.pos, `${r.name} (${r.type}): ${fillTemplate(m.needs, ctx, r)}`);
   if (ctx.container !== undefined) containerCheck(ctx, r);
   return prim;
@@ -369,8 +376,10 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
  * The per-node blocks, added to `into`: systems with the same values share
  * one, whose rule names them all (`Attr@s1` and `Attr@s2` written alike, or
  * ContainerInfo the same on every system); its id is the first system's.
+ * Returns what the blocks share with those of other primitives
+ * (Primitive.nodeBlocks), or undefined when there are none.
  */
-function perNodeSets(ctx: ResourceContext, id: string, perNode: NodeParams, into: AttrSet[]): void {
+function perNodeSets(ctx: ResourceContext, id: string, perNode: NodeParams, into: AttrSet[]): Primitive['nodeBlocks'] {
   const start = into.length;
   for (let k = 0; k < perNode.systems.length; k++) {
     const sys = perNode.systems[k]!;
@@ -390,12 +399,20 @@ function perNodeSets(ctx: ResourceContext, id: string, perNode: NodeParams, into
       into.push({ id: id + suffix, score: 1, nodes: [sys], pairs });
     }
   }
+  if (into.length === start) return undefined;
+  // The same NodeValues in the same order: the same blocks but for the id (the id suffix is the first node's).
+  let seen = ctx.seen.nodeBlocks;
+  let trie: BlockTrie | undefined;
   for (let i = start; i < into.length; i++) {
     const set = into[i]!;
     const nv = internNodeValues(ctx, set.nodes!, set.pairs);
     set.nodes = nv.nodes;
     set.pairs = nv.pairs;
+    trie = seen.get(nv);
+    if (!trie) seen.set(nv, (trie = { next: new Map() }));
+    seen = trie.next;
   }
+  return (trie!.blocks ??= { count: into.length - start });
 }
 
 /** True when two lists set the same names to the same values, in any order. */
