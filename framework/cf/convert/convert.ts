@@ -404,15 +404,25 @@ class Converter {
       for (const nic of cg.nics) for (const s of systems) nic.nodes.add(s);
     }
     const nics = [...this.nics.values()];
-    const union = [...new Set(nics.flatMap((n) => [...n.nodes]))];
+    // Every node some NIC clone must run on, in the order first met.
+    const inUnion = new Set<string>();
+    const union: string[] = [];
+    for (const nic of nics) {
+      for (const n of nic.nodes) {
+        if (inUnion.has(n)) continue;
+        inUnion.add(n);
+        union.push(n);
+      }
+    }
     // The pattern is used only when it matches the NIC clones and nothing else.
     const clash = [...this.groups.values()].some((cg) => cg.topId?.startsWith(NIC_CLONE_PREFIX));
     if (nics.length > 1 && !clash && union.length > 0) {
       const id = this.ids.claim(`location-${NIC_CLONE_PREFIX}clones`);
       this.constraints.push({ kind: 'location', id, rscPattern: NIC_CLONE_PATTERN, rule: nodesRule(subId(id, 'rule'), union, ALLOWED) });
       for (const nic of nics) {
+        // Its nodes are among the union's: as many means all of them.
+        if (nic.nodes.size === union.length) continue;
         const not = union.filter((n) => !nic.nodes.has(n));
-        if (not.length === 0) continue;
         const banId = this.ids.claim(`location-${nic.cloneId}`);
         this.constraints.push({ kind: 'location', id: banId, rsc: nic.cloneId, rule: nodesRule(subId(banId, 'rule'), not, '-INFINITY') });
       }
