@@ -27,9 +27,9 @@ import { Findings } from './findings.js';
 import { dependencyRule } from './group-deps.js';
 import { IdSpace, subId } from './ids.js';
 import { BUILTIN_MAPPINGS, type TypeMapping } from './map.js';
-import { memberOrder } from './member-order.js';
-import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
-import { buildPrimitive, type GroupPolicy, type NodeValuesSeen, type ResourceContext, type Shape } from './resource.js';
+import { startOrder, type IndexEdges } from './member-order.js';
+import { nodesRule, PROPERTIES_ID, RSC_DEFAULTS_ID, type AttrSet, type Constraint, type Expression, type Group, type NvPair, type PacemakerConfig, type Primitive, type TopResource } from './pacemaker.js';
+import { buildPrimitive, conversionCache, resourceContext, type GroupPolicy } from './resource.js';
 
 export interface ConvertOptions {
   /** The type mappings (default: the built-in table). */
@@ -99,13 +99,13 @@ class Converter {
   readonly emit: (r: TopResource) => void;
   readonly constraints: Constraint[] = [];
   readonly properties: NvPair[] = [];
-  /** Resource name → its group's converted record. */
-  readonly groupOf = new Map<string, ConvertedGroup>();
+  /** Resource name → its group's converted record (made when a Proxy first needs it). */
+  private groupOfResource?: Map<string, ConvertedGroup>;
   readonly groups = new Map<string, ConvertedGroup>();
   readonly nics = new Map<string, NicInfo>();
   readonly resourceIds = new Map<string, string>();
-  readonly shapes = new Map<string, Shape>();
-  readonly nodeValues: NodeValuesSeen = { single: new Map(), other: new Map() };
+  readonly seen = conversionCache();
+  private readonly byType = new Map<string, TypeMapping | undefined>();
   /** Second definitions of a name, which are left out. */
   readonly duplicates = new Set<object>();
   startRetries = false;
@@ -120,15 +120,23 @@ class Converter {
     this.emit = opts.onResource ?? ((r) => void this.resources.push(r));
   }
 
+  /** The mapping of `type`, or undefined. */
   mapping(type: string): TypeMapping | undefined {
-    return Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined;
+    // A map lookup: a property lookup by a name read from main.cf would look the name up in V8's string table each time.
+    let m = this.byType.get(type);
+    if (m === undefined && !this.byType.has(type)) this.byType.set(type, (m = Object.hasOwn(this.mappings, type) ? this.mappings[type] : undefined));
+    return m;
   }
 
   run(): ConvertResult {
     this.findDuplicates();
-    // Resource names first: they keep their VCS names, groups yield on a clash.
-    for (const g of this.config.groups) {
-      for (const r of g.resources) {
+    // Resource names first: they keep their VCS names, groups yield on a clash. (Indexed loops:
+    // this runs for every resource before the JIT has warmed up, where for-of costs an object per step.)
+    const all = this.config.groups;
+    for (let i = 0; i < all.length; i++) {
+      const resources = all[i]!.resources;
+      for (let j = 0; j < resources.length; j++) {
+        const r = resources[j]!;
         const m = this.mapping(r.type);
         if (m && m.special !== 'proxy' && !this.duplicates.has(r)) this.resourceIds.set(r.name, this.ids.claim(r.name));
       }
@@ -173,7 +181,8 @@ class Converter {
         continue;
       }
       groups.set(g.name, g);
-      for (const r of g.resources) {
+      for (let i = 0; i < g.resources.length; i++) {
+        const r = g.resources[i]!;
         const seen = resources.get(r.name);
         if (seen) {
           this.duplicates.add(r);
@@ -198,14 +207,22 @@ class Converter {
   group(g: GroupDef): void {
     const policy = this.policy(g);
     const parallel = num(attributeValue(g, 'Parallel'), 0);
-    const ctx: ResourceContext = { config: this.config, group: g, policy, ids: this.ids, findings: this.findings, shapes: this.shapes, nodeValues: this.nodeValues };
+    const ctx = resourceContext(this.seen, this.config, g, policy, this.ids, this.findings);
     this.groupAttributes(g, parallel);
 
-    const members = new Map<string, Primitive>();
+    const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
+    const resources = this.duplicates.size === 0 ? g.resources : g.resources.filter((r) => !this.duplicates.has(r));
+    const n = resources.length;
+    // By index in `resources`: its position, whether it is critical, its primitive (a group member).
+    const index = new Map<string, number>();
+    const critical: boolean[] = [];
+    const members: Array<Primitive | undefined> = [];
     const nicClones: TopResource[] = [];
-    const resources = g.resources.filter((r) => !this.duplicates.has(r));
-    const names = new Set(resources.map((r) => r.name));
-    for (const r of resources) {
+    for (let i = 0; i < n; i++) {
+      const r = resources[i]!;
+      index.set(r.name, i);
+      critical.push(num(attributeValue(r, 'Critical'), 1) !== 0);
+      members.push(undefined);
       const m = this.mapping(r.type);
       if (!m) {
         this.findings.add('noMapping', r.pos, `${r.name}: no Pacemaker agent for type ${r.type}; the resource is left out (map the type with --map FILE)`);
@@ -215,32 +232,37 @@ class Converter {
       const prim = buildPrimitive(ctx, r, m, this.resourceIds.get(r.name)!);
       if (ctx.onlineRetries || policy.onlineRetryLimit > 0) this.startRetries = true;
       if (m.special === 'nic') {
-        nicClones.push(this.nicClone(r, prim));
+        const { clone, nic } = this.nicClone(r, prim);
+        nicClones.push(clone);
+        (cg.nics ??= []).push(nic);
         continue;
       }
-      members.set(r.name, prim);
+      members[i] = prim;
     }
 
-    const edges = g.dependencies.filter((d) => {
-      if (names.has(d.parent) && names.has(d.child)) return true;
-      this.findings.add('resourceDependency', d.pos, `${d.parent} requires ${d.child}: both must be resources of group ${g.name}; not converted`);
-      return false;
-    });
-    const nonCritical = new Set(resources.filter((r) => num(attributeValue(r, 'Critical'), 1) === 0).map((r) => r.name));
-    const critical = (name: string) => !nonCritical.has(name);
-    const { order, cyclic } = memberOrder({ names: resources.map((r) => r.name), critical, edges });
+    const edges: IndexEdges = { parents: [], children: [] };
+    for (let k = 0; k < g.dependencies.length; k++) {
+      const d = g.dependencies[k]!;
+      const p = index.get(d.parent);
+      const c = index.get(d.child);
+      if (p === undefined || c === undefined) {
+        this.findings.add('resourceDependency', d.pos, `${d.parent} requires ${d.child}: both must be resources of group ${g.name}; not converted`);
+        continue;
+      }
+      edges.parents.push(p);
+      edges.children.push(c);
+    }
+    const { order, cyclic } = startOrder(n, critical, edges);
     if (cyclic.length > 0) {
-      this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
+      this.findings.add('resourceDependency', g.pos, `group ${g.name}: resources ${cyclic.map((i) => resources[i]!.name).join(', ')} depend on each other in a cycle; they start last, in main.cf order`);
     }
-    const list = order.filter((n) => members.has(n)).map((n) => members.get(n)!);
+    const list: Primitive[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const member = members[order[k]!];
+      if (member) list.push(member);
+    }
 
-    const cg: ConvertedGroup = { def: g, parallel: parallel === 1, scores: new Map(), disabledOn: new Set() };
     this.groups.set(g.name, cg);
-    for (const r of g.resources) if (!this.duplicates.has(r)) this.groupOf.set(r.name, cg);
-    for (const r of resources) {
-      const nic = this.nics.get(r.name);
-      if (nic) (cg.nics ??= []).push(nic);
-    }
     if (list.length === 0) {
       const onlyShapes = g.resources.length > 0 && g.resources.every((r) => this.mapping(r.type)?.special);
       if (!onlyShapes) this.findings.add('emptyGroup', g.pos, `group ${g.name}: no resource converts; the group is left out`);
@@ -320,14 +342,25 @@ class Converter {
   }
 
   /** A NIC's primitive as the clone that runs it on every node where a group needs the NIC. */
-  nicClone(r: ResourceDef, prim: Primitive): TopResource {
+  nicClone(r: ResourceDef, prim: Primitive): { clone: TopResource; nic: NicInfo } {
     const attribute = `ethmonitor-${prim.id}`;
-    const base = prim.params.find((s) => !s.nodes);
+    let base: AttrSet | undefined;
+    for (let i = 0; i < prim.params.length && !base; i++) if (!prim.params[i]!.nodes) base = prim.params[i];
     if (base) base.pairs.push({ name: 'name', value: attribute });
     else prim.params.unshift({ id: subId(prim.id, 'params'), pairs: [{ name: 'name', value: attribute }] });
     const cloneId = this.ids.claim(`${NIC_CLONE_PREFIX}${prim.id}`);
-    this.nics.set(r.name, { primitiveId: prim.id, cloneId, attribute, nodes: new Set() });
-    return { kind: 'clone', id: cloneId, child: prim, meta: [], description: `VCS NIC ${r.name}: sets node attribute ${attribute}` };
+    const nic: NicInfo = { primitiveId: prim.id, cloneId, attribute, nodes: new Set() };
+    this.nics.set(r.name, nic);
+    return { clone: { kind: 'clone', id: cloneId, child: prim, meta: [], description: `VCS NIC ${r.name}: sets node attribute ${attribute}` }, nic };
+  }
+
+  /** The converted group of the resource named `name`. */
+  groupOf(name: string): ConvertedGroup | undefined {
+    if (!this.groupOfResource) {
+      this.groupOfResource = new Map();
+      for (const cg of this.groups.values()) for (const r of cg.def.resources) if (!this.duplicates.has(r)) this.groupOfResource.set(r.name, cg);
+    }
+    return this.groupOfResource.get(name);
   }
 
   /** Proxy resources: a rule on a NIC's attribute, or a colocation with what they mirror. */
@@ -348,7 +381,7 @@ class Converter {
         if (!cg.nics?.includes(nic)) (cg.nics ??= []).push(nic);
         continue;
       }
-      const tg = this.groupOf.get(String(target));
+      const tg = this.groupOf(String(target));
       if (!tg?.topId || !this.resourceIds.has(String(target))) {
         this.findings.add('resourceDependency', r.pos, `${r.name}: Proxy of ${String(target)}, which is not in the Pacemaker configuration; not converted`);
         continue;
@@ -366,18 +399,30 @@ class Converter {
   nicConstraints(): void {
     if (this.nics.size === 0) return;
     for (const cg of this.groups.values()) {
-      for (const nic of cg.nics ?? []) for (const s of Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {})) nic.nodes.add(s);
+      if (!cg.nics) continue;
+      const systems = Object.keys(assocOf(attributeValue(cg.def, 'SystemList')) ?? {});
+      for (const nic of cg.nics) for (const s of systems) nic.nodes.add(s);
     }
     const nics = [...this.nics.values()];
-    const union = [...new Set(nics.flatMap((n) => [...n.nodes]))];
+    // Every node some NIC clone must run on, in the order first met.
+    const inUnion = new Set<string>();
+    const union: string[] = [];
+    for (const nic of nics) {
+      for (const n of nic.nodes) {
+        if (inUnion.has(n)) continue;
+        inUnion.add(n);
+        union.push(n);
+      }
+    }
     // The pattern is used only when it matches the NIC clones and nothing else.
     const clash = [...this.groups.values()].some((cg) => cg.topId?.startsWith(NIC_CLONE_PREFIX));
     if (nics.length > 1 && !clash && union.length > 0) {
       const id = this.ids.claim(`location-${NIC_CLONE_PREFIX}clones`);
       this.constraints.push({ kind: 'location', id, rscPattern: NIC_CLONE_PATTERN, rule: nodesRule(subId(id, 'rule'), union, ALLOWED) });
       for (const nic of nics) {
+        // Its nodes are among the union's: as many means all of them.
+        if (nic.nodes.size === union.length) continue;
         const not = union.filter((n) => !nic.nodes.has(n));
-        if (not.length === 0) continue;
         const banId = this.ids.claim(`location-${nic.cloneId}`);
         this.constraints.push({ kind: 'location', id: banId, rsc: nic.cloneId, rule: nodesRule(subId(banId, 'rule'), not, '-INFINITY') });
       }

@@ -65,28 +65,58 @@ class Heap {
 export function memberOrder(input: OrderInput): { order: string[]; cyclic: string[] } {
   const n = input.names.length;
   const index = new Map(input.names.map((name, i) => [name, i]));
-  const indegree = new Array<number>(n).fill(0);
-  const parentsOf: number[][] = Array.from({ length: n }, () => []);
+  const edges: IndexEdges = { parents: [], children: [] };
   for (const e of input.edges) {
     const p = index.get(e.parent);
     const c = index.get(e.child);
-    if (p === undefined || c === undefined || p === c) continue;
+    if (p === undefined || c === undefined) continue;
+    edges.parents.push(p);
+    edges.children.push(c);
+  }
+  const critical = input.names.map((name) => input.critical(name));
+  const { order, cyclic } = startOrder(n, critical, edges);
+  return { order: order.map((i) => input.names[i]!), cyclic: cyclic.map((i) => input.names[i]!) };
+}
+
+/** `parents[k]` requires `children[k]`, as indices into the names. */
+export interface IndexEdges {
+  parents: number[];
+  children: number[];
+}
+
+/**
+ * memberOrder over indices 0..n-1 (main.cf order): the order, with the
+ * cyclic ones at its end, and the cyclic ones alone.
+ */
+export function startOrder(n: number, critical: readonly boolean[], edges: IndexEdges): { order: number[]; cyclic: number[] } {
+  const indegree = new Array<number>(n).fill(0);
+  const parentsOf: number[][] = [];
+  for (let i = 0; i < n; i++) parentsOf.push([]);
+  for (let k = 0; k < edges.parents.length; k++) {
+    const p = edges.parents[k]!;
+    const c = edges.children[k]!;
+    if (p === c) continue;
     parentsOf[c]!.push(p);
     indegree[p]!++;
   }
   // Key: non-critical resources sort after critical ones, then by main.cf position.
-  const key = (i: number) => (input.critical(input.names[i]!) ? i : n + i);
   const ready = new Heap();
-  for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(key(i));
-  const order: string[] = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(critical[i] ? i : n + i);
+  const order: number[] = [];
   const placed = new Array<boolean>(n).fill(false);
   while (ready.size > 0) {
     const k = ready.pop();
     const i = k >= n ? k - n : k;
     placed[i] = true;
-    order.push(input.names[i]!);
-    for (const p of parentsOf[i]!) if (--indegree[p]! === 0) ready.push(key(p));
+    order.push(i);
+    const parents = parentsOf[i]!;
+    for (let j = 0; j < parents.length; j++) {
+      const p = parents[j]!;
+      if (--indegree[p]! === 0) ready.push(critical[p] ? p : n + p);
+    }
   }
-  const cyclic = input.names.filter((_, i) => !placed[i]);
-  return { order: [...order, ...cyclic], cyclic };
+  const cyclic: number[] = [];
+  for (let i = 0; i < n; i++) if (!placed[i]) cyclic.push(i);
+  for (let k = 0; k < cyclic.length; k++) order.push(cyclic[k]!);
+  return { order, cyclic };
 }

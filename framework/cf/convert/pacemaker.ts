@@ -79,6 +79,13 @@ export interface Primitive {
   description?: string;
   /** Where it came from in main.cf. */
   source?: SourcePos;
+  /**
+   * Its per-node blocks are the last `count` of `params`; every primitive with
+   * the same nodeBlocks object has blocks with the same values on the same
+   * nodes, whose text differs only by the primitive's id (their ids are the
+   * primitive's id and a suffix).
+   */
+  nodeBlocks?: { readonly count: number };
 }
 
 export interface Group {

@@ -46,14 +46,20 @@ export function splitTokens(s: string): string[] {
 
 /** The as-is form of any value. */
 export function asIs(v: Value): string {
-  switch (v.kind) {
-    case 'scalar':
-      return String(v.value);
-    case 'association':
-      return v.entries.map((e) => `${e.key}=${token(String(e.value ?? ''))}`).join(' ');
-    default:
-      return v.items.map((i) => token(String(i))).join(' ');
+  if (v.kind === 'scalar') return String(v.value);
+  // Plain loops: this runs for every list value of a large configuration, before the JIT has warmed up.
+  let out = '';
+  if (v.kind === 'association') {
+    const entries = v.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      out += `${i === 0 ? '' : ' '}${e.key}=${token(String(e.value ?? ''))}`;
+    }
+    return out;
   }
+  const items = v.items;
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ' ') + token(String(items[i]));
+  return out;
 }
 
 /** A value in `form`, or a reason it cannot be written that way. */

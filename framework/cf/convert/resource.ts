@@ -5,11 +5,11 @@
  * attributes as meta attributes (docs/convert.md, "Resources").
  */
 import { builtinAttribute } from '../builtins.js';
-import type { AttributeAssignment, Config, GroupDef, ResourceDef, TypeAttributeDef, Value } from '../model.js';
+import type { AttributeAssignment, Config, GroupDef, ResourceDef, Scalar, TypeAttributeDef, Value } from '../model.js';
 import { attributeValue, assocOf, scalarOf, typeAttribute } from '../values.js';
 import type { Findings } from './findings.js';
 import { subId, type IdSpace } from './ids.js';
-import { parseAgent, type ParamForm, type ParamMapping, type TypeMapping } from './map.js';
+import { parseAgent, type ParamMapping, type TypeMapping } from './map.js';
 import { asIs, formatParam } from './param-values.js';
 import type { AttrSet, NvPair, Operation, Primitive } from './pacemaker.js';
 
@@ -55,12 +55,50 @@ export interface ResourceContext {
   policy: GroupPolicy;
   ids: IdSpace;
   findings: Findings;
-  /** The shapes seen so far in this conversion (resourceShape). */
-  shapes: Map<string, Shape>;
+  /** What this conversion has worked out so far, for every resource. */
+  seen: ConversionCache;
+  /** The shapes made so far under this group's policy, by type and the resource's own static values. */
+  shapes: Map<string, Map<string, Shape>>;
+  /** The WPAR VCS runs the group's resources in (ContainerInfo Name, when enabled), or undefined. */
+  container?: Scalar;
   /** Set when a resource has an OnlineRetryLimit above 0. */
   onlineRetries?: boolean;
-  /** The per-node values seen so far in this conversion (internNodeValues). */
+}
+
+/**
+ * What one conversion works out once and reuses for every resource: what a
+ * type's attributes become, the shapes by group policy, the per-node values,
+ * and the id suffix of each system's parameter block.
+ */
+export interface ConversionCache {
+  types: Map<string, TypeInfo>;
+  /** By group policy (policyKey), type and the resource's own static values. */
+  shapes: Map<string, Map<string, Map<string, Shape>>>;
   nodeValues: NodeValuesSeen;
+  /** The per-node blocks of a primitive, by their NodeValues in order (Primitive.nodeBlocks). */
+  nodeBlocks: Map<NodeValues, BlockTrie>;
+  /** System → `.params.SYSTEM` (subId). */
+  paramsSuffix: Map<string, string>;
+}
+
+interface BlockTrie {
+  next: Map<NodeValues, BlockTrie>;
+  blocks?: { readonly count: number };
+}
+
+export function conversionCache(): ConversionCache {
+  return { types: new Map(), shapes: new Map(), nodeValues: { single: new Map(), other: new Map() }, nodeBlocks: new Map(), paramsSuffix: new Map() };
+}
+
+/** The context for the resources of group `g` under `policy`. */
+export function resourceContext(seen: ConversionCache, config: Config, g: GroupDef, policy: GroupPolicy, ids: IdSpace, findings: Findings): ResourceContext {
+  const key = `${policy.onFail ?? ''}\0${policy.onlineRetryLimit}\0${policy.autoClearInterval}`;
+  let shapes = seen.shapes.get(key);
+  if (!shapes) seen.shapes.set(key, (shapes = new Map()));
+  const ctx: ResourceContext = { config, group: g, policy, ids, findings, seen, shapes };
+  const ci = assocOf(attributeValue(g, 'ContainerInfo'));
+  if (ci?.Name && String(ci.Enabled ?? '1') === '1') ctx.container = ci.Name;
+  return ctx;
 }
 
 /** NodeValues by node, parameter name and value (one node, one parameter), or by a key made of all of them. */
@@ -126,56 +164,179 @@ function intOf(v: Value | undefined, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** Attribute assignments grouped by name, in first-appearance order (a resource has a few: no map needed). */
-function byName(attrs: AttributeAssignment[]): Array<[string, AttributeAssignment[]]> {
-  const out: Array<[string, AttributeAssignment[]]> = [];
+/**
+ * Attribute assignments grouped by name, in first-appearance order: `lists[k]`
+ * are the assignments of `names[k]` (a resource has a few: no map needed).
+ * Loops here and below are indexed: a large configuration runs them before
+ * the JIT has warmed up, where for-of and destructuring cost an iterator
+ * object per step.
+ */
+function byName(attrs: AttributeAssignment[]): { names: string[]; lists: AttributeAssignment[][] } {
+  const names: string[] = [];
+  const lists: AttributeAssignment[][] = [];
   const index = attrs.length > 32 ? new Map<string, AttributeAssignment[]>() : undefined;
-  for (const a of attrs) {
-    const list = index ? index.get(a.name) : out.find((e) => e[0] === a.name)?.[1];
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    let list: AttributeAssignment[] | undefined;
+    if (index) list = index.get(a.name);
+    else {
+      for (let j = 0; j < names.length; j++) {
+        if (names[j] === a.name) {
+          list = lists[j];
+          break;
+        }
+      }
+    }
     if (list) list.push(a);
     else {
-      const entry: [string, AttributeAssignment[]] = [a.name, [a]];
-      out.push(entry);
-      index?.set(a.name, entry[1]);
+      list = [a];
+      names.push(a.name);
+      lists.push(list);
+      index?.set(a.name, list);
     }
   }
-  return out;
+  return { names, lists };
+}
+
+/** Per-system parameters, systems in the order they first appear: `systems[k]` sets `lists[k]`. */
+interface NodeParams {
+  systems: string[];
+  lists: NvPair[][];
+}
+
+/** The parameter list of `sys`, made on first use. */
+function nodePairs(np: NodeParams, sys: string): NvPair[] {
+  for (let k = 0; k < np.systems.length; k++) if (np.systems[k] === sys) return np.lists[k]!;
+  const list: NvPair[] = [];
+  np.systems.push(sys);
+  np.lists.push(list);
+  return list;
+}
+
+function hasLocal(assignments: AttributeAssignment[]): boolean {
+  for (let i = 0; i < assignments.length; i++) if (assignments[i]!.system !== undefined) return true;
+  return false;
+}
+
+/** A mapping's text with `{resource}` and `{Attr}` places, split once: literals[0] names[0] literals[1] ... */
+interface Template {
+  literals: string[];
+  names: string[];
+}
+
+const templates = new Map<string, Template>();
+
+function template(text: string): Template {
+  let t = templates.get(text);
+  if (!t) {
+    t = { literals: [], names: [] };
+    let last = 0;
+    for (const m of text.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+      t.literals.push(text.slice(last, m.index));
+      t.names.push(m[1]!);
+      last = m.index! + m[0].length;
+    }
+    t.literals.push(text.slice(last));
+    templates.set(text, t);
+  }
+  return t;
 }
 
 /** Fills `{resource}` and `{Attr}` (the attribute's effective value) in a mapping's text. */
 export function fillTemplate(text: string, ctx: ResourceContext, r: ResourceDef): string {
-  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-    if (name === 'resource') return r.name;
-    const v = attributeValue(r, name) ?? cachedTypeAttribute(ctx.config, r.type, name)?.default;
-    return v ? asIs(v) : '""';
-  });
+  const t = template(text);
+  let out = t.literals[0]!;
+  for (let i = 0; i < t.names.length; i++) {
+    const name = t.names[i]!;
+    let value: string;
+    if (name === 'resource') value = r.name;
+    else {
+      const v = attributeValue(r, name) ?? cachedTypeAttribute(ctx.config, r.type, name)?.default;
+      value = v ? asIs(v) : '""';
+    }
+    out += value + t.literals[i + 1]!;
+  }
+  return out;
+}
+
+type Agent = NonNullable<ReturnType<typeof parseAgent>>;
+
+/** What every resource of a type gets alike in one conversion (the mapping of a type does not change during one). */
+interface TypeInfo {
+  /** What becomes of each attribute name seen so far. */
+  plans: Map<string, AttributePlan>;
+  /** The agent, when the mapping names it without a template. */
+  agent?: Agent;
+  /** The mapping's fixed parameters (`set`), copied into each primitive. */
+  set: NvPair[];
+}
+
+function typeInfo(ctx: ResourceContext, type: string, m: TypeMapping): TypeInfo {
+  let info = ctx.seen.types.get(type);
+  if (!info) {
+    info = { plans: new Map(), set: [] };
+    if (!m.agent.includes('{')) info.agent = parseAgent(m.agent)!;
+    for (const name in m.set) info.set.push({ name, value: m.set[name]! });
+    ctx.seen.types.set(type, info);
+  }
+  return info;
 }
 
 /** The primitive for `r` (its id already claimed), reporting what does not convert. */
 export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, id: string): Primitive {
-  const { config, findings } = ctx;
-  const agent = m.agent.includes('{') ? parseAgent(fillTemplate(m.agent, ctx, r))! : fixedAgent(m);
+  const { findings } = ctx;
+  const info = typeInfo(ctx, r.type, m);
+  const agent = info.agent ?? parseAgent(fillTemplate(m.agent, ctx, r))!;
   const globalPairs: NvPair[] = [];
-  for (const name in m.set) globalPairs.push({ name, value: m.set[name]! });
-  let perNode: Map<string, NvPair[]> | undefined;
+  for (let i = 0; i < info.set.length; i++) globalPairs.push({ name: info.set[i]!.name, value: info.set[i]!.value });
+  let perNode: NodeParams | undefined;
   let ownMeta: NvPair[] | undefined;
   // The resource's own values of the statics its shape is made of.
   let staticKey = '';
 
-  const plans = typePlans(ctx, r.type);
-  for (const [name, assignments] of byName(r.attributes)) {
+  const plans = info.plans;
+  const { names, lists } = byName(r.attributes);
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    const assignments = lists[k]!;
     const first = assignments[0]!;
     const plan = plans.get(name) ?? attributePlan(ctx, plans, r.type, m, name);
     if (plan.converted) {
       const v = lastGlobal(assignments);
       if (v) staticKey += `\0${name}=${asIs(v)}`;
     }
+    if (plan.kind === 'param') {
+      const pm = plan.param;
+      if (assignments.length === 1) {
+        if (first.system === undefined) putParam(ctx, r, name, pm, globalPairs, first);
+        else putParam(ctx, r, name, pm, nodePairs((perNode ??= { systems: [], lists: [] }), first.system), first);
+        continue;
+      }
+      // The last assignment of a scope wins, as in VCS; systems in the order they first appear.
+      let global: AttributeAssignment | undefined;
+      const systems: string[] = [];
+      const last: AttributeAssignment[] = [];
+      for (let j = 0; j < assignments.length; j++) {
+        const a = assignments[j]!;
+        if (a.system === undefined) {
+          global = a;
+          continue;
+        }
+        let s = 0;
+        while (s < systems.length && systems[s] !== a.system) s++;
+        if (s === systems.length) systems.push(a.system);
+        last[s] = a;
+      }
+      if (global) putParam(ctx, r, name, pm, globalPairs, global);
+      for (let s = 0; s < systems.length; s++) putParam(ctx, r, name, pm, nodePairs((perNode ??= { systems: [], lists: [] }), systems[s]!), last[s]!);
+      continue;
+    }
     if (plan.kind === 'resource') {
       resourceAttribute(ctx, r, name, assignments, (ownMeta ??= []));
       continue;
     }
     if (plan.kind === 'static') {
-      if (plan.converted && assignments.some((a) => a.system !== undefined)) {
+      if (plan.converted && hasLocal(assignments)) {
         findings.add('faultHandling', first.pos, `${r.name}: ${name} has per-system values; Pacemaker operations and meta attributes cannot vary by node, the global value is used`);
       }
       if (!plan.converted && !ENGINE_STATICS.has(name)) {
@@ -184,28 +345,10 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
       continue;
     }
     if (plan.kind === 'ignored') continue;
-    if (plan.kind !== 'param') {
-      findings.add('attributeDropped', first.pos, `${r.name}: attribute ${name} has no parameter in ${m.agent.replace('{resource}', r.name)}; not converted (name one with --map)`);
-      continue;
-    }
-    const pm = plan.param;
-    // The last assignment of a scope wins, as in VCS.
-    let global: AttributeAssignment | undefined;
-    let locals: Map<string, AttributeAssignment> | undefined;
-    for (const a of assignments) {
-      if (a.system === undefined) global = a;
-      else (locals ??= new Map()).set(a.system, a);
-    }
-    if (global) putParam(ctx, r, name, pm, globalPairs, global, '');
-    for (const [sys, a] of locals ?? []) {
-      perNode ??= new Map();
-      let list = perNode.get(sys);
-      if (!list) perNode.set(sys, (list = []));
-      putParam(ctx, r, name, pm, list, a, `@${sys}`);
-    }
+    findings.add('attributeDropped', first.pos, `${r.name}: attribute ${name} has no parameter in ${m.agent.replace('{resource}', r.name)}; not converted (name one with --map)`);
   }
 
-  if (m.passContainerInfo) containerInfo(ctx, globalPairs, (perNode ??= new Map()));
+  if (m.passContainerInfo) containerInfo(ctx, globalPairs, (perNode ??= { systems: [], lists: [] }));
   const shape = resourceShape(ctx, r, m, staticKey);
   if (shape.onlineRetryLimit > 0) ctx.onlineRetries = true;
   if (shape.tolerance > 0) {
@@ -215,47 +358,79 @@ export function buildPrimitive(ctx: ResourceContext, r: ResourceDef, m: TypeMapp
   let meta = shape.meta;
   if (ownMeta) {
     meta = ownMeta;
-    for (const p of shape.meta) setPair(meta, p.name, p.value);
+    for (let i = 0; i < shape.meta.length; i++) setPair(meta, shape.meta[i]!.name, shape.meta[i]!.value);
   }
 
   const params: AttrSet[] = [];
-  if (globalPairs.length > 0) params.push({ id: subId(id, 'params'), pairs: globalPairs });
-  if (perNode) params.push(...perNodeSets(ctx, id, perNode));
+  if (globalPairs.length > 0) params.push({ id: `${id}.params`, pairs: globalPairs });
+  const nodeBlocks = perNode ? perNodeSets(ctx, id, perNode, params) : undefined;
 
-  const prim: Primitive = { kind: 'primitive', id, class: agent.class, type: agent.type, params, meta, ops: shape.ops, source: r.pos };
-  if (agent.provider) prim.provider = agent.provider;
+  // One object layout for every primitive (provider undefined for classes without one): the writers see one shape.
+  const prim: Primitive = { kind: 'primitive', id, class: agent.class, provider: agent.provider, type: agent.type, params, meta, ops: shape.ops, source: r.pos, nodeBlocks };
   if (m.needs) findings.add('needsSetup', r.pos, `${r.name} (${r.type}): ${fillTemplate(m.needs, ctx, r)}`);
-  containerCheck(ctx, r);
+  if (ctx.container !== undefined) containerCheck(ctx, r);
   return prim;
 }
 
 /**
- * The per-node blocks: systems with the same values share one, whose rule
- * names them all (`Attr@s1` and `Attr@s2` written alike, or ContainerInfo the
- * same on every system); its id is the first system's.
+ * The per-node blocks, added to `into`: systems with the same values share
+ * one, whose rule names them all (`Attr@s1` and `Attr@s2` written alike, or
+ * ContainerInfo the same on every system); its id is the first system's.
+ * Returns what the blocks share with those of other primitives
+ * (Primitive.nodeBlocks), or undefined when there are none.
  */
-function perNodeSets(ctx: ResourceContext, id: string, perNode: Map<string, NvPair[]>): AttrSet[] {
-  const sets: AttrSet[] = [];
-  for (const [sys, pairs] of perNode) {
+function perNodeSets(ctx: ResourceContext, id: string, perNode: NodeParams, into: AttrSet[]): Primitive['nodeBlocks'] {
+  const start = into.length;
+  for (let k = 0; k < perNode.systems.length; k++) {
+    const sys = perNode.systems[k]!;
+    const pairs = perNode.lists[k]!;
     if (pairs.length === 0) continue;
-    const same = sets.find((set) => samePairs(set.pairs, pairs));
+    let same: AttrSet | undefined;
+    for (let i = start; i < into.length; i++) {
+      if (samePairs(into[i]!.pairs, pairs)) {
+        same = into[i];
+        break;
+      }
+    }
     if (same) (same.nodes as string[]).push(sys);
     else {
-      sets.push({ id: subId(id, 'params', sys), score: 1, nodes: [sys], pairs });
+      let suffix = ctx.seen.paramsSuffix.get(sys);
+      if (suffix === undefined) ctx.seen.paramsSuffix.set(sys, (suffix = subId('', 'params', sys)));
+      into.push({ id: id + suffix, score: 1, nodes: [sys], pairs });
     }
   }
-  for (const set of sets) {
+  if (into.length === start) return undefined;
+  // The same NodeValues in the same order: the same blocks but for the id (the id suffix is the first node's).
+  let seen = ctx.seen.nodeBlocks;
+  let trie: BlockTrie | undefined;
+  for (let i = start; i < into.length; i++) {
+    const set = into[i]!;
     const nv = internNodeValues(ctx, set.nodes!, set.pairs);
     set.nodes = nv.nodes;
     set.pairs = nv.pairs;
+    trie = seen.get(nv);
+    if (!trie) seen.set(nv, (trie = { next: new Map() }));
+    seen = trie.next;
   }
-  return sets;
+  return (trie!.blocks ??= { count: into.length - start });
 }
 
 /** True when two lists set the same names to the same values, in any order. */
 function samePairs(a: NvPair[], b: NvPair[]): boolean {
   if (a.length !== b.length) return false;
-  for (const x of a) if (b.find((y) => y.name === x.name)?.value !== x.value) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    let found = false;
+    for (let j = 0; j < b.length; j++) {
+      const y = b[j]!;
+      if (y.name === x.name) {
+        if (y.value !== x.value) return false;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
   return true;
 }
 
@@ -265,18 +440,18 @@ function samePairs(a: NvPair[], b: NvPair[]): boolean {
  * maps), without building a key.
  */
 function internNodeValues(ctx: ResourceContext, nodes: string[], pairs: NvPair[]): NodeValues {
-  const single = nodes.length === 1 && pairs.length === 1;
+  const seen = ctx.seen.nodeValues;
   let byValue: Map<string, NodeValues> | undefined;
   let key: string;
-  if (single) {
+  if (nodes.length === 1 && pairs.length === 1) {
     const pair = pairs[0]!;
-    let byName = ctx.nodeValues.single.get(nodes[0]!);
-    if (!byName) ctx.nodeValues.single.set(nodes[0]!, (byName = new Map()));
+    let byName = seen.single.get(nodes[0]!);
+    if (!byName) seen.single.set(nodes[0]!, (byName = new Map()));
     byValue = byName.get(pair.name);
     if (!byValue) byName.set(pair.name, (byValue = new Map()));
     key = pair.value;
   } else {
-    byValue = ctx.nodeValues.other;
+    byValue = seen.other;
     key = `${nodes.join('\0')}\u0001${pairs.map((p) => `${p.name.length}:${p.name}${p.value.length}:${p.value}`).sort().join('')}`;
   }
   let nv = byValue.get(key);
@@ -288,17 +463,6 @@ function internNodeValues(ctx: ResourceContext, nodes: string[], pairs: NvPair[]
 type AttributePlan =
   | { kind: 'resource' | 'static' | 'ignored' | 'unmapped'; /** One of the statics a Shape is made of (whatever the type declares it as). */ converted: boolean }
   | { kind: 'param'; converted: boolean; param: ParamMapping };
-
-const plansSeen = new WeakMap<Map<string, Shape>, Map<string, Map<string, AttributePlan>>>();
-
-/** The plans made so far for the attributes of `type` in this conversion (the mapping of a type does not change during one). */
-function typePlans(ctx: ResourceContext, type: string): Map<string, AttributePlan> {
-  let byType = plansSeen.get(ctx.shapes);
-  if (!byType) plansSeen.set(ctx.shapes, (byType = new Map()));
-  let plans = byType.get(type);
-  if (!plans) byType.set(type, (plans = new Map()));
-  return plans;
-}
 
 /** The plan for attribute `name` of `type` (mapped by `m`), added to `plans`. */
 function attributePlan(ctx: ResourceContext, plans: Map<string, AttributePlan>, type: string, m: TypeMapping, name: string): AttributePlan {
@@ -314,15 +478,6 @@ function attributePlan(ctx: ResourceContext, plans: Map<string, AttributePlan>, 
   return plan;
 }
 
-const agents = new WeakMap<TypeMapping, ReturnType<typeof parseAgent>>();
-
-/** The agent of a mapping without a template, parsed once. */
-function fixedAgent(m: TypeMapping): NonNullable<ReturnType<typeof parseAgent>> {
-  let agent = agents.get(m);
-  if (!agent) agents.set(m, (agent = parseAgent(m.agent)));
-  return agent!;
-}
-
 /** The value of the last assignment without a system. */
 function lastGlobal(assignments: AttributeAssignment[]): Value | undefined {
   for (let i = assignments.length - 1; i >= 0; i--) if (assignments[i]!.system === undefined) return assignments[i]!.value;
@@ -330,9 +485,14 @@ function lastGlobal(assignments: AttributeAssignment[]): Value | undefined {
 }
 
 /** Sets parameter `pm` in `into` from assignment `a` of attribute `name`, or reports why it cannot. */
-function putParam(ctx: ResourceContext, r: ResourceDef, name: string, pm: ParamMapping, into: NvPair[], a: AttributeAssignment, where: string): void {
+function putParam(ctx: ResourceContext, r: ResourceDef, name: string, pm: ParamMapping, into: NvPair[], a: AttributeAssignment): void {
+  if (pm.form === 'as-is') {
+    setPair(into, pm.name, asIs(a.value));
+    return;
+  }
   const f = formatParam(a.value, pm.form);
   if ('problem' in f) {
+    const where = a.system === undefined ? '' : `@${a.system}`;
     ctx.findings.add('attributeValue', a.pos, `${r.name}: ${name}${where}: ${f.problem}; parameter ${pm.name} not set`);
     return;
   }
@@ -344,9 +504,9 @@ function putParam(ctx: ResourceContext, r: ResourceDef, name: string, pm: ParamM
  * static values `staticKey`), made on first use.
  */
 function resourceShape(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, staticKey: string): Shape {
-  const { policy } = ctx;
-  const key = `${r.type}\0${policy.onFail ?? ''}\0${policy.onlineRetryLimit}\0${policy.autoClearInterval}${staticKey}`;
-  let shape = ctx.shapes.get(key);
+  let byStatics = ctx.shapes.get(r.type);
+  if (!byStatics) ctx.shapes.set(r.type, (byStatics = new Map()));
+  let shape = byStatics.get(staticKey);
   if (!shape) {
     const meta: NvPair[] = [];
     const tolerance = faultMeta(ctx, r, meta);
@@ -354,13 +514,14 @@ function resourceShape(ctx: ResourceContext, r: ResourceDef, m: TypeMapping, sta
     // ethmonitor only sets its attribute: an offline monitor has nothing to watch.
     const ops = operations(ctx, r, m.meta['allow-migrate'] === 'true', m.special !== 'nic');
     shape = { ops, meta, tolerance, onlineRetryLimit: intOf(staticValue(ctx.config, r, 'OnlineRetryLimit'), 0) };
-    ctx.shapes.set(key, shape);
+    byStatics.set(staticKey, shape);
   }
   return shape;
 }
 
 function setPair(list: NvPair[], name: string, value: string): void {
-  for (const p of list) {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
     if (p.name === name) {
       p.value = value;
       return;
@@ -432,24 +593,18 @@ function operations(ctx: ResourceContext, r: ResourceDef, migrate: boolean, offl
 }
 
 /** The group's ContainerInfo as the ContainerInfo parameter (global and per-system). */
-function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: Map<string, NvPair[]>): void {
+function containerInfo(ctx: ResourceContext, globalPairs: NvPair[], perNode: NodeParams): void {
   for (const a of ctx.group.attributes) {
     if (a.name !== 'ContainerInfo') continue;
     const value = asIs(a.value);
     if (a.system === undefined) setPair(globalPairs, 'ContainerInfo', value);
-    else {
-      let list = perNode.get(a.system);
-      if (!list) perNode.set(a.system, (list = []));
-      setPair(list, 'ContainerInfo', value);
-    }
+    else setPair(nodePairs(perNode, a.system), 'ContainerInfo', value);
   }
 }
 
 /** A resource VCS runs inside the group's WPAR: Pacemaker runs its agent on the node. */
 function containerCheck(ctx: ResourceContext, r: ResourceDef): void {
-  const ci = assocOf(attributeValue(ctx.group, 'ContainerInfo'));
-  if (!ci || !ci.Name || String(ci.Enabled ?? '1') !== '1') return;
   const opts = assocOf(staticValue(ctx.config, r, 'ContainerOpts'));
   if (String(opts?.RunInContainer ?? '0') !== '1') return;
-  ctx.findings.add('inContainer', r.pos, `${r.name}: ${r.type} runs inside WPAR ${ci.Name} under VCS (RunInContainer = 1); Pacemaker runs its agent on the node, outside the WPAR`);
+  ctx.findings.add('inContainer', r.pos, `${r.name}: ${r.type} runs inside WPAR ${ctx.container} under VCS (RunInContainer = 1); Pacemaker runs its agent on the node, outside the WPAR`);
 }

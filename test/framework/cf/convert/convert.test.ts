@@ -164,6 +164,40 @@ describe('resources', () => {
     expect(r.stderr).toMatch(/warning CVT203 b: ToleranceLimit = 2/);
   });
 
+  it('per-system values: the last assignment of each scope wins, blocks in the order systems first appear, each under its own id', async () => {
+    const r = await convert(
+      HEAD +
+        group(
+          'g',
+          '',
+          `    IP a ( Address = "10.0.0.1"\n Device @s2 = en1\n Device @s1 = en0\n Device @s2 = en2\n Device = en9\n Device = en8 )
+    IP b ( Address = "10.0.0.2"\n Device @s2 = en2\n Device @s1 = en0 )
+    IP c ( Address = "10.0.0.3"\n Device @s1 = en3\n Device @s2 = en3 )`,
+        ),
+    );
+    // Each per-node block: its id, the ids and values of its rule's expressions, its parameters.
+    const blocks = (id: string) =>
+      byId(r.xml!, id)!
+        .children.filter((c) => c.tag === 'instance_attributes' && c.children.some((x) => x.tag === 'rule'))
+        .map((b) => ({
+          id: b.attrs.id,
+          rule: find(b, 'expression').map((x) => `${x.attrs.id}: ${x.attrs.value}`),
+          params: nvpairs({ tag: 'x', attrs: {}, children: [b] }, 'instance_attributes'),
+        }));
+    expect(params(byId(r.xml!, 'a')!)).toEqual({ ip: '10.0.0.1', nic: 'en8' });
+    expect(blocks('a')).toEqual([
+      { id: 'a.params.s2', rule: ['a.params.s2.rule.expr0: s2'], params: { nic: 'en2' } },
+      { id: 'a.params.s1', rule: ['a.params.s1.rule.expr0: s1'], params: { nic: 'en0' } },
+    ]);
+    // The same values on the same systems as a: the same blocks, under b's ids.
+    expect(blocks('b')).toEqual([
+      { id: 'b.params.s2', rule: ['b.params.s2.rule.expr0: s2'], params: { nic: 'en2' } },
+      { id: 'b.params.s1', rule: ['b.params.s1.rule.expr0: s1'], params: { nic: 'en0' } },
+    ]);
+    // The same value on both systems: one block for both.
+    expect(blocks('c')).toEqual([{ id: 'c.params.s1', rule: ['c.params.s1.rule.expr0: s1', 'c.params.s1.rule.expr1: s2'], params: { nic: 'en3' } }]);
+  });
+
   it('orders group members so that every requires holds, non-critical ones as late as possible', async () => {
     const r = await convert(HEAD + group('g', '', '    Process app ( PathName = "/a" )\n    Process extra ( PathName = "/e"\n Critical = 0 )\n    Process db ( PathName = "/d" )\n    Frob lost ( )\n    Process fs ( PathName = "/f" )\n    app requires db\n    db requires lost\n    lost requires fs'));
     // lost (no mapping) is left out; db still starts after fs, through it.
