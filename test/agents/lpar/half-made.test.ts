@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAdapter } from '../../../agents/lpar/adapters.js';
-import { allowMs } from '../../support/timing.js';
+import { allowMs, recalibrate } from '../../support/timing.js';
 import { Bench, NODE_A as A, SEED_LPAR as L, SEED_MAINCF } from './helpers/harness.js';
 
 let bench: Bench;
@@ -22,13 +22,20 @@ let config: string;
 let keep: string;
 /**
  * `config` with an OnlineTimeout just long enough to reach cfgdev with HMCs at their normal pace
- * and leave the test time to slow or hang them while cfgdev runs: the rollback reserve of three steps
- * (20 s, provision.ts), the agent's 2 s margin, the steps before cfgdev (process start, login,
- * queries, three changes: 4 s on a quiet machine, scaled) and 3 s of cfgdev. An online whose
- * rollback hangs waits all of it out, so the seed's 40 s cost the file 40 s.
+ * and leave the test time to slow or hang them while cfgdev runs: the rollback reserve of three
+ * steps (20 s, provision.ts), the agent's 2 s margin, the steps before cfgdev (process start,
+ * login, queries, three changes: 4 s on a quiet machine, scaled) and 3 s of cfgdev. An online
+ * whose rollback hangs waits all of it out, so the seed's 40 s cost the file 40 s. Sized when the
+ * test runs (the machine as it is then, not as the suite's start found it); its OnlineTimeout (s)
+ * with it.
  */
-let hangConfig: string;
-let hangTimeoutS: number;
+function shortTimeoutConfig(): { path: string; onlineTimeoutS: number } {
+  recalibrate();
+  const onlineTimeoutS = Math.min(40, 25 + Math.ceil(allowMs(4_000) / 1000));
+  const path = config.replace(/\.cf$/, `-short-${onlineTimeoutS}.cf`);
+  writeFileSync(path, readFileSync(config, 'utf8').replace('OnlineTimeout = 40', `OnlineTimeout = ${onlineTimeoutS}`));
+  return { path, onlineTimeoutS };
+}
 
 beforeAll(async () => {
   bench = await new Bench().start();
@@ -36,9 +43,6 @@ beforeAll(async () => {
   const with_ = (extra: string) => bench.file(`cfg-${Math.random().toString(36).slice(2)}.cf`, SEED_MAINCF.replace('    RestartLimit = 1\n', `    RestartLimit = 1\n    ProfileFile @aixnode55mp1 = "${profileA}"\n${extra}`).replace('OnlineTimeout = 60', 'OnlineTimeout = 40'));
   config = with_('    RemoveProfileOnOffline = 1\n');
   keep = with_('');
-  hangConfig = config.replace(/\.cf$/, '-hang.cf');
-  hangTimeoutS = Math.min(40, 25 + Math.ceil(allowMs(4_000) / 1000));
-  writeFileSync(hangConfig, readFileSync(config, 'utf8').replace('OnlineTimeout = 40', `OnlineTimeout = ${hangTimeoutS}`));
   // The ProfileFile, from the HMC; then the partition removed from sys1 (it is made again from the file).
   expect((await bench.agent('action/profile-export', A, [], { config })).code).toBe(0);
   expect((await bench.agent('offline', A, [], { config })).code).toBe(0);
@@ -67,14 +71,15 @@ describe('a partition made from its ProfileFile', () => {
     await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '120000'); // cfgdev takes two minutes on a busy VIOS
     try {
       // The short OnlineTimeout: the reserve is reached a few seconds into cfgdev, not 20 s in.
-      const online = bench.agent('online', A, [], { config: hangConfig });
+      const short = shortTimeoutConfig();
+      const online = bench.agent('online', A, [], { config: short.path });
       await bench.waitFor(async () => /configuring the new adapters on VIOS aixnode55vio1 \(cfgdev\)/.test(bench.log()), 30_000, 'cfgdev');
       // Then HMCs that take a second per command: undoing three steps takes seconds, not the last one.
       await bench.ctl('hmc-slow', 'hmc6', '1000');
       await bench.ctl('hmc-slow', 'hmc7', '1000');
       const r = await online;
       expect(r.code).toBe(0);
-      expect(r.ms).toBeLessThan(hangTimeoutS * 1000);
+      expect(r.ms).toBeLessThan(short.onlineTimeoutS * 1000);
     } finally {
       await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '0');
       await bench.ctl('hmc-slow', 'hmc6', '0');
@@ -97,7 +102,7 @@ describe('a partition made from its ProfileFile', () => {
 
   it('an undo the HMCs cannot do in time is left for clean, which finishes it; the entry point says so', async () => {
     await bench.ctl('vios-slow', 'sys1', 'aixnode55vio1', '120000');
-    const online = bench.agent('online', A, [], { config: hangConfig });
+    const online = bench.agent('online', A, [], { config: shortTimeoutConfig().path });
     await bench.waitFor(async () => /configuring the new adapters on VIOS aixnode55vio1 \(cfgdev\)/.test(bench.log().split('rolled back:').pop()!), 30_000, 'cfgdev');
     await bench.ctl('hmc-hang', 'hmc6');
     await bench.ctl('hmc-hang', 'hmc7');

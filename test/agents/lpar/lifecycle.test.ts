@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowMs } from '../../support/timing.js';
+import { allowMs, recalibrate } from '../../support/timing.js';
 import { Bench, NODE_A as A, NODE_B as B, SEED_LPAR as L, SEED_MAINCF, seedArgList, VCSAGENT } from './helpers/harness.js';
 
 let bench: Bench;
@@ -118,6 +118,7 @@ describe('LPAR lifecycle', () => {
     // own, which leave the entry point its start, login and shutdown request (2 s on a quiet
     // machine, scaled) and, with the hard stop, that stop's 10 s reserve and the agent's margin.
     const withOfflineTimeout = (seconds: number) => bench.file(`offline-timeout-${seconds}.cf`, SEED_MAINCF.replace('OfflineTimeout = 20', `OfflineTimeout = ${seconds}`));
+    recalibrate(); // the machine as the test finds it, not as the suite's start did
     const need = Math.ceil(allowMs(2_000) / 1000);
     await bench.ctl('lpar-hang', 'sys1', L);
     const r = await bench.agent('offline', A, [], { config: withOfflineTimeout(4 + need) });
