@@ -40,6 +40,11 @@ describe('hung boots', () => {
     await bench.ctl('boot-hang', 'sys1', L, '--refcode', 'CA00E175');
     await bench.adminSsh(`chsysstate -m sys1 -r lpar -o on -n ${L} -f ${L}`);
     await bench.waitFor(async () => (await stateOn('sys1')) === 'Starting', 10_000, 'Starting');
+    // The firmware's codes before the hang point go by first: the count starts at the hang point
+    // (a first monitor that saw an earlier code counts from the later one, and a busy machine
+    // may leave the partition at an earlier code for a second or more).
+    const refcode = async () => (await bench.adminSsh(`lsrefcode -r lpar -m sys1 --filter lpar_names=${L} -F refcode`)).stdout.trim();
+    await bench.waitFor(async () => (await refcode()) === 'CA00E175', 10_000, 'the hang point CA00E175');
     expect((await bench.agent('monitor', A, [], { env: STALL })).code).toBe(105);
     await new Promise((r) => setTimeout(r, 5_000));
     expect((await bench.agent('monitor', A, [], { env: STALL })).code).toBe(100);
