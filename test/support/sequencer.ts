@@ -8,7 +8,8 @@
  * a small file, the longest run — would start last and keep one worker busy
  * after all the others are done. Longest first is the classic greedy schedule
  * for a fixed number of workers (each file goes to the first worker free): the
- * run ends at most one short file after the ideal.
+ * run ends at most one file's time after the ideal, and the files that start
+ * last are the short ones.
  *
  * Files the record does not know (new ones) keep vitest's order, after the
  * known ones that take longer than a few seconds.
